@@ -1,0 +1,267 @@
+"""The result model: frozen dataclasses shared by the engine and every front end.
+
+Nothing here computes an alignment; this module only describes one. All
+positions are half-open ``[start, end)`` Python ``str`` offsets into the
+*original* text of a document, as ``Path.read_text()`` returns it.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Literal
+
+Kind = Literal["quotation", "retelling", "version"]
+"""What a pair is: a shared quotation, the same event told in other words, or
+the corresponding passages of two versions of one text (ordered mode)."""
+
+Tag = Literal["equal", "replace", "insert", "delete"]
+"""difflib's opcode vocabulary."""
+
+EvidenceKind = Literal["phrase", "name", "number", "rare", "word"]
+
+KINDS: tuple[Kind, ...] = ("quotation", "retelling", "version")
+
+
+class AlignerError(Exception):
+    """Base class of every error the engine raises on purpose."""
+
+
+class DocumentError(AlignerError):
+    """A document could not be read or decoded."""
+
+
+class OptionsError(AlignerError):
+    """An option has a value the engine cannot use."""
+
+
+@dataclass(frozen=True, slots=True)
+class Document:
+    """One text to compare, with its original characters untouched."""
+
+    text: str
+    """The full text, exactly as read (offsets index into this)."""
+    name: str
+    """A short display name (the file name without folders)."""
+    path: str | None = None
+    """Where it was read from, or ``None`` for text given directly."""
+    encoding: str = "utf-8"
+    """The encoding the bytes were decoded with."""
+    paragraph_starts: tuple[int, ...] = field(default=(), compare=False, repr=False)
+    """Offsets where paragraphs start (filled by ``documents.make_document``)."""
+
+    def __len__(self) -> int:
+        return len(self.text)
+
+    def paragraph_number(self, offset: int) -> int:
+        """Return the 1-based number of the paragraph holding ``offset``."""
+        if not self.paragraph_starts:
+            return 1
+        return max(1, bisect.bisect_right(self.paragraph_starts, offset))
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A stretch of one document."""
+
+    doc: int
+    """Index of the document in ``Comparison.documents``."""
+    start: int
+    """First character, inclusive."""
+    end: int
+    """Last character, exclusive."""
+
+    def __len__(self) -> int:
+        return self.end - self.start
+
+    def overlaps(self, other: Span) -> bool:
+        """True when both spans are in one document and share a character."""
+        return self.doc == other.doc and self.start < other.end and other.start < self.end
+
+
+@dataclass(frozen=True, slots=True)
+class DiffOp:
+    """One opcode of a word-level diff between the two sides of a pair.
+
+    Offsets are absolute offsets into the documents, like every span.
+    An ``insert`` has an empty a-range, a ``delete`` an empty b-range.
+    """
+
+    tag: Tag
+    """``equal``, ``replace``, ``insert`` or ``delete``."""
+    a_start: int
+    """Start of the range in document a."""
+    a_end: int
+    """End of the range in document a."""
+    b_start: int
+    """Start of the range in document b."""
+    b_end: int
+    """End of the range in document b."""
+    chars: tuple[DiffOp, ...] = ()
+    """Character-level opcodes when a ``replace`` swaps spelling variants."""
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """Something both passages share that explains why they were paired."""
+
+    kind: EvidenceKind
+    """``phrase`` (a run of shared words), ``name``, ``number``, ``rare`` word
+    or ``word``."""
+    term: str
+    """The shared item as it reads in passage a."""
+    weight: float
+    """How much it counted, 0.0-1.0 (rarer items weigh more)."""
+    a: tuple[tuple[int, int], ...]
+    """Where it occurs in passage a (absolute offsets)."""
+    b: tuple[tuple[int, int], ...]
+    """Where it occurs in passage b (absolute offsets)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Pair:
+    """Two parallel passages, one in each of two documents."""
+
+    a: Span
+    """The passage in the first document."""
+    b: Span
+    """The passage in the second document."""
+    a_text: str
+    """``documents[a.doc].text[a.start:a.end]``."""
+    b_text: str
+    """``documents[b.doc].text[b.start:b.end]``."""
+    score: float
+    """Confidence, 0.0-1.0."""
+    kind: Kind
+    """``quotation``, ``retelling`` or ``version``."""
+    evidence: tuple[Evidence, ...] = ()
+    """What the passages share, strongest first."""
+    diff: tuple[DiffOp, ...] = ()
+    """Word-level opcodes from a to b, covering both passages."""
+
+    def swapped(self) -> Pair:
+        """The same pair seen from document b."""
+        return Pair(
+            a=self.b,
+            b=self.a,
+            a_text=self.b_text,
+            b_text=self.a_text,
+            score=self.score,
+            kind=self.kind,
+            evidence=tuple(
+                Evidence(e.kind, e.term, e.weight, e.b, e.a) for e in self.evidence
+            ),
+            diff=tuple(_swap_op(op) for op in self.diff),
+        )
+
+
+def _swap_op(op: DiffOp) -> DiffOp:
+    tag: Tag = {"insert": "delete", "delete": "insert"}.get(op.tag, op.tag)  # type: ignore[assignment]
+    return DiffOp(
+        tag, op.b_start, op.b_end, op.a_start, op.a_end, tuple(_swap_op(c) for c in op.chars)
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    """Knobs of one comparison. Always passed keyword-only, as ``options=``."""
+
+    min_score: float = 0.0
+    """Drop pairs scoring below this (on top of the engine's own calibration)."""
+    kinds: tuple[Kind, ...] = ("quotation", "retelling", "version")
+    """Which kinds of pairs to report."""
+    ordered: bool | None = None
+    """``True``: monotone alignment of versions; ``False``: free order;
+    ``None``: decide from the documents."""
+    semantic: bool = True
+    """Use static sentence embeddings as one of the signals, when available."""
+
+    def __post_init__(self) -> None:
+        if not 0.0 <= self.min_score <= 1.0:
+            raise OptionsError(f"min_score must be between 0 and 1, not {self.min_score}")
+        for kind in self.kinds:
+            if kind not in KINDS:
+                raise OptionsError(f"unknown kind {kind!r}; choose from {', '.join(KINDS)}")
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    """Everything one comparison found: the documents and their parallel pairs."""
+
+    documents: tuple[Document, ...]
+    """The compared documents, in the order given."""
+    pairs: tuple[Pair, ...]
+    """Parallel passages, in order of position in the first document."""
+    options: Options = Options()
+    """The options used."""
+    ordered: bool = False
+    """Whether the monotone (versions) alignment was used."""
+    timings: tuple[tuple[str, float], ...] = ()
+    """Seconds spent per engine stage, in order."""
+
+    def __iter__(self) -> Iterator[Pair]:
+        return iter(self.pairs)
+
+    def __len__(self) -> int:
+        return len(self.pairs)
+
+    def text(self, span: Span) -> str:
+        """The text of ``span``."""
+        return self.documents[span.doc].text[span.start : span.end]
+
+    def counts(self) -> dict[str, int]:
+        """Number of pairs per kind."""
+        out: dict[str, int] = {}
+        for pair in self.pairs:
+            out[pair.kind] = out.get(pair.kind, 0) + 1
+        return out
+
+    def coverage(self, doc: int) -> float:
+        """Share of document ``doc``'s characters inside some pair, 0.0-1.0."""
+        spans = sorted(
+            (s.start, s.end) for p in self.pairs for s in (p.a, p.b) if s.doc == doc
+        )
+        covered, reach = 0, 0
+        for start, end in spans:
+            start = max(start, reach)
+            if end > start:
+                covered += end - start
+                reach = end
+        length = len(self.documents[doc].text)
+        return covered / length if length else 0.0
+
+    def filtered(
+        self, *, min_score: float = 0.0, kinds: tuple[Kind, ...] | None = None
+    ) -> Comparison:
+        """A copy holding only the pairs at ``min_score`` or above, of ``kinds``."""
+        keep = tuple(
+            p
+            for p in self.pairs
+            if p.score >= min_score and (kinds is None or p.kind in kinds)
+        )
+        return Comparison(self.documents, keep, self.options, self.ordered, self.timings)
+
+    def to_dict(self) -> dict[str, object]:
+        """The canonical JSON-ready model (see the README)."""
+        from aligner.export import to_dict
+
+        return to_dict(self)
+
+    def to_json(self, *, indent: int | None = 2) -> str:
+        """The comparison as JSON text."""
+        from aligner.export import to_json
+
+        return to_json(self, indent=indent)
+
+    def to_markdown(self) -> str:
+        """The comparison as GitHub-flavoured Markdown."""
+        from aligner.export import to_markdown
+
+        return to_markdown(self)
+
+    def to_text(self) -> str:
+        """The comparison as a plain-text report for the terminal."""
+        from aligner.export import to_text
+
+        return to_text(self)
