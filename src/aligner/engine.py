@@ -7,10 +7,16 @@ holds no matching logic of its own and never imports Textual or Rich.
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Callable
 
+from aligner import align, match
+from aligner.diff import word_diff
 from aligner.documents import load_document
-from aligner.model import Comparison, Document, Options
+from aligner.evidence import find_evidence
+from aligner.features import build_features
+from aligner.model import Comparison, Document, Kind, Options, Pair, Span
+from aligner.segment import Segmented, segment
 
 Progress = Callable[[float], None]
 
@@ -37,7 +43,61 @@ def compare(
         DocumentError: a document cannot be read.
     """
     options = options or Options()
+    report = progress or (lambda _: None)
+    clock = _Clock()
     docs = (load_document(a), load_document(b))
-    if progress:
-        progress(1.0)
-    return Comparison(documents=docs, pairs=(), options=options)
+    clock.lap("load")
+    report(0.05)
+    seg_a, seg_b = segment(docs[0]), segment(docs[1])
+    clock.lap("segment")
+    report(0.4)
+    feats = build_features(seg_a, seg_b, semantic=options.semantic)
+    runs = match.find_runs(seg_a, seg_b)
+    scores = match.sentence_scores(feats)
+    clock.lap("match")
+    report(0.7)
+    cands = align.merge(align.select_runs(runs, feats) + align.select_windows(scores, feats))
+    clock.lap("align")
+    report(0.8)
+    pairs = [_pair(c, seg_a, seg_b, feats) for c in cands]
+    pairs = [p for p in pairs if p.score >= options.min_score and p.kind in options.kinds]
+    pairs.sort(key=lambda p: (p.a.start, p.b.start))
+    clock.lap("diff")
+    report(1.0)
+    return Comparison(docs, tuple(pairs), options, False, tuple(clock.laps))
+
+
+def _pair(c: align.Candidate, seg_a: Segmented, seg_b: Segmented, feats: object) -> Pair:
+    words_a = _words_in(seg_a, c.a)
+    words_b = _words_in(seg_b, c.b)
+    kind: Kind = "quotation" if c.kind == "quotation" else "retelling"
+    return Pair(
+        a=Span(0, *c.a),
+        b=Span(1, *c.b),
+        a_text=seg_a.doc.text[c.a[0] : c.a[1]],
+        b_text=seg_b.doc.text[c.b[0] : c.b[1]],
+        score=round(min(max(c.score, 0.0), 1.0), 4),
+        kind=kind,
+        evidence=find_evidence(words_a, words_b, feats),  # type: ignore[arg-type]
+        diff=word_diff(words_a, words_b),
+    )
+
+
+def _words_in(seg: Segmented, span: tuple[int, int]):  # type: ignore[no-untyped-def]
+    import bisect
+
+    starts = [w.start for w in seg.words]
+    lo = bisect.bisect_left(starts, span[0])
+    hi = bisect.bisect_left(starts, span[1])
+    return seg.words[lo:hi]
+
+
+class _Clock:
+    def __init__(self) -> None:
+        self.laps: list[tuple[str, float]] = []
+        self._t = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.laps.append((name, round(now - self._t, 4)))
+        self._t = now

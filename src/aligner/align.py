@@ -1,0 +1,204 @@
+"""Choose which candidates become pairs, and how far each passage reaches.
+
+Free order (accounts): quotations come from shared word runs; retellings
+grow from sentence pairs that are each other's best match (mutual best, with
+a margin over the runner-up) into windows of up to a few sentences, taking
+in neighbours that agree. Overlapping candidates are merged.
+
+Ordered mode (versions, translations): a monotone dynamic-programming
+alignment of paragraphs, allowing 1-1, 1-2, 2-1 and skipped paragraphs.
+
+This module picks and shapes passages; it never renders or diffs them.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from aligner.features import Features
+from aligner.match import Run
+from aligner.segment import Segmented
+
+if TYPE_CHECKING:
+    from aligner.features import Matrix
+
+SEED_SCORE = 0.22
+"""A mutual-best sentence pair must score this much to seed a retelling."""
+EXTEND_SCORE = 0.08
+"""A neighbouring sentence joins a window when it scores this much against
+the other side's window."""
+ELSEWHERE = 0.2
+"""A neighbour that matches somewhere else this much better stays out."""
+MAX_SENTENCES = 6
+NEST_RATIO = 2.5
+"""A retelling window this many times longer than a quotation inside it is
+reported beside it; a shorter one is merged with it."""
+"""Longest window, in sentences, on either side."""
+RUN_WEIGHT = 12.0
+"""Summed rarity (idf) of matched words that makes a run a quotation."""
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A proposed pair: character spans in a and b, a score and a kind."""
+
+    a: tuple[int, int]
+    b: tuple[int, int]
+    score: float
+    kind: str
+
+
+def select_runs(runs: list[Run], feats: Features) -> list[Candidate]:
+    """Runs rare enough to be quotations, snapped to sentence ends nearby."""
+    seg_a, seg_b = feats.segs
+    out = []
+    for run in runs:
+        weight = (
+            sum(
+                feats.idf.get(w.stem, 0.0)
+                for w in seg_a.words[run.a0 : run.a1]
+                if w.stem in feats.idf
+            )
+            * run.matched
+            / max(run.a1 - run.a0, 1)
+        )
+        if weight < RUN_WEIGHT:
+            continue
+        a = _snap_words(seg_a, run.a0, run.a1)
+        b = _snap_words(seg_b, run.b0, run.b1)
+        score = 1.0 - math.exp(-weight / RUN_WEIGHT)
+        out.append(Candidate(a, b, score, "quotation"))
+    return out
+
+
+def _snap_words(seg: Segmented, w0: int, w1: int) -> tuple[int, int]:
+    """Word range -> characters; ends within 3 words of a sentence end snap to it."""
+    start, end = seg.words[w0].start, seg.words[w1 - 1].end
+    for s in seg.sentences:
+        if s.w0 <= w0 < s.w1 and w0 - s.w0 <= 3:
+            start = s.start
+        if s.w0 < w1 <= s.w1 and s.w1 - w1 <= 3:
+            end = s.end
+    return start, end
+
+
+def select_windows(score: Matrix, feats: Features) -> list[Candidate]:
+    """Retellings: mutual-best sentence pairs grown into agreeing windows."""
+    import numpy as np
+
+    seg_a, seg_b = feats.segs
+    if score.size == 0:
+        return []
+    best_b = score.argmax(axis=1)
+    best_a = score.argmax(axis=0)
+    seeds = [
+        (float(score[i, j]), i, int(j))
+        for i, j in enumerate(best_b)
+        if best_a[j] == i and score[i, j] >= SEED_SCORE
+    ]
+    seeds.sort(reverse=True)
+    taken_a = np.zeros(score.shape[0], dtype=bool)
+    taken_b = np.zeros(score.shape[1], dtype=bool)
+    out = []
+    for _, i, j in seeds:
+        if taken_a[i] or taken_b[j]:
+            continue
+        a0, a1, b0, b1 = _grow(score, i, j, taken_a, taken_b)
+        taken_a[a0 : a1 + 1] = True
+        taken_b[b0 : b1 + 1] = True
+        out.append(
+            Candidate(
+                (seg_a.sentences[a0].start, seg_a.sentences[a1].end),
+                (seg_b.sentences[b0].start, seg_b.sentences[b1].end),
+                _window_score(score, i, j, a0, a1, b0, b1),
+                "retelling",
+            )
+        )
+    return out
+
+
+def _grow(
+    score: Matrix, i: int, j: int, taken_a: object, taken_b: object
+) -> tuple[int, int, int, int]:
+    a0 = a1 = i
+    b0 = b1 = j
+    n_a, n_b = score.shape
+    while True:
+        options = []
+        if a1 - a0 + 1 < MAX_SENTENCES:
+            for k in (a0 - 1, a1 + 1):
+                if 0 <= k < n_a and not taken_a[k]:  # type: ignore[index]
+                    support = float(score[k, max(b0 - 1, 0) : b1 + 2].max())
+                    if support >= EXTEND_SCORE and score[k].max() - support < ELSEWHERE:
+                        options.append((support, "a", k))
+        if b1 - b0 + 1 < MAX_SENTENCES:
+            for k in (b0 - 1, b1 + 1):
+                if 0 <= k < n_b and not taken_b[k]:  # type: ignore[index]
+                    support = float(score[max(a0 - 1, 0) : a1 + 2, k].max())
+                    if support >= EXTEND_SCORE and score[:, k].max() - support < ELSEWHERE:
+                        options.append((support, "b", k))
+        if not options:
+            return a0, a1, b0, b1
+        _, side, k = max(options)
+        if side == "a":
+            a0, a1 = min(a0, k), max(a1, k)
+        else:
+            b0, b1 = min(b0, k), max(b1, k)
+
+
+def _window_score(score: Matrix, i: int, j: int, a0: int, a1: int, b0: int, b1: int) -> float:
+    """Seed strength, its margin over the runner-up, and agreeing neighbours."""
+    import numpy as np
+
+    seed = float(score[i, j])
+    row = score[i].copy()
+    row[max(b0 - 2, 0) : b1 + 3] = -1
+    col = score[:, j].copy()
+    col[max(a0 - 2, 0) : a1 + 3] = -1
+    runner_up = max(float(row.max(initial=-1)), float(col.max(initial=-1)))
+    margin = seed - runner_up
+    window = score[a0 : a1 + 1, b0 : b1 + 1]
+    support = int(np.count_nonzero(window >= EXTEND_SCORE)) - 1
+    raw = seed + 0.8 * margin + 0.03 * min(support, 5)
+    return 1.0 / (1.0 + math.exp(-8.0 * (raw - 0.35)))
+
+
+def merge(cands: list[Candidate]) -> list[Candidate]:
+    """Merge candidates overlapping on both sides.
+
+    A quotation inside a much longer retelling window is kept beside it (the
+    quotation is tight; the window tells the event around it); otherwise the
+    two become one pair covering both.
+    """
+    kept: list[Candidate] = []
+    for c in sorted(cands, key=lambda c: (c.kind != "quotation", -c.score)):
+        clash = [k for k in kept if _overlaps(c.a, k.a) and _overlaps(c.b, k.b)]
+        if not clash:
+            kept.append(c)
+            continue
+        k = clash[0]
+        if k.kind == "quotation" and c.kind != "quotation" and _nests(k, c):
+            if len(clash) == 1:
+                kept.append(c)
+            continue
+        if k.kind == "quotation" and c.kind != "quotation" and len(clash) == 1:
+            kept[kept.index(k)] = Candidate(
+                (min(k.a[0], c.a[0]), max(k.a[1], c.a[1])),
+                (min(k.b[0], c.b[0]), max(k.b[1], c.b[1])),
+                max(k.score, c.score),
+                k.kind,
+            )
+    return kept
+
+
+def _nests(inner: Candidate, outer: Candidate) -> bool:
+    def ratio(x: tuple[int, int], y: tuple[int, int]) -> float:
+        return (y[1] - y[0]) / max(x[1] - x[0], 1)
+
+    return min(ratio(inner.a, outer.a), ratio(inner.b, outer.b)) >= NEST_RATIO
+
+
+def _overlaps(x: tuple[int, int], y: tuple[int, int]) -> bool:
+    return x[0] < y[1] and y[0] < x[1]

@@ -1,0 +1,161 @@
+"""Sentence features shared by the matchers: weights, names, numbers, vectors.
+
+Rarity is measured over the sentences of *both* documents, so a word common
+in one account but absent from the other still counts as distinctive when it
+is shared. This module describes sentences; it never pairs them.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from aligner.segment import STOPWORDS, Segmented
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+    Matrix = npt.NDArray[np.float32]
+
+_NUMBER = re.compile(r"\d")
+# Words capitalised for grammar, not because they name something.
+_NOT_NAMES = STOPWORDS | {"mr", "but", "and", "the", "this", "in", "it"}
+
+# SIF weighting: a / (a + p(w)); a ~1e-3 is the value its authors recommend.
+_SIF_A = 1e-3
+NAME_BOOST = 1.6
+NUMBER_BOOST = 1.4
+
+
+@dataclass(frozen=True, slots=True)
+class Features:
+    """What the matchers know about the sentences of two documents."""
+
+    segs: tuple[Segmented, Segmented]
+    idf: dict[str, float]
+    """Inverse sentence frequency of each stem over both documents."""
+    max_idf: float
+    names: frozenset[str]
+    """Stems that are proper names (capitalised wherever they occur mid-sentence)."""
+    bags: tuple[tuple[dict[str, float], ...], tuple[dict[str, float], ...]]
+    """Per sentence: content stem -> weight (tf-idf, names and numbers boosted)."""
+    norms: tuple[tuple[float, ...], tuple[float, ...]]
+    """Euclidean norm of each bag."""
+    vectors: tuple[Matrix, Matrix] | None
+    """Per sentence: unit SIF-weighted embedding (rows), or None without vectors."""
+
+    def is_anchor(self, stem: str) -> bool:
+        """Names and numbers: the evidence that pins an event down."""
+        return stem in self.names or bool(_NUMBER.search(stem))
+
+
+def build_features(a: Segmented, b: Segmented, *, semantic: bool = True) -> Features:
+    """Compute the sentence features of ``a`` and ``b`` together."""
+    segs = (a, b)
+    df: Counter[str] = Counter()
+    n_sent = 0
+    stems_per: list[list[list[str]]] = []
+    for seg in segs:
+        per_doc = []
+        for s in seg.sentences:
+            stems = [] if s.boiler else [_content(w.stem) for w in seg.words[s.w0 : s.w1]]
+            stems = [x for x in stems if x]
+            per_doc.append(stems)
+            if stems:
+                n_sent += 1
+                df.update(set(stems))
+        stems_per.append(per_doc)
+    n = max(n_sent, 1)
+    idf = {t: math.log((n + 1) / (c + 0.5)) for t, c in df.items()}
+    max_idf = math.log((n + 1) / 1.5)
+    names = _names(segs)
+    bags: list[tuple[dict[str, float], ...]] = []
+    norms: list[tuple[float, ...]] = []
+    for per_doc in stems_per:
+        doc_bags = []
+        for stems in per_doc:
+            bag: dict[str, float] = {}
+            for t, c in Counter(stems).items():
+                w = (1.0 + math.log(c)) * idf[t]
+                if t in names:
+                    w *= NAME_BOOST
+                elif _NUMBER.search(t):
+                    w *= NUMBER_BOOST
+                bag[t] = w
+            doc_bags.append(bag)
+        bags.append(tuple(doc_bags))
+        norms.append(tuple(math.sqrt(sum(v * v for v in bag.values())) or 1.0 for bag in doc_bags))
+    vectors = _sentence_vectors(segs, stems_per, df, n) if semantic else None
+    return Features(segs, idf, max_idf, names, (bags[0], bags[1]), (norms[0], norms[1]), vectors)
+
+
+def _content(stem: str) -> str:
+    if stem in STOPWORDS or len(stem) < 2 and not stem.isdigit():
+        return ""
+    return stem
+
+
+def _names(segs: tuple[Segmented, Segmented]) -> frozenset[str]:
+    """Stems always capitalised when not first in their sentence."""
+    upper: Counter[str] = Counter()
+    lower: Counter[str] = Counter()
+    for seg in segs:
+        for s in seg.sentences:
+            for k in range(s.w0 + 1, s.w1):
+                w = seg.words[k]
+                if w.norm[0].isdigit():
+                    continue
+                (upper if w.cap else lower)[w.stem] += 1
+    return frozenset(
+        t for t, c in upper.items() if t not in _NOT_NAMES and lower[t] <= 0.1 * c and len(t) > 1
+    )
+
+
+def _sentence_vectors(
+    segs: tuple[Segmented, Segmented],
+    stems_per: list[list[list[str]]],
+    df: Counter[str],
+    n: int,
+) -> tuple[Matrix, Matrix] | None:
+    from aligner import embed
+
+    table = embed.load()
+    if table is None:
+        return None
+    import numpy as np
+
+    # Embed each distinct surface word once; sentences pool their words.
+    words = sorted({w.norm for seg in segs for w in seg.words if _content(w.stem)})
+    index = {w: i for i, w in enumerate(words)}
+    word_vecs = table.vectors(words)
+    total = sum(df.values()) or 1
+    out = []
+    for seg, per_doc in zip(segs, stems_per, strict=True):
+        mat = np.zeros((len(seg.sentences), table.dim), dtype=np.float32)
+        for row, s in enumerate(seg.sentences):
+            if not per_doc[row]:
+                continue
+            ids, weights = [], []
+            for w in seg.words[s.w0 : s.w1]:
+                if w.norm in index and _content(w.stem):
+                    ids.append(index[w.norm])
+                    weights.append(_SIF_A / (_SIF_A + df.get(w.stem, 1) / total))
+            if ids:
+                mat[row] = np.asarray(weights, dtype=np.float32) @ word_vecs[ids]
+        out.append(mat)
+    # SIF's second step: remove the component common to all sentences.
+    both = np.vstack(out)
+    live = both[np.linalg.norm(both, axis=1) > 0]
+    if len(live) > 2:
+        _, _, vt = np.linalg.svd(live - live.mean(axis=0), full_matrices=False)
+        pc = vt[0]
+        out = [m - np.outer(m @ pc, pc) for m in out]
+    for m in out:
+        norms = np.linalg.norm(m, axis=1, keepdims=True)
+        norms[norms == 0] = 1.0
+        m /= norms
+    return out[0].astype(np.float32), out[1].astype(np.float32)

@@ -1,0 +1,176 @@
+"""Find candidate parallels: shared word runs and similar sentences.
+
+Two detectors feed the aligner:
+
+* ``find_runs``: runs of the same normalised words in both documents (seeded
+  by word n-grams, as text-reuse tools do), chained across small gaps, so a
+  quotation is found however its surroundings differ.
+* ``sentence_scores``: a similarity for every pair of sentences, combining
+  tf-idf cosine of stems (rare words, names and numbers weigh most) with the
+  cosine of SIF-weighted static embeddings corrected for hubness (CSLS).
+
+This module scores; it does not decide which candidates are reported.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from aligner.features import Features
+from aligner.segment import STOPWORDS, Segmented
+
+if TYPE_CHECKING:
+    from aligner.features import Matrix
+
+SEED_N = 4
+"""Words in a seed n-gram."""
+MAX_SEED_HITS = 8
+"""An n-gram seen more often than this in either document seeds nothing
+(repeated boilerplate, pathological repetition)."""
+MAX_GAP = 10
+"""Words a run may skip on either side and still be one run."""
+CSLS_K = 10
+"""Neighbourhood size for the hubness correction."""
+LEXICAL_WEIGHT = 0.55
+"""Share of the tf-idf cosine in the sentence score (the rest: embeddings)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    """Matched words in both documents (word indices, half-open)."""
+
+    a0: int
+    a1: int
+    b0: int
+    b1: int
+    matched: int
+    """Words inside the run that are the same in both."""
+
+
+def find_runs(a: Segmented, b: Segmented, *, min_words: int = 6) -> list[Run]:
+    """Stretches where both documents use the same words in the same order."""
+    ka, kb = _live_stems(a), _live_stems(b)
+    index: dict[tuple[str, ...], list[int]] = defaultdict(list)
+    for j in range(len(kb) - SEED_N + 1):
+        gram = tuple(kb[j : j + SEED_N])
+        if _seedable(gram):
+            index[gram].append(j)
+    counts_a: dict[tuple[str, ...], int] = defaultdict(int)
+    for i in range(len(ka) - SEED_N + 1):
+        counts_a[tuple(ka[i : i + SEED_N])] += 1
+    seeds: list[tuple[int, int]] = []
+    for i in range(len(ka) - SEED_N + 1):
+        gram = tuple(ka[i : i + SEED_N])
+        hits = index.get(gram)
+        if hits and len(hits) <= MAX_SEED_HITS and counts_a[gram] <= MAX_SEED_HITS:
+            seeds.extend((i, j) for j in hits)
+    return [r for r in _chain(seeds) if r.matched >= min_words]
+
+
+def _live_stems(seg: Segmented) -> list[str]:
+    """Stems of each word; words of boilerplate sentences never match."""
+    out = [w.stem for w in seg.words]
+    for s in seg.sentences:
+        if s.boiler:
+            for k in range(s.w0, s.w1):
+                out[k] = f"\x00{k}"
+    return out
+
+
+def _seedable(gram: tuple[str, ...]) -> bool:
+    return sum(t not in STOPWORDS for t in gram) >= 2 and not gram[0].startswith("\x00")
+
+
+def _chain(seeds: list[tuple[int, int]]) -> list[Run]:
+    """Chain seeds lying close in both documents into runs."""
+    seeds.sort()
+    open_runs: list[list[int]] = []  # [a0, a1, b0, b1, matched, last_i, last_j]
+    done: list[list[int]] = []
+    for i, j in seeds:
+        placed = False
+        for run in open_runs:
+            di, dj = i - run[5], j - run[6]
+            if (
+                0 < di <= MAX_GAP + SEED_N
+                and 0 < dj <= MAX_GAP + SEED_N
+                and abs(di - dj) <= MAX_GAP
+            ):
+                run[4] += min(di, dj, SEED_N)
+                run[1], run[3] = max(run[1], i + SEED_N), max(run[3], j + SEED_N)
+                run[5], run[6] = i, j
+                placed = True
+                break
+            if di == 0 and dj == 0:
+                placed = True
+                break
+        if not placed:
+            open_runs.append([i, i + SEED_N, j, j + SEED_N, SEED_N, i, j])
+        # Runs that can no longer grow are closed, keeping the open list short.
+        keep = []
+        for run in open_runs:
+            (keep if i - run[5] <= MAX_GAP + SEED_N else done).append(run)
+        open_runs = keep
+    done.extend(open_runs)
+    return [Run(r[0], r[1], r[2], r[3], r[4]) for r in done]
+
+
+def sentence_scores(feats: Features) -> Matrix:
+    """Similarity of every sentence of a (rows) with every sentence of b.
+
+    Boilerplate sentences score -1 everywhere.
+    """
+    import numpy as np
+
+    lexical = _tfidf_cosine(feats)
+    if feats.vectors is not None:
+        va, vb = feats.vectors
+        cos = va @ vb.T
+        score = LEXICAL_WEIGHT * lexical + (1 - LEXICAL_WEIGHT) * _csls(cos)
+    else:
+        score = lexical
+    dead_a = np.array([not bag for bag in feats.bags[0]], dtype=bool)
+    dead_b = np.array([not bag for bag in feats.bags[1]], dtype=bool)
+    score[dead_a, :] = -1.0
+    score[:, dead_b] = -1.0
+    return score.astype(np.float32)
+
+
+def _tfidf_cosine(feats: Features) -> Matrix:
+    import numpy as np
+
+    bags_a, bags_b = feats.bags
+    shared = {t for bag in bags_a for t in bag} & {t for bag in bags_b for t in bag}
+    vocab = {t: k for k, t in enumerate(sorted(shared))}
+    mats = []
+    for bags, norms in zip(feats.bags, feats.norms, strict=True):
+        m = np.zeros((len(bags), max(len(vocab), 1)), dtype=np.float32)
+        for row, bag in enumerate(bags):
+            for t, w in bag.items():
+                k = vocab.get(t)
+                if k is not None:
+                    m[row, k] = w
+        m /= np.asarray(norms, dtype=np.float32)[:, None]
+        mats.append(m)
+    result: Matrix = mats[0] @ mats[1].T
+    return result
+
+
+def _csls(cos: Matrix) -> Matrix:
+    """Cross-domain similarity local scaling: 2cos - r_a - r_b.
+
+    Some sentences are close to everything (hubs); subtracting each one's
+    mean similarity to its k nearest neighbours keeps them from winning
+    every ranking.
+    """
+    import numpy as np
+
+    k_a = min(CSLS_K, cos.shape[1])
+    k_b = min(CSLS_K, cos.shape[0])
+    if k_a == 0 or k_b == 0:
+        return cos
+    r_a = np.partition(cos, -k_a, axis=1)[:, -k_a:].mean(axis=1)
+    r_b = np.partition(cos, -k_b, axis=0)[-k_b:, :].mean(axis=0)
+    out: Matrix = 2 * cos - r_a[:, None] - r_b[None, :]
+    return out

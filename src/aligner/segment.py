@@ -1,0 +1,190 @@
+"""Split a document into paragraphs, sentences and words, with offsets.
+
+This is the only module that imports NLTK. Sentences come from Punkt trained
+on the document itself (Punkt is unsupervised; ``nltk.sent_tokenize`` would
+need data that is not installed). Words carry normalised forms and Snowball
+stems for matching, while their offsets keep pointing at the original text.
+It never decides what is parallel.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from aligner.model import Document
+
+# Punkt's trainer is pure Python and costs ~4 us a character; a sample spread
+# over the document learns the same abbreviations at a bounded cost.
+_TRAIN_CHARS = 40_000
+_TRAIN_CHUNK = 4_000
+
+_WORD = re.compile(r"\w+(?:['’]\w+)*")
+_PARAGRAPH = re.compile(r"[^\n]+(?:\n(?![ \t]*\n)[^\n]*)*")
+# Note markers: "[2]", or digits glued to a word or closing quote ("misfortune.”5").
+_NOTE_BEFORE = frozenset('.,;:”"’)]')
+_TRANSLATE = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'"})
+
+STOPWORDS = frozenset(
+    """a about above after again against all also am an and any are as at be because been before being
+    below between both but by can could did do does doing down during each even ever every few for from
+    further had has have having he her here hers herself him himself his how i if in into is it its itself
+    just may me might more most must my myself no nor not now of off on once only or other ought our ours
+    ourselves out over own same shall she should so some such than that the their theirs them themselves
+    then there these they this those through thus to too under until up upon us very was we were what when
+    where which while who whom whose why will with within without would yet you your yours yourself
+    yourselves one two three many much however therefore indeed already still since though although
+    whether either neither rather quite also i.e e.g etc s t ll d re ve m o p pp op cit ibid vol""".split()
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    """One word of a document."""
+
+    start: int
+    end: int
+    norm: str
+    """Case-folded, diacritics and curly quotes removed."""
+    stem: str
+    """Snowball stem of ``norm``."""
+    cap: bool
+    """Written with a capital letter."""
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    """A sentence: character range and the range of its words."""
+
+    start: int
+    end: int
+    w0: int
+    """Index of its first word in ``Segmented.words``."""
+    w1: int
+    """One past its last word."""
+    paragraph: int
+    """Index of its paragraph."""
+    boiler: bool
+    """Navigation, share buttons, headings or notes: never matched."""
+
+
+@dataclass(frozen=True, slots=True)
+class Segmented:
+    """A document cut into words and sentences."""
+
+    doc: Document
+    words: tuple[Word, ...]
+    sentences: tuple[Sentence, ...]
+    paragraphs: tuple[tuple[int, int], ...]
+
+
+def normalise(token: str) -> str:
+    """Case-fold ``token`` and strip diacritics and typographic quotes."""
+    token = token.translate(_TRANSLATE)
+    if not token.isascii():
+        token = "".join(
+            c for c in unicodedata.normalize("NFKD", token) if not unicodedata.combining(c)
+        )
+    return token.casefold()
+
+
+@lru_cache(maxsize=65536)
+def stem(norm: str) -> str:
+    """Snowball stem of a normalised word (cached: words repeat a lot)."""
+    return _stemmer().stem(norm)
+
+
+@lru_cache(maxsize=1)
+def _stemmer():  # type: ignore[no-untyped-def]
+    from nltk.stem.snowball import SnowballStemmer
+
+    return SnowballStemmer("english", ignore_stopwords=False)
+
+
+def segment(doc: Document) -> Segmented:
+    """Cut ``doc`` into paragraphs, sentences and words.
+
+    Returns:
+        The ``Segmented`` document; every offset indexes ``doc.text``.
+    """
+    text = doc.text
+    paragraphs = tuple((m.start(), m.end()) for m in _PARAGRAPH.finditer(text))
+    tokenizer = _sentence_tokenizer(text)
+    words: list[Word] = []
+    sentences: list[Sentence] = []
+    for p_index, (p_start, p_end) in enumerate(paragraphs):
+        block = text[p_start:p_end]
+        boiler_par = _is_boilerplate(block)
+        for s_start, s_end in _sentence_spans(tokenizer, block):
+            w0 = len(words)
+            for m in _WORD.finditer(block, s_start, s_end):
+                tok = m.group()
+                if tok.isdigit() and _is_note_marker(block, m.start(), m.end()):
+                    continue
+                norm = normalise(tok)
+                words.append(
+                    Word(p_start + m.start(), p_start + m.end(), norm, stem(norm), tok[0].isupper())
+                )
+            prev = sentences[-1] if sentences else None
+            if prev is not None and prev.paragraph == p_index and len(words) - w0 < 3:
+                # A fragment Punkt cut off (a note number, "p."): glue it back.
+                sentences[-1] = Sentence(
+                    prev.start, p_start + s_end, prev.w0, len(words), p_index, prev.boiler
+                )
+                continue
+            boiler = boiler_par or len(words) - w0 < 3
+            sentences.append(
+                Sentence(p_start + s_start, p_start + s_end, w0, len(words), p_index, boiler)
+            )
+    return Segmented(doc, tuple(words), tuple(sentences), paragraphs)
+
+
+def _is_note_marker(block: str, start: int, end: int) -> bool:
+    before = block[start - 1] if start else " "
+    after = block[end] if end < len(block) else " "
+    if before == "[" and after == "]":
+        return True
+    return before in _NOTE_BEFORE and (after.isspace() or after in ",;")
+
+
+def _sentence_tokenizer(text: str):  # type: ignore[no-untyped-def]
+    from nltk.tokenize.punkt import PunktSentenceTokenizer
+
+    if len(text) > _TRAIN_CHARS:
+        step = len(text) // (_TRAIN_CHARS // _TRAIN_CHUNK)
+        text = "\n\n".join(text[i : i + _TRAIN_CHUNK] for i in range(0, len(text), step))
+    return PunktSentenceTokenizer(text)
+
+
+def _sentence_spans(tokenizer, block: str) -> list[tuple[int, int]]:  # type: ignore[no-untyped-def]
+    # Very long runs without breaks would make sentences of megabytes: cut them.
+    spans: list[tuple[int, int]] = []
+    for start, end in tokenizer.span_tokenize(block):
+        while end - start > 2000:
+            cut = block.rfind(" ", start + 500, start + 2000)
+            cut = cut if cut > start else start + 2000
+            spans.append((start, cut))
+            start = cut + 1 if block[cut : cut + 1] == " " else cut
+        if end > start:
+            spans.append((start, end))
+    return spans
+
+
+def _is_boilerplate(block: str) -> bool:
+    """Short lines without sentence punctuation: menus, share buttons, headings."""
+    stripped = block.strip()
+    n_words = len(_WORD.findall(stripped))
+    if "|" in stripped and n_words < 12:
+        return True
+    if n_words < 8 and not re.search(r"[.!?…:;\"”]\s*$", stripped):
+        return True
+    return bool(
+        re.match(r"^\[?\d{1,3}[.\]]\s", stripped) and n_words < 40 and _looks_like_note(stripped)
+    )
+
+
+def _looks_like_note(block: str) -> bool:
+    # Endnotes: "12. L. Trotsky, The Revolution Betrayed (London 1967), p 90."
+    return bool(re.search(r"\bp{1,2}\.?\s?\d|\bibid\b|op\.\s?cit|\(\w+ \d{4}\)", block, re.I))
