@@ -1,0 +1,308 @@
+"""The command line: ``aligner compare A B``, ``aligner demo``, ``--version``.
+
+A thin layer over ``aligner.compare()``: it parses arguments, reads the
+documents, checks the output path before the long work, and prints or writes
+one report. It never matches or renders by itself. Every error a user can
+cause ends in one line on stderr and an exit code (see docs/cli.md); none
+ends in a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import os
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TextIO
+
+from aligner.documents import document_from_bytes, read_document, sample_paths
+from aligner.model import KINDS, AlignerError, Comparison, Document, Kind, Options
+from aligner.render import printable
+
+EXIT_OK = 0
+EXIT_INPUT = 1
+EXIT_USAGE = 2
+EXIT_INTERNAL = 70
+EXIT_INTERRUPTED = 130
+EXIT_BROKEN_PIPE = 141
+
+FORMATS = ("text", "json", "markdown")
+_SUFFIX_FORMATS = {".md": "markdown", ".markdown": "markdown", ".json": "json", ".txt": "text"}
+DEMO_SAMPLES = ("revolution-to-counter-revolution.txt", "clr-james-lenin-stalin.txt")
+
+# Show progress on stderr when the inputs total at least this many characters.
+_PROGRESS_FROM = 1_000_000
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line with ``argv`` (default ``sys.argv[1:]``); return the exit code."""
+    try:
+        args = _parser().parse_args(argv)
+    except SystemExit as exc:  # argparse: --help, --version or a usage error
+        return exc.code if isinstance(exc.code, int) else EXIT_USAGE
+    try:
+        return _run(args)
+    except AlignerError as exc:
+        _error(str(exc))
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        print("\naligner: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # The reader went away (e.g. `| head`): silence the flush at exit too.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
+    except MemoryError:
+        _error("out of memory")
+        return EXIT_INPUT
+    except Exception as exc:  # a bug: one line, the traceback only on request
+        if os.environ.get("ALIGNER_DEBUG"):
+            raise
+        _error(f"internal error: {type(exc).__name__}: {exc} (set ALIGNER_DEBUG=1 for details)")
+        return EXIT_INTERNAL
+
+
+def _parser() -> argparse.ArgumentParser:
+    from aligner import __version__
+
+    parser = argparse.ArgumentParser(
+        prog="aligner",
+        description="Find the parallel passages (quotations and retellings) "
+        "between accounts of the same story.",
+        epilog="Exit codes: 0 success (also when no parallel passage is found), "
+        "1 bad input or output, 2 usage error, 130 interrupted. See docs/cli.md.",
+    )
+    parser.add_argument("--version", action="version", version=f"aligner {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    compare = commands.add_parser(
+        "compare",
+        help="compare two or more documents",
+        description="Compare documents and report their parallel passages. With more "
+        "than two documents every pair is compared. Use - to read one from stdin.",
+    )
+    compare.add_argument("paths", nargs="+", metavar="FILE", help="documents to compare")
+    _add_options(compare)
+    demo = commands.add_parser(
+        "demo",
+        help="compare two bundled sample accounts",
+        description=f"Compare the bundled samples {DEMO_SAMPLES[0]} and {DEMO_SAMPLES[1]}.",
+    )
+    _add_options(demo)
+    return parser
+
+
+def _add_options(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument(
+        "-f",
+        "--format",
+        choices=FORMATS,
+        help="report format (default: the TUI on a terminal, else text; "
+        "with -o, from the file suffix)",
+    )
+    sub.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE")
+    sub.add_argument("--force", action="store_true", help="overwrite an existing -o FILE")
+    sub.add_argument(
+        "--min-score", type=_score, default=0.0, metavar="X", help="drop pairs below X (0-1)"
+    )
+    sub.add_argument(
+        "--kind",
+        action="append",
+        type=_kinds,
+        metavar="KIND",
+        help="report only this kind: quotation, retelling, version or all "
+        "(repeat or separate with commas)",
+    )
+    order = sub.add_mutually_exclusive_group()
+    order.add_argument(
+        "--ordered", dest="ordered", action="store_true", default=None, help="versions mode"
+    )
+    order.add_argument(
+        "--unordered", dest="ordered", action="store_false", help="free order (no versions mode)"
+    )
+    sub.add_argument(
+        "--no-semantic", dest="semantic", action="store_false", help="lexical signals only"
+    )
+    sub.add_argument("-q", "--quiet", action="store_true", help="no notes or progress on stderr")
+
+
+def _score(value: str) -> float:
+    try:
+        score = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {value!r}") from None
+    if not 0.0 <= score <= 1.0:
+        raise argparse.ArgumentTypeError(f"must be between 0 and 1, not {value}")
+    return score
+
+
+def _kinds(value: str) -> tuple[Kind, ...]:
+    out: list[Kind] = []
+    for item in filter(None, (v.strip().lower() for v in value.split(","))):
+        if item == "all":
+            out.extend(KINDS)
+            continue
+        match = [k for k in KINDS if k == item]
+        if not match:
+            raise argparse.ArgumentTypeError(
+                f"unknown kind {item!r} (choose from {', '.join(KINDS)}, all)"
+            )
+        out.extend(match)
+    return tuple(out)
+
+
+def _run(args: argparse.Namespace) -> int:
+    options = _options(args)
+    bundled = {p.name: str(p) for p in sample_paths()}
+    paths = [bundled[name] for name in DEMO_SAMPLES if name in bundled]
+    if args.command == "compare":
+        paths = list(args.paths)
+    elif len(paths) != len(DEMO_SAMPLES):
+        raise AlignerError("the bundled samples are missing from this installation")
+    fmt = _choose_format(args)
+    if args.output and args.output != "-":
+        _check_output(args, paths)
+    docs = _load_all(paths, quiet=args.quiet)
+    if fmt is None:
+        if _open_tui(paths, options):
+            return EXIT_OK
+        fmt = "text"
+    comparisons = _compare_all(docs, options, quiet=args.quiet)
+    report = _render(comparisons, fmt)
+    if not args.quiet and not any(c.pairs for c in comparisons):
+        print("aligner: no parallel passages found", file=sys.stderr)
+    if args.output and args.output != "-":
+        from aligner.export import write_output
+
+        write_output(report, args.output, force=args.force)
+    else:
+        _print(report)
+    return EXIT_OK
+
+
+def _options(args: argparse.Namespace) -> Options:
+    kinds = tuple(dict.fromkeys(itertools.chain.from_iterable(args.kind or [KINDS])))
+    return Options(
+        min_score=args.min_score, kinds=kinds or KINDS, ordered=args.ordered, semantic=args.semantic
+    )
+
+
+def _choose_format(args: argparse.Namespace) -> str | None:
+    """The report format; ``None`` means open the TUI."""
+    if args.format:
+        return str(args.format)
+    if args.output and args.output != "-":
+        return _SUFFIX_FORMATS.get(Path(args.output).suffix.lower(), "markdown")
+    if sys.stdout.isatty() and sys.stdin.isatty() and "-" not in getattr(args, "paths", ()):
+        return None
+    return "text"
+
+
+def _check_output(args: argparse.Namespace, paths: Sequence[str]) -> None:
+    from aligner.export import OutputError, check_output
+
+    out = check_output(args.output, force=args.force)
+    for path in paths:
+        if path != "-" and _same_file(out, Path(path)):
+            raise OutputError(f"{out}: is one of the documents to compare; choose another -o")
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.exists() and b.exists() and a.samefile(b)
+    except OSError:
+        return False
+
+
+def _load_all(paths: Sequence[str], *, quiet: bool) -> list[Document]:
+    """Read every document before any comparison, so a bad one fails fast."""
+    stdin: Document | None = None
+    docs: list[Document] = []
+    for path in paths:
+        if path == "-":
+            if stdin is None:  # "-" twice compares stdin with itself
+                stdin = document_from_bytes(sys.stdin.buffer.read(), name="<stdin>")
+            doc = stdin
+        else:
+            doc = read_document(path)
+        if not quiet and doc.encoding not in ("utf-8", "utf-8-sig", "ascii"):
+            where = printable(doc.path or doc.name)
+            print(f"aligner: note: {where}: read as {doc.encoding}", file=sys.stderr)
+        docs.append(doc)
+    return docs
+
+
+def _open_tui(paths: Sequence[str], options: Options) -> bool:
+    """Run the TUI; False when it is not available (then print the text report)."""
+    try:
+        from aligner.tui.app import AlignerApp
+    except ImportError:
+        return False
+    AlignerApp(paths=list(paths), options=options).run()
+    return True
+
+
+def _compare_all(docs: Sequence[Document], options: Options, *, quiet: bool) -> list[Comparison]:
+    from aligner import compare
+
+    total = sum(len(d.text) for d in docs)
+    pairs = list(itertools.combinations(range(len(docs)), 2))
+    out: list[Comparison] = []
+    for n, (i, j) in enumerate(pairs):
+        show = not quiet and total >= _PROGRESS_FROM
+        progress = _progress_printer(n, len(pairs), sys.stderr) if show else None
+        out.append(compare(docs[i], docs[j], options=options, progress=progress))
+        if progress:
+            progress(1.0)
+    if not quiet and total >= _PROGRESS_FROM and sys.stderr.isatty():
+        print(file=sys.stderr)  # end the line the progress was rewriting
+    return out
+
+
+def _progress_printer(n: int, count: int, stream: TextIO) -> Callable[[float], None]:
+    """Report progress on ``stream``: in place on a terminal, every 10 % otherwise."""
+    state = {"last": -1.0, "at": 0.0}
+    tty = stream.isatty()
+
+    def report(share: float) -> None:
+        share = (n + min(max(share, 0.0), 1.0)) / count
+        now = time.monotonic()
+        if tty and (now - state["at"] >= 0.1 or share >= 1.0) and share != state["last"]:
+            stream.write(f"\raligner: comparing {share:4.0%}")
+        elif not tty and int(share * 10) > int(state["last"] * 10):
+            stream.write(f"aligner: comparing {int(share * 10) * 10}%\n")
+        else:
+            return
+        stream.flush()
+        state["last"], state["at"] = share, now
+
+    return report
+
+
+def _render(comparisons: Sequence[Comparison], fmt: str) -> str:
+    from aligner import export
+
+    if fmt == "json":
+        if len(comparisons) == 1:
+            return export.to_json(comparisons[0]) + "\n"
+        from aligner import __version__
+
+        data = {"aligner": __version__, "comparisons": [export.to_dict(c) for c in comparisons]}
+        return export.dumps(data) + "\n"
+    render = export.to_markdown if fmt == "markdown" else export.to_text
+    return "\n".join(render(c) for c in comparisons)
+
+
+def _print(report: str) -> None:
+    out = sys.stdout
+    if hasattr(out, "reconfigure"):  # a narrow locale must not crash on a rare character
+        out.reconfigure(errors="replace")
+    out.write(report)
+    out.flush()
+
+
+def _error(message: str) -> None:
+    # File names are user content too: no raw escape sequence reaches stderr.
+    print(f"aligner: error: {printable(' '.join(message.split()))}", file=sys.stderr)

@@ -1,0 +1,412 @@
+"""Comparison -> JSON, Markdown and text; and safe, atomic writing of a report.
+
+Every function here reads a finished ``Comparison`` and never matches, aligns
+or diffs. Document content is escaped for the target: Markdown cannot be
+broken (or made to run HTML) by a document, and the text report never sends a
+raw control character or ANSI escape sequence to a terminal.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from aligner.model import (
+    KINDS,
+    AlignerError,
+    Comparison,
+    DiffOp,
+    Document,
+    Evidence,
+    Options,
+    Pair,
+    Span,
+)
+from aligner.render import (
+    SIDES,
+    Side,
+    mark_passage,
+    marks_differences,
+    printable,
+    render_text,
+)
+
+
+class OutputError(AlignerError):
+    """A report could not be written where the user asked."""
+
+
+# ---------------------------------------------------------------- JSON
+
+
+def to_dict(c: Comparison) -> dict[str, Any]:
+    """The canonical JSON-ready form of ``c`` (documented in docs/cli.md).
+
+    Document texts are not included (only their path, name, length and
+    encoding); each pair carries the text of both passages.
+    """
+    from aligner import __version__
+
+    return {
+        "aligner": __version__,
+        "documents": [_document_dict(d) for d in c.documents],
+        "ordered": c.ordered,
+        "options": {
+            "min_score": c.options.min_score,
+            "kinds": list(c.options.kinds),
+            "ordered": c.options.ordered,
+            "semantic": c.options.semantic,
+        },
+        "counts": c.counts(),
+        "coverage": [round(c.coverage(i), 4) for i in range(len(c.documents))],
+        "timings": {stage: round(secs, 4) for stage, secs in c.timings},
+        "pairs": [_pair_dict(c, p) for p in c.pairs],
+    }
+
+
+def _document_dict(d: Document) -> dict[str, Any]:
+    return {"path": d.path, "name": d.name, "length": len(d.text), "encoding": d.encoding}
+
+
+def _span_dict(c: Comparison, span: Span, text: str) -> dict[str, Any]:
+    doc = c.documents[span.doc]
+    return {
+        "doc": span.doc,
+        "start": span.start,
+        "end": span.end,
+        "text": text,
+        "paragraph": doc.paragraph_number(span.start),
+    }
+
+
+def _pair_dict(c: Comparison, p: Pair) -> dict[str, Any]:
+    return {
+        "a": _span_dict(c, p.a, p.a_text),
+        "b": _span_dict(c, p.b, p.b_text),
+        "score": round(p.score, 4),
+        "kind": p.kind,
+        "evidence": [
+            {
+                "kind": e.kind,
+                "term": e.term,
+                "weight": round(e.weight, 4),
+                "a": [list(r) for r in e.a],
+                "b": [list(r) for r in e.b],
+            }
+            for e in p.evidence
+        ],
+        "diff": [_op_dict(op) for op in p.diff],
+    }
+
+
+def _op_dict(op: DiffOp) -> dict[str, Any]:
+    out: dict[str, Any] = {"tag": op.tag, "a": [op.a_start, op.a_end], "b": [op.b_start, op.b_end]}
+    if op.chars:
+        out["chars"] = [_op_dict(ch) for ch in op.chars]
+    return out
+
+
+_C1 = re.compile(r"[\x80-\x9f]")
+
+
+def to_json(c: Comparison, *, indent: int | None = 2) -> str:
+    """``to_dict(c)`` as JSON text (UTF-8 characters kept, C1 controls escaped)."""
+    return dumps(to_dict(c), indent=indent)
+
+
+def dumps(data: object, *, indent: int | None = 2) -> str:
+    """JSON text safe to print: json escapes C0 controls, this escapes C1 too."""
+    text = json.dumps(data, ensure_ascii=False, indent=indent)
+    # C1 characters only occur inside JSON strings, where \\u escapes are valid.
+    return _C1.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def from_dict(d: Mapping[str, Any], *, documents: Sequence[Document] | None = None) -> Comparison:
+    """Rebuild a ``Comparison`` from ``to_dict`` output.
+
+    Args:
+        d: The dictionary (e.g. ``json.loads`` of ``to_json``).
+        documents: The compared documents. Without them each document's text
+            is rebuilt from the pairs' passages, with spaces elsewhere, so
+            that every span still slices back to its passage.
+
+    Raises:
+        AlignerError: ``d`` is not in the expected shape.
+    """
+    try:
+        docs = tuple(documents) if documents is not None else _rebuild_documents(d)
+        opts = d.get("options") or {}
+        options = Options(
+            min_score=float(opts.get("min_score", 0.0)),
+            kinds=tuple(opts.get("kinds", KINDS)),
+            ordered=opts.get("ordered"),
+            semantic=bool(opts.get("semantic", True)),
+        )
+        pairs = tuple(_pair_from(p) for p in d["pairs"])
+        timings = tuple((str(k), float(v)) for k, v in (d.get("timings") or {}).items())
+        return Comparison(docs, pairs, options, bool(d.get("ordered", False)), timings)
+    except (KeyError, TypeError, ValueError, IndexError) as exc:
+        raise AlignerError(f"not an aligner comparison: {exc!r}") from None
+
+
+def _rebuild_documents(d: Mapping[str, Any]) -> tuple[Document, ...]:
+    from aligner.documents import make_document
+
+    texts = [[" "] * int(doc["length"]) for doc in d["documents"]]
+    for p in d["pairs"]:
+        for side in ("a", "b"):
+            span = p[side]
+            texts[span["doc"]][span["start"] : span["end"]] = list(span["text"])
+    return tuple(
+        make_document(
+            "".join(chars), name=doc["name"], path=doc.get("path"), encoding=doc["encoding"]
+        )
+        for doc, chars in zip(d["documents"], texts, strict=True)
+    )
+
+
+def _pair_from(p: Mapping[str, Any]) -> Pair:
+    return Pair(
+        a=Span(p["a"]["doc"], p["a"]["start"], p["a"]["end"]),
+        b=Span(p["b"]["doc"], p["b"]["start"], p["b"]["end"]),
+        a_text=p["a"]["text"],
+        b_text=p["b"]["text"],
+        score=float(p["score"]),
+        kind=p["kind"],
+        evidence=tuple(
+            Evidence(
+                e["kind"],
+                e["term"],
+                float(e["weight"]),
+                tuple((s, t) for s, t in e["a"]),
+                tuple((s, t) for s, t in e["b"]),
+            )
+            for e in p.get("evidence", ())
+        ),
+        diff=tuple(_op_from(op) for op in p.get("diff", ())),
+    )
+
+
+def _op_from(op: Mapping[str, Any]) -> DiffOp:
+    chars = tuple(_op_from(ch) for ch in op.get("chars", ()))
+    return DiffOp(op["tag"], op["a"][0], op["a"][1], op["b"][0], op["b"][1], chars)
+
+
+# ---------------------------------------------------------------- Markdown
+
+# Backslash-escape every character Markdown (GitHub flavour) gives a meaning to
+# in running text; CommonMark allows a backslash before any ASCII punctuation.
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~$&#])")
+_MD_LINE_START = re.compile(r"^(\d{1,9})([.)])|^([-+=])")
+
+
+def escape_markdown(text: str) -> str:
+    """``text`` as inert Markdown: no emphasis, link, HTML, code or table cell."""
+    return _MD_SPECIAL.sub(r"\\\1", printable(text).replace("\t", " "))
+
+
+def _escape_line_start(line: str) -> str:
+    line = line.lstrip(" \t")  # four spaces of indent would start a code block
+    return _MD_LINE_START.sub(lambda m: f"{m[1]}\\{m[2]}" if m[1] else f"\\{m[3]}", line)
+
+
+def to_markdown(c: Comparison) -> str:
+    """``c`` as GitHub-flavoured Markdown: a summary, then one section per pair."""
+    parts = [_md_summary(c)]
+    parts.extend(_md_pair(c, n, p) for n, p in enumerate(c.pairs, 1))
+    return "\n\n".join(parts) + "\n"
+
+
+def _md_name(doc: Document) -> str:
+    return escape_markdown(" ".join(doc.name.split()))
+
+
+def _md_summary(c: Comparison) -> str:
+    names = " and ".join(_md_name(d) for d in c.documents)
+    lines = [f"# Parallel passages: {names}", ""]
+    lines += ["| | Document | Characters | Aligned | Encoding |", "|---|---|--:|--:|---|"]
+    for i, doc in enumerate(c.documents):
+        side = SIDES[i] if i < len(SIDES) else str(i)
+        lines.append(
+            f"| {side} | {_md_name(doc)} | {len(doc.text):,} | {c.coverage(i):.1%} "
+            f"| {escape_markdown(doc.encoding)} |"
+        )
+    counts = c.counts()
+    lines += ["", "| Kind | Pairs |", "|---|--:|"]
+    lines += [f"| {kind} | {counts[kind]} |" for kind in KINDS if kind in counts]
+    lines += [f"| **all** | {len(c.pairs)} |", ""]
+    order = "ordered (one text's versions, in order)" if c.ordered else "free order"
+    lines.append(f"Alignment: {order}.")
+    if not c.pairs:
+        lines += ["", "No parallel passages found."]
+    else:
+        lines += [
+            "",
+            "In quotations and versions, ~~struck~~ words are only in A and **bold** words "
+            "only in B; in retellings, **bold** marks what both share (names, numbers, "
+            "rare words).",
+        ]
+    return "\n".join(lines)
+
+
+def _md_pair(c: Comparison, number: int, p: Pair) -> str:
+    lines = [f"## {number}. {p.kind.capitalize()} (score {p.score:.2f})", ""]
+    sides: tuple[tuple[Side, Span], ...] = (("a", p.a), ("b", p.b))
+    for side, span in sides:
+        doc = c.documents[span.doc]
+        label = SIDES[span.doc] if span.doc < len(SIDES) else str(span.doc)
+        lines.append(
+            f"**{label}** · {_md_name(doc)} · ¶ {doc.paragraph_number(span.start)} · "
+            f"characters {span.start:,}–{span.end:,}"
+        )
+        lines += ["", _md_quote(p, side), ""]
+    if p.evidence:
+        lines.append("Evidence:")
+        lines += [
+            f"- {e.kind}: {escape_markdown(' '.join(e.term.split()))} ({e.weight:.2f})"
+            for e in p.evidence[:8]
+        ]
+    return "\n".join(lines).rstrip()
+
+
+def _md_quote(p: Pair, side: Side) -> str:
+    """One passage as a blockquote, its marked runs struck or bold."""
+    marker = "~~" if side == "a" and marks_differences(p) else "**"
+    lines: list[str] = [""]
+    for text, marked in mark_passage(p, side):
+        for i, chunk in enumerate(text.split("\n")):
+            if i:
+                lines.append("")
+            lines[-1] += _md_run(chunk, marked, marker, at_start=not lines[-1])
+    out: list[str] = []
+    for line in lines:
+        line = line.rstrip()
+        if line or (out and out[-1] != ">"):
+            out.append(f"> {line}" if line else ">")
+    while out and out[-1] == ">":
+        out.pop()
+    return "\n".join(out) or ">"
+
+
+def _md_run(chunk: str, marked: bool, marker: str, *, at_start: bool) -> str:
+    core = chunk.strip()
+    if not core:
+        return "" if at_start else chunk.replace("\t", " ")
+    lead = "" if at_start else chunk[: len(chunk) - len(chunk.lstrip())]
+    trail = chunk[len(chunk.rstrip()) :]
+    body = escape_markdown(core)
+    if at_start:
+        body = _escape_line_start(body)
+    if marked:
+        body = f"{marker}{body}{marker}"
+    return f"{lead}{body}{trail}".replace("\t", " ")
+
+
+def write_markdown(c: Comparison, path: str | os.PathLike[str], *, force: bool = False) -> None:
+    """Write ``to_markdown(c)`` to ``path`` atomically (see ``write_output``)."""
+    write_output(to_markdown(c), path, force=force)
+
+
+# ---------------------------------------------------------------- text
+
+
+def to_text(c: Comparison, *, width: int = 80, max_chars: int = 1200) -> str:
+    """``c`` as a compact terminal report: a summary, then one block per pair.
+
+    Control characters and ANSI escapes in the documents come out visible and
+    inert. Passages longer than ``max_chars`` are cut, with a note.
+
+    Args:
+        c: The comparison.
+        width: Wrap passages to this many columns.
+        max_chars: Show at most this many characters of each passage.
+    """
+    return render_text(c, width=width, max_chars=max_chars)
+
+
+# ---------------------------------------------------------------- writing
+
+
+def check_output(path: str | os.PathLike[str], *, force: bool = False) -> Path:
+    """Check that a report can be written to ``path``, before any long work.
+
+    Raises:
+        OutputError: ``path`` exists (and ``force`` is false), is a directory,
+            or its folder is missing or not writable.
+    """
+    p = Path(path)
+    if p.is_dir():
+        raise OutputError(f"{p}: is a directory")
+    if p.exists() and not force:
+        raise OutputError(f"{p}: already exists (use --force to overwrite it)")
+    folder = p.parent if str(p.parent) else Path(".")
+    if not folder.is_dir():
+        raise OutputError(f"{p}: folder {folder} does not exist")
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise OutputError(f"{p}: folder {folder} is not writable")
+    return p
+
+
+def write_output(text: str, path: str | os.PathLike[str], *, force: bool = False) -> None:
+    """Write ``text`` (UTF-8) to ``path`` atomically.
+
+    The text goes to a temporary file in the same folder, which then replaces
+    ``path`` in one step, so an interrupted write never leaves half a file.
+    Without ``force`` an existing file is never replaced, even one created
+    while the report was being computed.
+
+    Raises:
+        OutputError: see ``check_output``; or the write itself failed.
+    """
+    p = check_output(path, force=force)
+    tmp = _write_temp(text, p)
+    try:
+        _publish(tmp, p, force=force)
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+
+
+def _write_temp(text: str, p: Path) -> Path:
+    try:
+        fd, name = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent or ".")
+    except OSError as exc:
+        raise OutputError(f"{p}: cannot write ({exc.strerror or exc})") from None
+    tmp = Path(name)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; give a normal file's mode
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise OutputError(f"{p}: cannot write ({exc.strerror or exc})") from None
+    except BaseException:  # Ctrl-C mid-write: leave nothing behind
+        tmp.unlink(missing_ok=True)
+        raise
+    return tmp
+
+
+def _publish(tmp: Path, p: Path, *, force: bool) -> None:
+    try:
+        if force:
+            os.replace(tmp, p)
+            return
+        try:
+            os.link(tmp, p)  # fails if p appeared meanwhile: never clobber
+        except FileExistsError:
+            raise OutputError(f"{p}: already exists (use --force to overwrite it)") from None
+        except OSError:
+            if p.exists():  # no hard links on this file system
+                raise OutputError(f"{p}: already exists (use --force to overwrite it)") from None
+            os.replace(tmp, p)
+    except OSError as exc:
+        raise OutputError(f"{p}: cannot write ({exc.strerror or exc})") from None

@@ -1,0 +1,214 @@
+"""The plain-text report, and what every report shares: marks and safe text.
+
+``export.py`` turns a ``Comparison`` into Markdown and text (``render_text``
+here); both need the same two things, kept here so the TUI can reuse them:
+
+- ``mark_passage`` splits one side of a pair into runs of text, each flagged
+  when it should stand out: words the other side lacks (quotations and
+  versions, from the diff opcodes) or the shared evidence (retellings, which
+  share too few words for a diff to help).
+- ``printable`` makes document content safe for a terminal: no control
+  character or ANSI escape sequence survives raw.
+
+It never computes a diff or an evidence item: it only reads the ones the
+engine put in the ``Pair``.
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from typing import Literal
+
+from aligner.model import KINDS, Comparison, DiffOp, Pair
+
+Side = Literal["a", "b"]
+
+SIDES = ("A", "B")
+"""How reports name the two documents of a comparison."""
+
+# C0 controls (but \n and \t) and DEL become their visible "control picture"
+# (ESC -> U+241B); C1 controls, which some terminals obey as CSI, become U+FFFD.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _picture(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if code < 0x20:
+        return chr(0x2400 + code)
+    return "\u2421" if code == 0x7F else "\ufffd"
+
+
+def printable(text: str) -> str:
+    """``text`` with every control character but newline and tab made visible.
+
+    The result has the same length as ``text``: each control character is
+    replaced by one visible character, so an ANSI escape sequence comes out
+    as inert text (``"\\x1b[31m"`` -> ``"␛[31m"``).
+    """
+    return _CONTROL.sub(_picture, text)
+
+
+def marks_differences(pair: Pair) -> bool:
+    """True when the pair's differences are worth marking word by word.
+
+    Quotations and versions share most words, so what changed is the news;
+    retellings share few, so their shared evidence is marked instead.
+    """
+    return pair.kind != "retelling"
+
+
+def mark_passage(pair: Pair, side: Side) -> list[tuple[str, bool]]:
+    """Split one side of ``pair`` into ``(text, marked)`` runs, in order.
+
+    For quotations and versions a run is marked when the diff has it only on
+    this side (``delete``/``replace`` in a, ``insert``/``replace`` in b; for a
+    spelling variant, only the letters its character opcodes change). For
+    retellings a run is marked when it is shared evidence. The runs' texts
+    join back to exactly the passage text.
+
+    Args:
+        pair: The pair to render.
+        side: ``"a"`` or ``"b"``.
+
+    Returns:
+        Consecutive runs covering the passage, adjacent runs never both marked.
+    """
+    span = pair.a if side == "a" else pair.b
+    text = pair.a_text if side == "a" else pair.b_text
+    ranges = _marked_ranges(pair, side)
+    return _runs(text, span.start, ranges)
+
+
+def _marked_ranges(pair: Pair, side: Side) -> list[tuple[int, int]]:
+    if not marks_differences(pair):
+        return [r for ev in pair.evidence for r in (ev.a if side == "a" else ev.b)]
+    return _own_ranges(pair.diff, side)
+
+
+def _own_ranges(ops: tuple[DiffOp, ...], side: Side) -> list[tuple[int, int]]:
+    """Ranges only ``side`` has; a spelling variant marks just its changed letters."""
+    own = ("delete", "replace") if side == "a" else ("insert", "replace")
+    out: list[tuple[int, int]] = []
+    for op in ops:
+        if op.tag == "replace" and op.chars:
+            out += _own_ranges(op.chars, side)
+        elif op.tag in own:
+            out.append((op.a_start, op.a_end) if side == "a" else (op.b_start, op.b_end))
+    return out
+
+
+def _runs(text: str, origin: int, ranges: list[tuple[int, int]]) -> list[tuple[str, bool]]:
+    """Cut ``text`` (starting at absolute offset ``origin``) at merged ``ranges``."""
+    merged: list[list[int]] = []
+    for start, end in sorted(ranges):
+        start, end = max(start - origin, 0), min(end - origin, len(text))
+        if end <= start:
+            continue
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    runs: list[tuple[str, bool]] = []
+    pos = 0
+    for start, end in merged:
+        if start > pos:
+            runs.append((text[pos:start], False))
+        runs.append((text[start:end], True))
+        pos = end
+    if pos < len(text) or not runs:
+        runs.append((text[pos:], False))
+    return runs
+
+
+def truncate_runs(runs: list[tuple[str, bool]], limit: int) -> tuple[list[tuple[str, bool]], int]:
+    """Keep the first ``limit`` characters of ``runs``; return them and how many were cut."""
+    kept: list[tuple[str, bool]] = []
+    room = limit
+    total = sum(len(t) for t, _ in runs)
+    for text, marked in runs:
+        if room <= 0:
+            break
+        kept.append((text[:room], marked))
+        room -= len(text)
+    return kept, max(0, total - limit)
+
+
+# ---------------------------------------------------------------- text report
+
+
+def render_text(c: Comparison, *, width: int = 80, max_chars: int = 1200) -> str:
+    """``c`` as a compact terminal report: a summary line, then one block per pair.
+
+    Args:
+        c: The comparison.
+        width: Wrap passages to this many columns.
+        max_chars: Show at most this many characters of each passage.
+    """
+    lines = [_text_summary(c), ""]
+    if not c.pairs:
+        lines.append("no parallel passages found")
+    for n, p in enumerate(c.pairs, 1):
+        lines += _text_pair(c, n, p, width=width, max_chars=max_chars)
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _text_summary(c: Comparison) -> str:
+    lines = []
+    for i, doc in enumerate(c.documents):
+        side = SIDES[i] if i < len(SIDES) else str(i)
+        lines.append(
+            f"{side}  {printable(' '.join(doc.name.split()))}  "
+            f"({len(doc.text):,} chars, {c.coverage(i):.0%} aligned)"
+        )
+    counts = c.counts()
+    by_kind = ", ".join(f"{counts[k]} {k}" for k in KINDS if k in counts)
+    order = "ordered" if c.ordered else "free order"
+    lines.append(f"{len(c.pairs)} pairs" + (f" ({by_kind})" if by_kind else "") + f"; {order}")
+    return "\n".join(lines)
+
+
+def _text_pair(c: Comparison, n: int, p: Pair, *, width: int, max_chars: int) -> list[str]:
+    where = "  ".join(
+        f"{SIDES[s.doc] if s.doc < 2 else s.doc} ¶{c.documents[s.doc].paragraph_number(s.start)} "
+        f"{s.start}-{s.end}"
+        for s in (p.a, p.b)
+    )
+    lines = [f"#{n}  {p.kind}  {p.score:.2f}  {where}"]
+    for side in ("a", "b"):
+        label = SIDES[(p.a if side == "a" else p.b).doc] if len(c.documents) <= 2 else side
+        body = _text_passage(p, side, max_chars=max_chars)
+        lines += _wrap(body, f"  {label} | ", width)
+    if p.evidence:
+        terms = ", ".join(f"{e.kind} {' '.join(e.term.split())!r}" for e in p.evidence[:6])
+        lines += _wrap(printable(terms), "  why: ", width)
+    return lines
+
+
+def _text_passage(p: Pair, side: str, *, max_chars: int) -> str:
+    runs, cut = truncate_runs(mark_passage(p, "a" if side == "a" else "b"), max_chars)
+    if marks_differences(p):
+        left, right = ("[-", "-]") if side == "a" else ("{+", "+}")
+    else:
+        left, right = "*", "*"
+    body = "".join(f"{left}{t}{right}" if m and t.strip() else t for t, m in runs)
+    if cut:
+        body += f" … [{cut:,} more characters]"
+    return printable(body)
+
+
+def _wrap(text: str, prefix: str, width: int) -> list[str]:
+    indent = " " * len(prefix)
+    out: list[str] = []
+    for para in re.split(r"\n\s*\n|\n", text):
+        if not para.strip():
+            continue
+        out += textwrap.wrap(
+            " ".join(para.split()),
+            width=max(width, len(prefix) + 20),
+            initial_indent=prefix if not out else indent,
+            subsequent_indent=indent,
+            break_on_hyphens=False,
+        )
+    return out or [prefix.rstrip()]

@@ -1,0 +1,156 @@
+"""documents.py: decoding, newlines, paragraphs, and refusing what is not text."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from aligner.documents import (
+    decode,
+    document_from_bytes,
+    load_document,
+    paragraph_starts,
+    read_document,
+    sample_paths,
+)
+from aligner.model import DocumentError
+
+FRENCH = "Le café était très animé; où est la fenêtre? Déjà vu, naïve façade, garçon.\n"
+RUSSIAN = "Привет, как дела? Это тест кодировки текста на русском языке.\n"
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
+
+
+@pytest.mark.parametrize(
+    ("data", "encoding"),
+    [
+        (FRENCH.encode("utf-8"), "utf-8"),
+        (b"\xef\xbb\xbf" + FRENCH.encode("utf-8"), "utf-8-sig"),
+        (FRENCH.encode("utf-16"), "utf-16"),
+        (FRENCH.encode("utf-16-le"), "utf-16-le"),
+        (FRENCH.encode("utf-16-be"), "utf-16-be"),
+        (RUSSIAN.encode("utf-16-le"), "utf-16-le"),
+        (RUSSIAN.encode("utf-16-be"), "utf-16-be"),
+        (FRENCH.encode("latin-1"), "cp1252"),
+        (("“Smart” quotes — and €5. " + FRENCH).encode("cp1252"), "cp1252"),
+    ],
+    ids=[
+        "utf8",
+        "utf8-bom",
+        "utf16-bom",
+        "utf16le",
+        "utf16be",
+        "ru-utf16le",
+        "ru-utf16be",
+        "latin1",
+        "cp1252",
+    ],
+)
+def test_decode_reads_common_encodings(data: bytes, encoding: str) -> None:
+    text, used = decode(data)
+    assert used == encoding
+    assert "café" in text or "Привет" in text
+    assert "\ufffd" not in text
+
+
+def test_decode_names_a_non_western_code_page_without_garbling_it() -> None:
+    text, used = decode((RUSSIAN * 3).encode("cp1251"))
+    assert used != "cp1252"
+    assert text == RUSSIAN * 3
+
+
+def test_invalid_utf8_bytes_are_replaced_and_reported() -> None:
+    data = ("“Quoted” text — " + FRENCH).encode("utf-8") + b"bad \xff byte\n"
+    text, used = decode(data)
+    assert used == "utf-8 (1 invalid byte replaced)"
+    assert "“Quoted”" in text and "bad \ufffd byte" in text
+
+
+@pytest.mark.parametrize(
+    ("data", "what"),
+    [
+        (PNG, "PNG"),
+        (b"\x00\x01\x02\x03" * 200, ""),
+        (bytes(range(256)) * 20, ""),
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", "PDF"),
+    ],
+    ids=["png", "zeros", "all-bytes", "pdf"],
+)
+def test_binary_data_is_refused(data: bytes, what: str) -> None:
+    with pytest.raises(DocumentError, match="looks like a binary file") as info:
+        decode(data, name="x")
+    assert what in str(info.value)
+
+
+def test_zip_file_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "book.zip"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("a.txt", FRENCH * 10)
+    with pytest.raises(DocumentError, match="zip archive"):
+        read_document(path)
+
+
+def test_ansi_escapes_do_not_make_a_text_binary() -> None:
+    text, _ = decode(("\x1b[31mred\x1b[0m words in a log line\n" * 50).encode())
+    assert text.count("\x1b") == 100
+
+
+@pytest.mark.parametrize("data", [b"", b"   \n\t\r\n  "], ids=["empty", "whitespace"])
+def test_empty_and_blank_files_are_refused(data: bytes) -> None:
+    with pytest.raises(DocumentError, match="empty|only whitespace"):
+        document_from_bytes(data, name="blank.txt")
+
+
+@pytest.mark.parametrize("newline", ["\r\n", "\r"], ids=["crlf", "cr"])
+def test_offsets_index_the_text_read_text_returns(tmp_path: Path, newline: str) -> None:
+    path = tmp_path / "a.txt"
+    path.write_bytes(("One.\n\nTwo café.\nThree.\n").replace("\n", newline).encode("utf-8"))
+    doc = read_document(path)
+    assert doc.text == path.read_text(encoding="utf-8")
+    assert doc.paragraph_starts == (0, doc.text.index("Two"))
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda p: p / "missing.txt", "no such file"),
+        (lambda p: p, "is a directory"),
+    ],
+    ids=["missing", "directory"],
+)
+def test_unreadable_paths_raise_one_line_errors(tmp_path: Path, make, message: str) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(DocumentError, match=message) as info:
+        read_document(make(tmp_path))
+    assert "\n" not in str(info.value)
+
+
+def test_permission_denied_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "secret.txt"
+    path.write_text("text")
+
+    def deny(self: Path) -> bytes:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(Path, "read_bytes", deny)
+    with pytest.raises(DocumentError, match="permission denied"):
+        read_document(path)
+
+
+def test_load_document_takes_text_paths_and_documents(tmp_path: Path) -> None:
+    path = tmp_path / "a.txt"
+    path.write_text(FRENCH, encoding="utf-8")
+    from_path = load_document(str(path))
+    assert from_path.name == "a.txt" and from_path.text == FRENCH
+    assert load_document(from_path) is from_path
+    assert load_document("not a file\r\nat all").text == "not a file\nat all"
+
+
+def test_paragraph_starts_skip_blank_runs() -> None:
+    text = "a\n\n\n  b\n \nc"
+    assert paragraph_starts(text) == (0, text.index("b"), text.index("c"))
+
+
+def test_samples_ship_with_the_package() -> None:
+    names = {p.name for p in sample_paths()}
+    assert {"revolution-to-counter-revolution.txt", "clr-james-lenin-stalin.txt"} <= names

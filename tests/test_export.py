@@ -1,0 +1,299 @@
+"""Export: JSON shape and round trip, golden Markdown and text, escaping, atomic writes.
+
+The comparison is built by hand, so these tests do not move when the engine
+changes. Regenerate the golden files after reviewing a change with
+``ALIGNER_UPDATE_GOLDEN=1 pytest tests/test_export.py``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from aligner import export
+from aligner.documents import make_document
+from aligner.export import OutputError, from_dict, to_dict, to_json, to_markdown, to_text
+from aligner.model import Comparison, DiffOp, Document, Evidence, Options, Pair, Span
+
+DATA = Path(__file__).parent / "data"
+
+TEXT_A = (
+    "Preface.\n\n"
+    '1. Lenin wrote that Stalin "has concentrated enormous power in his hands" and '
+    "that he is *too rude* | <script>alert('x')</script>.\n"
+    "# Not a heading [link](http://example.com)\n\n"
+    "On 7 November 1927 the Opposition marched with its own banners.\x1b[31m red\x1b[0m\n\n"
+    "The colour of the flag was red.\n"
+)
+TEXT_B = (
+    "Introduction.\n\n"
+    'Lenin wrote that Stalin "has unlimited authority concentrated in his hands" and '
+    "that he is _too rude_ | <script>alert('x')</script>.\n\n"
+    "At the demonstration of 7 November 1927, oppositionists carried banners of their own.\n\n"
+    "The color of the flag was red.\n"
+)
+
+
+def _at(text: str, needle: str, after: int = 0) -> tuple[int, int]:
+    start = text.index(needle, after)
+    return start, start + len(needle)
+
+
+def _span(doc: Document, index: int, first: str, last: str) -> Span:
+    start = doc.text.index(first)
+    end = doc.text.index(last, start) + len(last)
+    return Span(index, start, end)
+
+
+def _op(tag: str, a: tuple[int, int], b: tuple[int, int], chars: tuple[DiffOp, ...] = ()) -> DiffOp:
+    return DiffOp(tag, a[0], a[1], b[0], b[1], chars)  # type: ignore[arg-type]
+
+
+def _pair(
+    a: Document, b: Document, sa: Span, sb: Span, score: float, kind: str, **kw: object
+) -> Pair:
+    return Pair(
+        sa,
+        sb,
+        a.text[sa.start : sa.end],
+        b.text[sb.start : sb.end],
+        score,
+        kind,
+        **kw,  # type: ignore[arg-type]
+    )
+
+
+def small_comparison() -> Comparison:
+    """Three hand-made pairs: a quotation, a retelling and a version with a spelling variant."""
+    a = make_document(TEXT_A, name="a|one.txt", path="samples/a|one.txt")
+    b = make_document(TEXT_B, name="b.txt", path="samples/b.txt", encoding="cp1252")
+    A, B = a.text, b.text
+    q_a = _span(a, 0, "1. Lenin", "# Not a heading [link](http://example.com)")
+    q_b = _span(b, 1, "Lenin wrote", "</script>.")
+    quote_ops = (
+        _op("delete", _at(A, "1."), (q_b.start, q_b.start)),
+        _op(
+            "equal", _at(A, 'Lenin wrote that Stalin "has'), _at(B, 'Lenin wrote that Stalin "has')
+        ),
+        _op(
+            "replace",
+            _at(A, "concentrated enormous power"),
+            _at(B, "unlimited authority concentrated"),
+        ),
+        _op("equal", _at(A, "in his hands"), _at(B, "in his hands")),
+        _op("replace", _at(A, "*too rude*"), _at(B, "_too rude_")),
+        _op("delete", _at(A, "# Not a heading [link](http://example.com)"), (q_b.end, q_b.end)),
+    )
+    stalin = Evidence("name", "Stalin", 0.5, (_at(A, "Stalin"),), (_at(B, "Stalin"),))
+    r_a = _span(a, 0, "On 7 November", "\x1b[0m")
+    r_b = _span(b, 1, "At the demonstration", "of their own.")
+    ev = (
+        Evidence(
+            "number",
+            "7 November 1927",
+            0.8,
+            (_at(A, "7 November 1927"),),
+            (_at(B, "7 November 1927"),),
+        ),
+        Evidence("rare", "banners", 0.4, (_at(A, "banners"),), (_at(B, "banners"),)),
+    )
+    v_a = _span(a, 0, "The colour", "red.\n")
+    v_b = _span(b, 1, "The color", "red.\n")
+    colour = _at(A, "colour")
+    color = _at(B, "color")
+    chars = (
+        _op("equal", (colour[0], colour[0] + 4), (color[0], color[0] + 4)),
+        _op("delete", (colour[0] + 4, colour[0] + 5), (color[0] + 4, color[0] + 4)),
+        _op("equal", (colour[0] + 5, colour[1]), (color[0] + 4, color[1])),
+    )
+    version_ops = (
+        _op("equal", _at(A, "The"), _at(B, "The")),
+        _op("replace", colour, color, chars),
+        _op("equal", _at(A, "of the flag was red."), _at(B, "of the flag was red.")),
+    )
+    pairs = (
+        _pair(a, b, q_a, q_b, 0.9123, "quotation", evidence=(stalin,), diff=quote_ops),
+        _pair(a, b, r_a, r_b, 0.61, "retelling", evidence=ev),
+        _pair(a, b, v_a, v_b, 0.97, "version", diff=version_ops),
+    )
+    options = Options(min_score=0.2, kinds=("quotation", "retelling", "version"))
+    return Comparison((a, b), pairs, options, False, (("load", 0.01), ("match", 0.5)))
+
+
+def _golden(name: str, actual: str) -> None:
+    path = DATA / name
+    if os.environ.get("ALIGNER_UPDATE_GOLDEN"):
+        path.write_text(actual, encoding="utf-8")
+    assert actual == path.read_text(encoding="utf-8")
+
+
+def test_markdown_matches_golden_file() -> None:
+    _golden("small.md", to_markdown(small_comparison()))
+
+
+def test_text_matches_golden_file() -> None:
+    _golden("small.txt", to_text(small_comparison()))
+
+
+def test_json_has_the_canonical_shape_and_spans_slice_back() -> None:
+    c = small_comparison()
+    d = json.loads(to_json(c))
+    assert d["documents"][1] == {
+        "path": "samples/b.txt",
+        "name": "b.txt",
+        "length": len(TEXT_B),
+        "encoding": "cp1252",
+    }
+    assert d["counts"] == {"quotation": 1, "retelling": 1, "version": 1}
+    for p in d["pairs"]:
+        for side in ("a", "b"):
+            s = p[side]
+            text = (TEXT_A, TEXT_B)[s["doc"]]
+            assert text[s["start"] : s["end"]] == s["text"]
+            assert s["paragraph"] == c.documents[s["doc"]].paragraph_number(s["start"])
+    version = d["pairs"][2]
+    i, j = TEXT_A.index("colour") + 4, TEXT_B.index("color") + 4
+    assert version["diff"][1]["chars"][1] == {"tag": "delete", "a": [i, i + 1], "b": [j, j]}
+    assert d["pairs"][1]["evidence"][0]["a"] == [list(_at(TEXT_A, "7 November 1927"))]
+
+
+def test_json_round_trips_with_and_without_documents() -> None:
+    c = small_comparison()
+    d = json.loads(to_json(c))
+    assert from_dict(d, documents=c.documents) == c
+    rebuilt = from_dict(d)
+    assert rebuilt.pairs == c.pairs
+    assert [len(doc) for doc in rebuilt.documents] == [len(doc) for doc in c.documents]
+    # Without the documents, paragraph numbers are unknown; everything else survives.
+    assert _without_paragraphs(rebuilt) == _without_paragraphs(c)
+
+
+def _without_paragraphs(c: Comparison) -> list[dict[str, object]]:
+    pairs: list[dict[str, dict[str, object]]] = to_dict(c)["pairs"]
+    for p in pairs:
+        del p["a"]["paragraph"], p["b"]["paragraph"]
+    return list(pairs)
+
+
+def test_from_dict_refuses_other_json() -> None:
+    with pytest.raises(export.AlignerError):
+        from_dict({"pairs": [{"a": 1}]})
+
+
+def test_json_escapes_control_characters_even_c1() -> None:
+    doc = make_document("x\x1b[2J\x9b31m y", name="evil")
+    pair = Pair(Span(0, 0, 9), Span(1, 0, 9), doc.text, doc.text, 1.0, "quotation")
+    out = to_json(Comparison((doc, doc), (pair,)))
+    assert "\x1b" not in out and "\x9b" not in out
+    assert json.loads(out)["pairs"][0]["a"]["text"] == doc.text
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "<script>alert(1)</script>",
+        "| a | b |",
+        "**bold** _it_ `code`",
+        "[x](javascript:y)",
+        "1. item",
+        "# heading",
+        "- item",
+        "&lt;b&gt;",
+        "$x^2$",
+        "~~gone~~",
+        "> quote",
+    ],
+)
+def test_markdown_escapes_document_content(hostile: str) -> None:
+    doc = make_document(f"{hostile}\n\nok", name=hostile)
+    pair = Pair(
+        Span(0, 0, len(hostile)), Span(1, 0, len(hostile)), hostile, hostile, 0.9, "quotation"
+    )
+    md = to_markdown(Comparison((doc, doc), (pair,)))
+    quoted = [line[2:] for line in md.splitlines() if line.startswith("> ")]
+    assert len(quoted) == 2
+    for line in quoted:
+        # Every Markdown-special character is backslash-escaped...
+        assert re.search(r"(?<!\\)[<>|*_`\[\]~$&#]", line) is None
+        # ...and removing the escapes gives back the document's text.
+        assert re.sub(r"\\(.)", r"\1", line) == hostile
+
+
+def test_markdown_strikes_removed_and_bolds_added_words() -> None:
+    md = to_markdown(small_comparison())
+    assert "~~concentrated enormous power~~" in md
+    assert "**unlimited authority concentrated**" in md
+    assert "**7 November 1927**" in md  # retelling: the shared evidence
+    assert "colo~~u~~r" in md and "**color**" not in md  # a spelling variant: one letter
+
+
+def test_text_report_never_carries_raw_control_characters() -> None:
+    out = to_text(small_comparison())
+    assert re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", out) is None
+    assert "␛[31m" in out
+    assert (
+        "[-concentrated enormous power-]" in out and "{+unlimited authority concentrated+}" in out
+    )
+
+
+def test_text_report_cuts_long_passages() -> None:
+    doc = make_document("word " * 1000, name="long")
+    pair = Pair(Span(0, 0, 5000), Span(1, 0, 5000), doc.text, doc.text, 1.0, "quotation")
+    out = to_text(Comparison((doc, doc), (pair,)), max_chars=100)
+    assert "[4,900 more characters]" in out
+    assert len(out) < 1500
+
+
+def test_empty_comparison_says_no_parallels_in_every_format() -> None:
+    doc = make_document("alpha", name="a")
+    c = Comparison((doc, doc), ())
+    assert "No parallel passages found." in to_markdown(c)
+    assert "no parallel passages found" in to_text(c)
+    assert json.loads(to_json(c))["pairs"] == []
+
+
+def test_write_output_refuses_existing_file_without_force(tmp_path: Path) -> None:
+    target = tmp_path / "report.md"
+    target.write_text("precious")
+    with pytest.raises(OutputError, match="already exists"):
+        export.write_output("new", target)
+    assert target.read_text() == "precious"
+    export.write_output("new", target, force=True)
+    assert target.read_text() == "new"
+    assert [p.name for p in tmp_path.iterdir()] == ["report.md"]  # no temp file left
+
+
+def test_write_output_refuses_bad_destinations(tmp_path: Path) -> None:
+    with pytest.raises(OutputError, match="is a directory"):
+        export.write_output("x", tmp_path)
+    with pytest.raises(OutputError, match="does not exist"):
+        export.write_output("x", tmp_path / "missing" / "r.md")
+
+
+def test_interrupted_write_leaves_no_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    target = tmp_path / "r.md"
+
+    def fail(*_: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(export.os, "fsync", fail)
+    with pytest.raises(KeyboardInterrupt):
+        export.write_output("half", target)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_write_markdown_writes_a_readable_file(tmp_path: Path) -> None:
+    target = tmp_path / "r.md"
+    export.write_markdown(small_comparison(), target)
+    assert target.read_text(encoding="utf-8") == to_markdown(small_comparison())
+    assert target.stat().st_mode & 0o777 == 0o666 & ~_umask()
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
