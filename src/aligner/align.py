@@ -19,16 +19,24 @@ from typing import TYPE_CHECKING
 
 from aligner.features import Features
 from aligner.match import Run
-from aligner.segment import Segmented
+from aligner.segment import Segmented, Sentence
 
 if TYPE_CHECKING:
     from aligner.features import Matrix
 
-SEED_SCORE = 0.22
+SEED_SCORE = 0.2
 """A mutual-best sentence pair must score this much to seed a retelling."""
+MIN_SHARED = 2
+"""Content words a seed pair must share: one shared word is chance."""
+MIN_MASS = 8.0
+"""Summed idf of those shared words (two rare ones, or several common)."""
 EXTEND_SCORE = 0.08
 """A neighbouring sentence joins a window when it scores this much against
 the other side's window."""
+SHORT_WINDOW = 0
+"""A passage shorter than this (characters) takes in its paragraph's
+neighbours even without agreement: one short sentence is too little context
+to read a retelling by."""
 ELSEWHERE = 0.2
 """A neighbour that matches somewhere else this much better stays out."""
 MAX_SENTENCES = 6
@@ -84,61 +92,91 @@ def _snap_words(seg: Segmented, w0: int, w1: int) -> tuple[int, int]:
     return start, end
 
 
-def select_windows(score: Matrix, feats: Features) -> list[Candidate]:
-    """Retellings: mutual-best sentence pairs grown into agreeing windows."""
+def select_windows(score: Matrix, context: Matrix, feats: Features) -> list[Candidate]:
+    """Retellings: mutual-best sentence pairs grown into agreeing windows.
+
+    Args:
+        score: Sentence-to-sentence similarity.
+        context: The same with each sentence's neighbours folded in.
+        feats: The sentence features both were computed from.
+    """
     import numpy as np
 
     seg_a, seg_b = feats.segs
     if score.size == 0:
         return []
-    best_b = score.argmax(axis=1)
-    best_a = score.argmax(axis=0)
-    seeds = [
-        (float(score[i, j]), i, int(j))
-        for i, j in enumerate(best_b)
-        if best_a[j] == i and score[i, j] >= SEED_SCORE
-    ]
+    rank = (score + context) / 2
+    best_b = rank.argmax(axis=1)
+    best_a = rank.argmax(axis=0)
+    seeds = []
+    for i, j in enumerate(best_b):
+        if best_a[j] != i or rank[i, j] < SEED_SCORE:
+            continue
+        shared, mass = _shared(feats, i, int(j))
+        if shared >= MIN_SHARED and mass >= MIN_MASS:
+            seeds.append((float(rank[i, j]), i, int(j), mass))
     seeds.sort(reverse=True)
     taken_a = np.zeros(score.shape[0], dtype=bool)
     taken_b = np.zeros(score.shape[1], dtype=bool)
     out = []
-    for _, i, j in seeds:
+    for _, i, j, mass in seeds:
         if taken_a[i] or taken_b[j]:
             continue
-        a0, a1, b0, b1 = _grow(score, i, j, taken_a, taken_b)
+        a0, a1, b0, b1 = _grow(score, feats, i, j, taken_a, taken_b)
         taken_a[a0 : a1 + 1] = True
         taken_b[b0 : b1 + 1] = True
         out.append(
             Candidate(
                 (seg_a.sentences[a0].start, seg_a.sentences[a1].end),
                 (seg_b.sentences[b0].start, seg_b.sentences[b1].end),
-                _window_score(score, i, j, a0, a1, b0, b1),
+                _window_score(rank, i, j, a0, a1, b0, b1, mass),
                 "retelling",
             )
         )
     return out
 
 
+def _shared(feats: Features, i: int, j: int) -> tuple[int, float]:
+    """How many content stems sentences i and j share, and their summed idf."""
+    bag_a, bag_b = feats.bags[0][i], feats.bags[1][j]
+    common = bag_a.keys() & bag_b.keys()
+    return len(common), sum(feats.idf[t] for t in common)
+
+
 def _grow(
-    score: Matrix, i: int, j: int, taken_a: object, taken_b: object
+    score: Matrix, feats: Features, i: int, j: int, taken_a: object, taken_b: object
 ) -> tuple[int, int, int, int]:
+    """Widen the seed (i, j) with neighbours that agree with the other side.
+
+    When no neighbour agrees, a side still shorter than ``SHORT_WINDOW``
+    characters takes in the best neighbour of its own paragraph.
+    """
     a0 = a1 = i
     b0 = b1 = j
+    sents = (feats.segs[0].sentences, feats.segs[1].sentences)
     n_a, n_b = score.shape
     while True:
         options = []
+        short_a = sents[0][a1].end - sents[0][a0].start < SHORT_WINDOW
+        short_b = sents[1][b1].end - sents[1][b0].start < SHORT_WINDOW
+        short_a &= a1 - a0 + 1 < MAX_SENTENCES
+        short_b &= b1 - b0 + 1 < MAX_SENTENCES
         if a1 - a0 + 1 < MAX_SENTENCES:
             for k in (a0 - 1, a1 + 1):
                 if 0 <= k < n_a and not taken_a[k]:  # type: ignore[index]
                     support = float(score[k, max(b0 - 1, 0) : b1 + 2].max())
-                    if support >= EXTEND_SCORE and score[k].max() - support < ELSEWHERE:
+                    floor = EXTEND_SCORE
+                    if support >= floor and score[k].max() - support < ELSEWHERE:
                         options.append((support, "a", k))
         if b1 - b0 + 1 < MAX_SENTENCES:
             for k in (b0 - 1, b1 + 1):
                 if 0 <= k < n_b and not taken_b[k]:  # type: ignore[index]
                     support = float(score[max(a0 - 1, 0) : a1 + 2, k].max())
-                    if support >= EXTEND_SCORE and score[:, k].max() - support < ELSEWHERE:
+                    floor = EXTEND_SCORE
+                    if support >= floor and score[:, k].max() - support < ELSEWHERE:
                         options.append((support, "b", k))
+        if not options:
+            options = _pad(score, sents, (a0, a1, b0, b1), short_a, short_b, taken_a, taken_b)
         if not options:
             return a0, a1, b0, b1
         _, side, k = max(options)
@@ -148,8 +186,35 @@ def _grow(
             b0, b1 = min(b0, k), max(b1, k)
 
 
-def _window_score(score: Matrix, i: int, j: int, a0: int, a1: int, b0: int, b1: int) -> float:
-    """Seed strength, its margin over the runner-up, and agreeing neighbours."""
+def _pad(
+    score: Matrix,
+    sents: tuple[tuple[Sentence, ...], tuple[Sentence, ...]],
+    window: tuple[int, int, int, int],
+    short_a: bool,
+    short_b: bool,
+    taken_a: object,
+    taken_b: object,
+) -> list[tuple[float, str, int]]:
+    """Neighbours in the same paragraph for a side that is still short."""
+    a0, a1, b0, b1 = window
+    options = []
+    if short_a:
+        for k, edge in ((a0 - 1, a0), (a1 + 1, a1)):
+            if 0 <= k < len(sents[0]) and not taken_a[k]:  # type: ignore[index]
+                if sents[0][k].paragraph == sents[0][edge].paragraph and not sents[0][k].boiler:
+                    options.append((float(score[k, b0 : b1 + 1].max()) - 1.0, "a", k))
+    if short_b:
+        for k, edge in ((b0 - 1, b0), (b1 + 1, b1)):
+            if 0 <= k < len(sents[1]) and not taken_b[k]:  # type: ignore[index]
+                if sents[1][k].paragraph == sents[1][edge].paragraph and not sents[1][k].boiler:
+                    options.append((float(score[a0 : a1 + 1, k].max()) - 1.0, "b", k))
+    return options
+
+
+def _window_score(
+    score: Matrix, i: int, j: int, a0: int, a1: int, b0: int, b1: int, mass: float
+) -> float:
+    """Seed strength, its margin over the runner-up, shared rare words."""
     import numpy as np
 
     seed = float(score[i, j])
@@ -161,8 +226,8 @@ def _window_score(score: Matrix, i: int, j: int, a0: int, a1: int, b0: int, b1: 
     margin = seed - runner_up
     window = score[a0 : a1 + 1, b0 : b1 + 1]
     support = int(np.count_nonzero(window >= EXTEND_SCORE)) - 1
-    raw = seed + 0.8 * margin + 0.03 * min(support, 5)
-    return 1.0 / (1.0 + math.exp(-8.0 * (raw - 0.35)))
+    raw = seed + 0.5 * margin + 0.02 * min(support, 5) + 0.004 * min(mass, 40)
+    return 1.0 / (1.0 + math.exp(-8.0 * (raw - 0.4)))
 
 
 def merge(cands: list[Candidate]) -> list[Candidate]:

@@ -39,8 +39,11 @@ _PROGRESS_FROM = 1_000_000
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line with ``argv`` (default ``sys.argv[1:]``); return the exit code."""
+    parser = _parser()
     try:
-        args = _parser().parse_args(argv)
+        args = parser.parse_args(argv)
+        if args.command == "compare" and len(args.paths) < 2:
+            args.subparser.error("give at least two documents to compare")
     except SystemExit as exc:  # argparse: --help, --version or a usage error
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
     try:
@@ -84,6 +87,7 @@ def _parser() -> argparse.ArgumentParser:
         "than two documents every pair is compared. Use - to read one from stdin.",
     )
     compare.add_argument("paths", nargs="+", metavar="FILE", help="documents to compare")
+    compare.set_defaults(subparser=compare)
     _add_options(compare)
     demo = commands.add_parser(
         "demo",

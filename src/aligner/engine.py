@@ -54,9 +54,10 @@ def compare(
     feats = build_features(seg_a, seg_b, semantic=options.semantic)
     runs = match.find_runs(seg_a, seg_b)
     scores = match.sentence_scores(feats)
+    context = match.sentence_scores(feats, context=1)
     clock.lap("match")
     report(0.7)
-    cands = align.merge(align.select_runs(runs, feats) + align.select_windows(scores, feats))
+    cands = align.merge(align.select_runs(runs, feats) + align.select_windows(scores, context, feats))
     clock.lap("align")
     report(0.8)
     pairs = [_pair(c, seg_a, seg_b, feats) for c in cands]

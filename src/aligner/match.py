@@ -116,17 +116,25 @@ def _chain(seeds: list[tuple[int, int]]) -> list[Run]:
     return [Run(r[0], r[1], r[2], r[3], r[4]) for r in done]
 
 
-def sentence_scores(feats: Features) -> Matrix:
+def sentence_scores(feats: Features, *, context: int = 0) -> Matrix:
     """Similarity of every sentence of a (rows) with every sentence of b.
 
+    With ``context`` > 0, each sentence is represented together with up to
+    ``context`` neighbours on each side in its paragraph, so that a pair
+    scores high only when the passages around it agree too.
     Boilerplate sentences score -1 everywhere.
     """
     import numpy as np
 
-    lexical = _tfidf_cosine(feats)
-    if feats.vectors is not None:
-        va, vb = feats.vectors
-        cos = va @ vb.T
+    mats = _tfidf_rows(feats)
+    vecs = feats.vectors
+    if context:
+        mats = tuple(_widen(m, seg, context, normalise=True) for m, seg in zip(mats, feats.segs))
+        if vecs is not None:
+            vecs = tuple(_widen(v, seg, context, normalise=True) for v, seg in zip(vecs, feats.segs))
+    lexical = mats[0] @ mats[1].T
+    if vecs is not None:
+        cos = vecs[0] @ vecs[1].T
         score = LEXICAL_WEIGHT * lexical + (1 - LEXICAL_WEIGHT) * _csls(cos)
     else:
         score = lexical
@@ -137,7 +145,35 @@ def sentence_scores(feats: Features) -> Matrix:
     return score.astype(np.float32)
 
 
+def _widen(rows: Matrix, seg: Segmented, context: int, *, normalise: bool) -> Matrix:
+    """Add each row's neighbours (same paragraph, up to ``context`` away)."""
+    import numpy as np
+
+    out = rows.copy()
+    para = np.array([s.paragraph for s in seg.sentences])
+    n = len(para)
+    for d in range(1, context + 1):
+        if d >= n:
+            break
+        same = (para[d:] == para[:-d])[:, None]
+        weight = 0.5**d
+        out[:-d] += weight * rows[d:] * same
+        out[d:] += weight * rows[:-d] * same
+    if normalise:
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        norms[norms == 0] = 1.0
+        out /= norms
+    return out
+
+
 def _tfidf_cosine(feats: Features) -> Matrix:
+    mats = _tfidf_rows(feats)
+    result: Matrix = mats[0] @ mats[1].T
+    return result
+
+
+def _tfidf_rows(feats: Features) -> tuple[Matrix, Matrix]:
+    """Unit tf-idf rows over the stems both documents use."""
     import numpy as np
 
     bags_a, bags_b = feats.bags
@@ -153,8 +189,7 @@ def _tfidf_cosine(feats: Features) -> Matrix:
                     m[row, k] = w
         m /= np.asarray(norms, dtype=np.float32)[:, None]
         mats.append(m)
-    result: Matrix = mats[0] @ mats[1].T
-    return result
+    return mats[0], mats[1]
 
 
 def _csls(cos: Matrix) -> Matrix:

@@ -1,0 +1,122 @@
+"""AlignerApp: the Textual app that shows one comparison of two accounts.
+
+The app paints at once; a thread worker runs ``aligner.compare`` and reports
+back with messages (``ComparisonProgress``, ``ComparisonReady``,
+``ComparisonFailed``). Everything else lives in the compare screen.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from textual import on, work
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.worker import Worker, WorkerState, get_current_worker
+
+from aligner.engine import compare
+from aligner.model import AlignerError, Comparison, Options
+from aligner.tui.messages import ComparisonFailed, ComparisonProgress, ComparisonReady
+from aligner.tui.screens.compare import COMMANDS, CompareScreen
+from aligner.tui.screens.help import HelpScreen
+
+
+class AlignerApp(App[None]):
+    """Two accounts side by side, with their parallel passages lined up."""
+
+    TITLE = "aligner"
+    CSS_PATH = "app.tcss"
+    BINDINGS = [
+        Binding("question_mark", "help", "Help"),
+        Binding("q", "quit", "Quit"),
+    ]
+
+    def __init__(
+        self,
+        *,
+        paths: Sequence[str | Path] | None = None,
+        comparison: Comparison | None = None,
+        options: Options | None = None,
+    ) -> None:
+        """Open on ``paths`` (compared in a worker) or on a ready ``comparison``.
+
+        Args:
+            paths: The two documents to compare.
+            comparison: A precomputed comparison (tests, or a caller that has one).
+            options: Engine options for ``paths``.
+        """
+        super().__init__()
+        if comparison is None and (paths is None or len(paths) != 2):
+            raise ValueError("AlignerApp needs two paths or a comparison")
+        self.paths = tuple(Path(p) for p in paths or ())
+        self.comparison = comparison
+        self.options = options
+        self.error: str | None = None
+
+    def get_default_screen(self) -> Screen[None]:
+        return CompareScreen(self.comparison)
+
+    @property
+    def compare_screen(self) -> CompareScreen:
+        """The main screen (the bottom of the stack)."""
+        screen = self.screen_stack[0]
+        assert isinstance(screen, CompareScreen)
+        return screen
+
+    def on_mount(self) -> None:
+        if self.comparison is None:
+            self.sub_title = " and ".join(p.name for p in self.paths)
+            # Start once the screen is composed, so results always have widgets to go to.
+            self.call_after_refresh(self.run_compare)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="compare")
+    def run_compare(self) -> None:
+        """Load and align the documents off the event loop."""
+        worker = get_current_worker()
+
+        def progress(share: float) -> None:
+            if not worker.is_cancelled:
+                self.post_message(ComparisonProgress(share))
+
+        try:
+            result = compare(self.paths[0], self.paths[1], options=self.options, progress=progress)
+        except AlignerError as exc:
+            self.post_message(ComparisonFailed(str(exc)))
+            return
+        if not worker.is_cancelled:
+            self.post_message(ComparisonReady(result))
+
+    @on(ComparisonProgress)
+    def handle_progress(self, message: ComparisonProgress) -> None:
+        names = " and ".join(p.name for p in self.paths)
+        self.compare_screen.show_progress(message.share, f"Aligning {names}…")
+
+    @on(ComparisonReady)
+    def handle_ready(self, message: ComparisonReady) -> None:
+        self.comparison = message.comparison
+        self.compare_screen.show_comparison(message.comparison)
+
+    @on(ComparisonFailed)
+    def handle_failed(self, message: ComparisonFailed) -> None:
+        self.error = message.error
+        self.compare_screen.show_error(message.error)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """Report a crash of the engine as a message, not a traceback."""
+        if event.worker.group == "compare" and event.state == WorkerState.ERROR:
+            error = event.worker.error
+            text = f"Unexpected {type(error).__name__} in the engine: {error}"
+            self.post_message(ComparisonFailed(text))
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Help", "Keys and marks of the aligner", self.action_help)
+        main = self.compare_screen
+        for title, help_text, action in COMMANDS:
+            yield SystemCommand(title, help_text, getattr(main, f"action_{action}"))

@@ -1,0 +1,149 @@
+"""Turn the engine's precomputed opcodes and evidence into styled Rich ``Text``.
+
+Nothing here diffs or aligns: every highlighted range comes from
+``Pair.diff`` (and ``DiffOp.chars``) or ``Pair.evidence``, which carry
+absolute offsets into the documents. Each style keeps a non-colour cue
+(strike, underline, bold, reverse) so that the highlighting survives
+``NO_COLOR`` and monochrome terminals.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+from rich.style import Style
+from rich.text import Text
+
+from aligner.model import Document, Pair
+
+Side = Literal["a", "b"]
+
+
+@dataclass(frozen=True)
+class Palette:
+    """The styles used to mark differences and evidence."""
+
+    removed: Style = Style(color="red", strike=True)
+    added: Style = Style(color="green", underline=True)
+    changed: Style = Style(color="yellow", italic=True)
+    char: Style = Style(bold=True, reverse=True)
+    name: Style = Style(color="cyan", bold=True)
+    number: Style = Style(color="magenta", bold=True)
+    rare: Style = Style(color="green", underline=True)
+    phrase: Style = Style(color="yellow", underline=True)
+    word: Style = Style(underline=True)
+
+    def evidence(self, kind: str) -> Style:
+        """The style of one kind of evidence."""
+        style = getattr(self, kind, self.word)
+        return style if isinstance(style, Style) else self.word
+
+
+DEFAULT_PALETTE = Palette()
+
+
+def _stylize(text: Text, style: Style, start: int, end: int, origin: int) -> None:
+    """Stylize absolute range ``[start, end)`` of a passage that begins at ``origin``."""
+    lo, hi = max(0, start - origin), min(len(text), end - origin)
+    if hi > lo:
+        text.stylize(style, lo, hi)
+
+
+def diff_text(pair: Pair, side: Side, palette: Palette = DEFAULT_PALETTE) -> Text:
+    """One side of ``pair`` with its word- and character-level differences marked.
+
+    Args:
+        pair: The pair to show; its ``diff`` holds absolute offsets.
+        side: ``"a"`` (removed words struck through) or ``"b"`` (added underlined).
+        palette: The styles to use.
+
+    Returns:
+        The passage text, styled.
+    """
+    span = pair.a if side == "a" else pair.b
+    text = Text(pair.a_text if side == "a" else pair.b_text)
+    for op in pair.diff:
+        start, end = (op.a_start, op.a_end) if side == "a" else (op.b_start, op.b_end)
+        if op.tag == "equal" or end <= start:
+            continue
+        if op.tag == "replace":
+            _stylize(text, palette.changed, start, end, span.start)
+            for sub in op.chars:
+                if sub.tag == "equal":
+                    continue
+                s, e = (sub.a_start, sub.a_end) if side == "a" else (sub.b_start, sub.b_end)
+                _stylize(text, palette.char, s, e, span.start)
+        else:
+            style = palette.removed if op.tag == "delete" else palette.added
+            _stylize(text, style, start, end, span.start)
+    return text
+
+
+def evidence_text(pair: Pair, side: Side, palette: Palette = DEFAULT_PALETTE) -> Text:
+    """One side of ``pair`` with the shared evidence (names, numbers, rare words) marked.
+
+    Used for retellings, which share few words: painting every other word as
+    changed would hide what actually links the passages.
+    """
+    span = pair.a if side == "a" else pair.b
+    text = Text(pair.a_text if side == "a" else pair.b_text)
+    # Weakest first, so the strongest evidence is applied last and wins.
+    for ev in sorted(pair.evidence, key=lambda e: e.weight):
+        for start, end in ev.a if side == "a" else ev.b:
+            _stylize(text, palette.evidence(ev.kind), start, end, span.start)
+    return text
+
+
+def passage_text(pair: Pair, side: Side, palette: Palette = DEFAULT_PALETTE) -> Text:
+    """The right highlighting for ``pair``: evidence for retellings, the diff otherwise."""
+    if pair.kind == "retelling" or not pair.diff:
+        return evidence_text(pair, side, palette)
+    return diff_text(pair, side, palette)
+
+
+def legend(pair: Pair | None, palette: Palette = DEFAULT_PALETTE) -> Text:
+    """A one-line key to the marks used for ``pair``."""
+    parts: list[tuple[str, Style]]
+    if pair is not None and (pair.kind == "retelling" or not pair.diff):
+        parts = [
+            ("shared:", Style(dim=True)),
+            ("name", palette.name),
+            ("number", palette.number),
+            ("rare word", palette.rare),
+            ("phrase", palette.phrase),
+        ]
+    else:
+        parts = [
+            ("removed", palette.removed),
+            ("added", palette.added),
+            ("changed", palette.changed),
+            ("spelling", palette.char),
+        ]
+    out = Text(" ")
+    for i, (label, style) in enumerate(parts):
+        if i:
+            out.append("  ")
+        out.append(label, style)
+    return out
+
+
+def first_words(text: str, limit: int = 60) -> str:
+    """The start of ``text`` on one line, cut at a word boundary."""
+    flat = " ".join(text.split())
+    if len(flat) <= limit:
+        return flat
+    cut = flat.rfind(" ", 0, limit)
+    return flat[: cut if cut > limit // 2 else limit] + "…"
+
+
+def location(doc: Document, start: int) -> str:
+    """A short location: the paragraph number of ``start``."""
+    return f"¶{doc.paragraph_number(start)}"
+
+
+def pair_summary(pair: Pair, docs: Iterable[Document]) -> str:
+    """One line naming both locations of ``pair``, for notifications and copies."""
+    a, b = tuple(docs)[:2]
+    return f"{a.name} {location(a, pair.a.start)} ↔ {b.name} {location(b, pair.b.start)}"

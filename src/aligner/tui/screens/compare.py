@@ -1,0 +1,400 @@
+"""The compare screen: pair list, both accounts side by side, reading mode.
+
+The screen owns the view state (filters, order, search, selected pair) and
+tells the widgets what to show. It never matches, aligns or diffs: all of
+that is in the ``Comparison`` it is given.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Literal
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import (
+    ContentSwitcher,
+    DataTable,
+    Footer,
+    Input,
+    LoadingIndicator,
+    ProgressBar,
+    Static,
+)
+
+from aligner.model import Comparison, Pair
+from aligner.tui.render import location
+from aligner.tui.screens.detail import DetailScreen
+from aligner.tui.screens.export import (
+    ExportChoice,
+    ExportScreen,
+    default_name,
+    output_errors,
+    write_markdown,
+)
+from aligner.tui.view_state import Match, ViewState, nearest_pair, pair_at, span_of
+from aligner.tui.widgets.coverage import CoverageStrip
+from aligner.tui.widgets.document_view import DocumentView
+from aligner.tui.widgets.pair_list import SORT_LABELS, PairList, sort_pairs
+from aligner.tui.widgets.side_by_side import SideBySide
+
+Mode = Literal["pairs", "document"]
+
+COMMANDS: tuple[tuple[str, str, str], ...] = (
+    ("Next pair", "Select the next pair in the list", "next_pair"),
+    ("Previous pair", "Select the previous pair in the list", "previous_pair"),
+    ("Reading mode", "Switch between the pair view and whole documents", "toggle_mode"),
+    ("Pair details", "Score, kind and evidence of the selected pair", "details"),
+    ("Sort pairs", "By position in A, position in B, or score", "cycle_sort"),
+    ("Raise minimum score", "Hide pairs scoring below the next step", "score_up"),
+    ("Lower minimum score", "Show pairs down to the previous step", "score_down"),
+    ("Filter by kind", "All kinds, quotations, retellings or versions", "cycle_kind"),
+    ("Search", "Search both documents", "search"),
+    ("Next match", "Go to the next search match", "next_match"),
+    ("Previous match", "Go to the previous search match", "previous_match"),
+    ("Export to Markdown", "Write the shown pairs to a Markdown file", "export"),
+    ("Copy pair", "Copy the selected pair's text to the clipboard", "copy"),
+)
+"""Command palette entries: title, help, action name."""
+
+
+def _holds(span: tuple[int, int], offset: int) -> bool:
+    return span[0] <= offset < span[1]
+
+
+class CompareScreen(Screen[None]):
+    """Everything about one comparison of two documents."""
+
+    BINDINGS = [
+        Binding("n", "next_pair", "Next"),
+        Binding("j", "next_pair", "Next", show=False),
+        Binding("p", "previous_pair", "Prev"),
+        Binding("k", "previous_pair", "Prev", show=False),
+        Binding("d", "toggle_mode", "Reading"),
+        Binding("i", "details", "Details"),
+        Binding("slash", "search", "Search"),
+        Binding("e", "export", "Export"),
+        Binding("s", "cycle_sort", "Sort", show=False),
+        Binding("plus,equals_sign", "score_up", "Score+", show=False),
+        Binding("minus", "score_down", "Score-", show=False),
+        Binding("t", "cycle_kind", "Kind", show=False),
+        Binding("right_square_bracket", "next_match", "Next match", show=False),
+        Binding("left_square_bracket", "previous_match", "Prev match", show=False),
+        Binding("escape", "clear_search", "Clear search", show=False),
+        Binding("c", "copy", "Copy", show=False),
+    ]
+
+    def __init__(self, comparison: Comparison | None = None) -> None:
+        super().__init__()
+        self.comparison: Comparison | None = comparison
+        self.state = ViewState()
+        self.shown: tuple[Pair, ...] = ()
+        self.current: Pair | None = None
+        self.mode: Mode = "pairs"
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="status")
+        yield PairList(id="pairs")
+        with Horizontal(id="heads"):
+            for side in (0, 1):
+                with Vertical(classes="head"):
+                    yield Static(id=f"name-{side}", classes="doc-name")
+                    yield CoverageStrip(side, id=f"strip-{side}")
+        with ContentSwitcher(id="body", initial="loading"):
+            with Vertical(id="loading"):
+                yield Static("Reading the documents…", id="loading-message")
+                yield ProgressBar(total=1.0, show_eta=False, id="progress")
+                yield LoadingIndicator()
+            yield SideBySide(id="pair-view")
+            with Horizontal(id="document-view"):
+                yield DocumentView(0, id="doc-0")
+                yield DocumentView(1, id="doc-1")
+        yield Static(id="legend")
+        yield Input(placeholder="search both documents, Enter to find", id="search")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        if self.comparison is not None:
+            self.show_comparison(self.comparison)
+        else:
+            self.show_progress(0.0, f"Aligning {self.app.sub_title}…")
+
+    # -- loading ---------------------------------------------------------
+
+    def show_progress(self, share: float, label: str = "Aligning…") -> None:
+        """Show how far the engine has got."""
+        self.query_one("#loading-message", Static).update(f"{label} {share:.0%}")
+        self.query_one(ProgressBar).update(progress=share)
+
+    def show_error(self, message: str) -> None:
+        """Show an engine error in place of the results."""
+        self.query_one(LoadingIndicator).display = False
+        self.query_one(ProgressBar).display = False
+        error = Text("Could not compare the documents\n\n", style="bold")
+        error.append(message, style="")
+        error.append("\n\nPress q to quit.", style="dim")
+        self.query_one("#loading-message", Static).update(error)
+        self.query_one("#loading-message").add_class("-error")
+
+    def show_comparison(self, comparison: Comparison) -> None:
+        """Show ``comparison``, keeping the current filters."""
+        self.comparison = comparison
+        for side, doc in enumerate(comparison.documents[:2]):
+            label = "AB"[side]
+            name = Text(f"{label} ", style="bold reverse")
+            name.append(f" {doc.name}", style="bold")
+            name.append(f"  {comparison.coverage(side):.0%} aligned", style="dim")
+            self.query_one(f"#name-{side}", Static).update(name)
+        self._refilter(keep=None)
+        self._show_mode()
+
+    # -- filters and selection -------------------------------------------
+
+    def _refilter(self, keep: Pair | None) -> None:
+        assert self.comparison is not None
+        self.shown = self.state.shown(self.comparison)
+        docs = self.comparison.documents
+        for side in (0, 1):
+            spans = [span_of(p, side) for p in self.shown]
+            self.query_one(f"#strip-{side}", CoverageStrip).show(len(docs[side].text), spans)
+            view = self.query_one(f"#doc-{side}", DocumentView)
+            if view.text is not docs[side].text:
+                view.load(docs[side].text, spans)
+            else:
+                view.set_aligned(spans)
+        self.current = None
+        self.query_one(PairList).show(self.shown, docs, keep)
+        if not self.shown:
+            self._select(None)
+
+    @on(PairList.Selected)
+    def _pair_selected(self, event: PairList.Selected) -> None:
+        if event.pair is not self.current or event.pair is None:
+            self._select(event.pair)
+
+    def _select(self, pair: Pair | None, *, scroll: bool = True) -> None:
+        """Make ``pair`` the selected one in every widget."""
+        self.current = pair
+        if self.comparison is None:
+            return
+        empty = "No pair passes the filters: press - to lower the minimum score, t for kinds."
+        if not self.comparison.pairs:
+            empty = "The engine found no parallel passages between these documents."
+        self.query_one(SideBySide).show(pair, self.comparison.documents, empty=empty)
+        for side in (0, 1):
+            span = span_of(pair, side) if pair else None
+            self.query_one(f"#strip-{side}", CoverageStrip).select(span)
+            self.query_one(f"#doc-{side}", DocumentView).set_selected(span)
+        if scroll and pair is not None and self.mode == "document":
+            self._line_up(pair)
+        self._update_status()
+
+    def _line_up(self, pair: Pair) -> None:
+        """Scroll both documents so that the pair's passages start on the same row."""
+        for side in (0, 1):
+            self.query_one(f"#doc-{side}", DocumentView).scroll_to_offset(span_of(pair, side)[0])
+
+    def _update_status(self) -> None:
+        status = Text()
+        total = len(self.comparison.pairs) if self.comparison else 0
+        row = self.shown.index(self.current) + 1 if self.current in self.shown else 0
+        status.append(f" pair {row}/{len(self.shown)}", style="bold")
+        if len(self.shown) != total:
+            status.append(f" (of {total})")
+        status.append(f" · score ≥ {self.state.min_score:.2f}")
+        status.append(f" · {self.state.kind or 'all kinds'}")
+        status.append(f" · by {SORT_LABELS[self.state.sort]}")
+        match = self.state.current_match
+        if match is not None:
+            status.append(
+                f" · “{self.state.query}” {self.state.match_index + 1}/{len(self.state.matches)}"
+                f" in {'AB'[match.side]}",
+                style="bold",
+            )
+        self.query_one("#status", Static).update(status)
+        legend = self.query_one(SideBySide).legend()
+        if self.mode == "document":
+            legend = Text.from_markup(" │ aligned  ┃ selected pair  [dim]dim: no parallel[/]")
+        self.query_one("#legend", Static).update(legend)
+
+    # -- modes and following -----------------------------------------------
+
+    def _show_mode(self) -> None:
+        body = self.query_one("#body", ContentSwitcher)
+        if self.comparison is None:
+            return
+        body.current = "pair-view" if self.mode == "pairs" else "document-view"
+        self.query_one(PairList).display = self.mode == "pairs"
+        self.query_one(PairList).focus()
+        if self.mode == "document" and self.current is not None:
+            pair = self.current
+            self.call_after_refresh(self._line_up, pair)
+        self._update_status()
+
+    @on(DocumentView.Scrolled)
+    def _follow(self, event: DocumentView.Scrolled) -> None:
+        """The other document follows to the parallel of the passage being read."""
+        leader = event.view
+        pair = self.current
+        if pair is None or not _holds(span_of(pair, leader.side), event.offset):
+            pair = pair_at(self.shown, leader.side, event.offset)
+        if pair is None:
+            return
+        start, end = span_of(pair, leader.side)
+        other_start, other_end = span_of(pair, 1 - leader.side)
+        share = (event.offset - start) / max(1, end - start)
+        follower = self.query_one(f"#doc-{1 - leader.side}", DocumentView)
+        follower.scroll_to_offset(other_start + int(share * (other_end - other_start)))
+        if pair is not self.current:
+            self._select(pair, scroll=False)
+            self.query_one(PairList).select_pair(pair)
+
+    @on(CoverageStrip.Jump)
+    def _jump(self, event: CoverageStrip.Jump) -> None:
+        pair = nearest_pair(self.shown, event.strip.side, event.offset)
+        if pair is not None:
+            self.query_one(PairList).select_pair(pair)
+            if self.mode == "document":
+                self._line_up(pair)
+
+    @on(DataTable.RowSelected)
+    def _row_chosen(self) -> None:
+        self.action_details()
+
+    # -- search -------------------------------------------------------------
+
+    @on(Input.Submitted, "#search")
+    def _search_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        search = self.query_one("#search", Input)
+        search.remove_class("-visible")
+        if self.comparison is None:
+            return
+        match = self.state.search(self.comparison, event.value)
+        self._mark_matches()
+        if match is None:
+            self.notify(f"No match for “{event.value}”", severity="warning")
+            self._update_status()
+            self.query_one(PairList).focus()
+            return
+        self._go_to(match)
+
+    def _mark_matches(self) -> None:
+        current = self.state.current_match
+        for side in (0, 1):
+            spans = [(m.start, m.end) for m in self.state.matches if m.side == side]
+            cur = (current.start, current.end) if current and current.side == side else None
+            self.query_one(f"#doc-{side}", DocumentView).set_matches(spans, cur)
+
+    def _go_to(self, match: Match) -> None:
+        """Show ``match`` in reading mode, with the other document following."""
+        self._mark_matches()
+        if self.mode != "document":
+            self.mode = "document"
+            self._show_mode()
+        view = self.query_one(f"#doc-{match.side}", DocumentView)
+        view.focus()
+
+        def scroll() -> None:
+            view.scroll_to_offset(match.start)
+            self._follow(DocumentView.Scrolled(view, match.start))
+
+        self.call_after_refresh(scroll)
+        self._update_status()
+
+    # -- actions ------------------------------------------------------------
+
+    def action_next_pair(self) -> None:
+        self.query_one(PairList).step(1)
+
+    def action_previous_pair(self) -> None:
+        self.query_one(PairList).step(-1)
+
+    def action_toggle_mode(self) -> None:
+        self.mode = "document" if self.mode == "pairs" else "pairs"
+        self._show_mode()
+
+    def action_details(self) -> None:
+        if self.comparison is not None and self.current is not None:
+            self.app.push_screen(DetailScreen(self.comparison, self.current))
+
+    def action_cycle_sort(self) -> None:
+        self.state.cycle_sort()
+        if self.comparison is not None:
+            self._refilter(keep=self.current)
+
+    def _rescore(self, delta: int) -> None:
+        self.state.step_score(delta)
+        if self.comparison is not None:
+            self._refilter(keep=self.current)
+
+    def action_score_up(self) -> None:
+        self._rescore(1)
+
+    def action_score_down(self) -> None:
+        self._rescore(-1)
+
+    def action_cycle_kind(self) -> None:
+        self.state.cycle_kind()
+        if self.comparison is not None:
+            self._refilter(keep=self.current)
+
+    def action_search(self) -> None:
+        search = self.query_one("#search", Input)
+        search.add_class("-visible")
+        search.value = self.state.query
+        search.focus()
+
+    def action_next_match(self) -> None:
+        match = self.state.step_match(1)
+        if match is not None:
+            self._go_to(match)
+
+    def action_previous_match(self) -> None:
+        match = self.state.step_match(-1)
+        if match is not None:
+            self._go_to(match)
+
+    def action_clear_search(self) -> None:
+        search = self.query_one("#search", Input)
+        if search.has_class("-visible"):
+            search.remove_class("-visible")
+            self.query_one(PairList).focus()
+            return
+        self.state.clear_search()
+        self._mark_matches()
+        self._update_status()
+
+    def action_export(self) -> None:
+        if self.comparison is None:
+            return
+        comparison = replace(self.comparison, pairs=sort_pairs(self.shown, "a"))
+
+        def write(choice: ExportChoice | None) -> None:
+            if choice is None:
+                return
+            path, force = choice
+            try:
+                write_markdown(comparison, path, force=force)
+            except output_errors() as exc:
+                self.notify(f"Not exported: {exc}", severity="error", timeout=8)
+                return
+            self.notify(f"Exported {len(comparison.pairs)} pair(s) to {path}")
+
+        screen = ExportScreen(default_name(self.comparison), len(self.shown))
+        self.app.push_screen(screen, write)
+
+    def action_copy(self) -> None:
+        if self.comparison is None or self.current is None:
+            return
+        pair, (a, b) = self.current, self.comparison.documents[:2]
+        text = (
+            f"{a.name} {location(a, pair.a.start)}\n{pair.a_text}\n\n"
+            f"{b.name} {location(b, pair.b.start)}\n{pair.b_text}\n"
+        )
+        self.app.copy_to_clipboard(text)
+        self.notify("Copied the selected pair's text.")

@@ -1,0 +1,120 @@
+"""The export dialog: ask for a file name, and never overwrite without a yes.
+
+Enter on a new name exports; on an existing file it asks first, and only a
+second Enter on the same name overwrites it. The dialog returns the chosen
+path and whether overwriting was confirmed; the writing is done elsewhere.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, Static
+
+from aligner.model import Comparison
+
+ExportChoice = tuple[Path, bool]
+"""The path to write and whether overwriting it was confirmed."""
+
+
+def output_errors() -> tuple[type[Exception], ...]:
+    """The exceptions a failed export raises, to report them as messages."""
+    try:
+        from aligner.export import OutputError
+    except ImportError:
+        return (OSError,)
+    return (OSError, OutputError)
+
+
+def write_markdown(comparison: Comparison, path: Path, *, force: bool) -> None:
+    """Write ``comparison`` as Markdown to ``path``, atomically.
+
+    Uses ``aligner.export.write_markdown`` when it exists.
+
+    Raises:
+        OutputError: the file exists and ``force`` is false (``FileExistsError``
+            when ``aligner.export`` is not there).
+        OSError: the file cannot be written.
+    """
+    try:
+        from aligner.export import write_markdown as _write
+    except ImportError:
+        pass
+    else:
+        _write(comparison, path, force=force)
+        return
+    if path.exists() and not force:
+        raise FileExistsError(f"{path} exists: not overwritten")
+    text = comparison.to_markdown()
+    fd, tmp = tempfile.mkstemp(dir=path.parent or Path("."), prefix=".aligner-", suffix=".md")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def default_name(comparison: Comparison) -> str:
+    """``<a>-vs-<b>.md`` from the documents' names."""
+    stems = [Path(doc.name).stem or "text" for doc in comparison.documents[:2]]
+    return "-vs-".join(stems) + ".md"
+
+
+class ExportScreen(ModalScreen[ExportChoice | None]):
+    """Ask where to export the shown pairs."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", show=True)]
+
+    def __init__(self, suggestion: str, count: int) -> None:
+        super().__init__()
+        self.suggestion = suggestion
+        self.count = count
+        self._confirming: Path | None = None
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="export-box", classes="dialog"):
+            yield Static(
+                Text(f"Export {self.count} shown pair(s) to Markdown", style="bold"),
+                classes="dialog-title",
+            )
+            yield Input(value=self.suggestion, placeholder="file name", id="export-path")
+            yield Static("Enter to export, Escape to cancel.", id="export-hint")
+
+    @on(Input.Changed)
+    def _forget_confirmation(self) -> None:
+        if self._confirming is not None:
+            self._confirming = None
+            self.query_one("#export-hint", Static).update("Enter to export, Escape to cancel.")
+
+    @on(Input.Submitted)
+    def _submit(self, event: Input.Submitted) -> None:
+        event.stop()
+        name = event.value.strip()
+        hint = self.query_one("#export-hint", Static)
+        if not name:
+            hint.update(Text("Type a file name first.", style="bold"))
+            return
+        path = Path(name).expanduser()
+        if path.is_dir():
+            hint.update(Text(f"{path} is a folder: type a file name.", style="bold"))
+            return
+        if path.exists() and self._confirming != path:
+            self._confirming = path
+            hint.update(
+                Text(f"{path} exists. Enter again to overwrite it, Escape to cancel.", "bold")
+            )
+            return
+        self.dismiss((path, path.exists()))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

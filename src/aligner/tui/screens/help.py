@@ -1,0 +1,60 @@
+"""The help screen (``?``): every key, grouped, in a table that fits 80x24."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+KEYS: tuple[tuple[str, str], ...] = (
+    ("n / j", "next pair"),
+    ("p / k", "previous pair"),
+    ("↑ ↓ / click", "move in the pair list"),
+    ("d", "whole-document reading mode / pair view"),
+    ("i / enter", "details: score, kind, evidence"),
+    ("s", "sort by position in A, in B, or by score"),
+    ("+ / -", "raise / lower the minimum score"),
+    ("t", "show all kinds, or one kind"),
+    ("/", "search both documents"),
+    ("] / [", "next / previous match"),
+    ("escape", "clear the search"),
+    ("e", "export the shown pairs to Markdown"),
+    ("c", "copy the selected pair's text"),
+    ("ctrl+p", "command palette"),
+    ("?", "this help"),
+    ("q", "quit"),
+)
+"""Every key of the app, as the help screen and docs/tui.md list them."""
+
+MARKS = (
+    "Quotations: [strike]removed[/] in A, [underline]added[/] in B, [italic]changed[/] words, "
+    "[reverse bold]letters[/] that differ in spelling variants.\n"
+    "Retellings: shared [bold]names[/] and [bold]numbers[/], [underline]rare words[/].\n"
+    "Reading mode: │ aligned passage, ┃ selected pair, [dim]dim: no parallel[/]."
+)
+
+
+class HelpScreen(ModalScreen[None]):
+    """Keys and marks; any of escape, q or ? closes it."""
+
+    BINDINGS = [
+        Binding("escape,q,question_mark", "dismiss", "Close", show=True),
+    ]
+
+    def compose(self) -> ComposeResult:
+        table = Table(box=None, show_header=False, padding=(0, 1), expand=True)
+        table.add_column("key", style="bold", no_wrap=True)
+        table.add_column("action", ratio=1)
+        for key, action in KEYS:
+            table.add_row(key, action)
+        with VerticalScroll(id="help-box", classes="dialog"):
+            yield Static(Text("aligner: keys", style="bold"), classes="dialog-title")
+            yield Static(table)
+            yield Static(Text.from_markup(MARKS), id="help-marks")
+
+    async def action_dismiss(self, result: None = None) -> None:
+        self.dismiss(None)

@@ -1,0 +1,130 @@
+"""What the compare screen shows, apart from the widgets: filters, order, search.
+
+Plain Python with no Textual import, so the rules (which pairs pass the
+filters, where search matches lie, which pair a place belongs to) are easy to
+test and cheap to run on every key press.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from aligner.model import KINDS, Comparison, Kind, Pair
+from aligner.tui.widgets.pair_list import SORT_KEYS, SortKey, sort_pairs
+
+KIND_CYCLE: tuple[Kind | None, ...] = (None, *KINDS)
+SCORE_STEP = 0.05
+
+
+@dataclass(frozen=True)
+class Match:
+    """One search hit."""
+
+    side: int
+    """0 for document a, 1 for document b."""
+    start: int
+    """First character."""
+    end: int
+    """End, exclusive."""
+
+
+def find_matches(comparison: Comparison, query: str) -> list[Match]:
+    """Every case-insensitive occurrence of ``query`` in both documents, a's first."""
+    if not query.strip():
+        return []
+    pattern = re.compile(re.escape(query), re.IGNORECASE)
+    return [
+        Match(side, m.start(), m.end())
+        for side, doc in enumerate(comparison.documents[:2])
+        for m in pattern.finditer(doc.text)
+    ]
+
+
+def span_of(pair: Pair, side: int) -> tuple[int, int]:
+    """The ``(start, end)`` of ``pair`` in document ``side``."""
+    span = pair.a if side == 0 else pair.b
+    return span.start, span.end
+
+
+def pair_at(pairs: tuple[Pair, ...], side: int, offset: int) -> Pair | None:
+    """The pair whose passage in ``side`` holds ``offset`` (the shortest if several)."""
+    best: Pair | None = None
+    for pair in pairs:
+        start, end = span_of(pair, side)
+        if start <= offset < end and (
+            best is None or end - start < len(best.a if side == 0 else best.b)
+        ):
+            best = pair
+    return best
+
+
+def nearest_pair(pairs: tuple[Pair, ...], side: int, offset: int) -> Pair | None:
+    """The pair holding ``offset`` in ``side``, else the one whose passage is nearest."""
+    if not pairs:
+        return None
+    hit = pair_at(pairs, side, offset)
+    if hit is not None:
+        return hit
+
+    def distance(pair: Pair) -> int:
+        start, end = span_of(pair, side)
+        return start - offset if start > offset else offset - end + 1
+
+    return min(pairs, key=distance)
+
+
+@dataclass
+class ViewState:
+    """Filters, order and search of the compare screen."""
+
+    min_score: float = 0.0
+    kind: Kind | None = None
+    sort: SortKey = "a"
+    query: str = ""
+    matches: list[Match] = field(default_factory=list)
+    match_index: int = -1
+
+    def shown(self, comparison: Comparison) -> tuple[Pair, ...]:
+        """The pairs passing the filters, in list order."""
+        kinds = None if self.kind is None else (self.kind,)
+        kept = comparison.filtered(min_score=self.min_score - 1e-9, kinds=kinds).pairs
+        return sort_pairs(kept, self.sort)
+
+    def step_score(self, delta: int) -> None:
+        """Raise or lower the minimum score by one step, within 0-1."""
+        value = round(self.min_score + delta * SCORE_STEP, 2)
+        self.min_score = min(1.0, max(0.0, value))
+
+    def cycle_kind(self) -> None:
+        """Show all kinds, then each kind alone, in turn."""
+        self.kind = KIND_CYCLE[(KIND_CYCLE.index(self.kind) + 1) % len(KIND_CYCLE)]
+
+    def cycle_sort(self) -> None:
+        """Order by position in a, position in b, then score."""
+        self.sort = SORT_KEYS[(SORT_KEYS.index(self.sort) + 1) % len(SORT_KEYS)]
+
+    def search(self, comparison: Comparison, query: str) -> Match | None:
+        """Run a new search; return the first match."""
+        self.query = query
+        self.matches = find_matches(comparison, query)
+        self.match_index = 0 if self.matches else -1
+        return self.current_match
+
+    def step_match(self, delta: int) -> Match | None:
+        """Move to the next (``1``) or previous (``-1``) match, wrapping around."""
+        if not self.matches:
+            return None
+        self.match_index = (self.match_index + delta) % len(self.matches)
+        return self.current_match
+
+    @property
+    def current_match(self) -> Match | None:
+        """The match the user is on."""
+        if 0 <= self.match_index < len(self.matches):
+            return self.matches[self.match_index]
+        return None
+
+    def clear_search(self) -> None:
+        """Forget the search."""
+        self.query, self.matches, self.match_index = "", [], -1

@@ -1,0 +1,237 @@
+"""The reading view of one whole document, virtualised with Textual's Line API.
+
+The text is wrapped once per width into ``(start, end)`` line ranges (plain
+offsets into the original text: no copy, no styling). Only the lines on
+screen are styled and rendered, and each rendered line is cached until the
+marks change, so a 200 KB document scrolls and repaints at the cost of one
+screenful. Aligned passages get a gutter bar and normal text; unaligned text
+is dimmed; the selected pair and search matches are marked on top.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual.geometry import Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from aligner.tui.widgets.coverage import merge
+
+GUTTER = 2
+"""Cells left of the text: a bar marking aligned lines, then a space."""
+
+
+def wrap_lines(text: str, width: int) -> list[tuple[int, int]]:
+    """Greedy word wrap of ``text`` at ``width`` cells, as ``(start, end)`` offsets.
+
+    Every character of ``text`` except the newlines and the spaces a line is
+    broken at belongs to exactly one line, in order. One cell per character
+    is assumed; the rare wider character is cropped at render time.
+    """
+    width = max(1, width)
+    lines: list[tuple[int, int]] = []
+    pos = 0
+    for raw in text.split("\n"):
+        start, end = pos, pos + len(raw)
+        pos = end + 1
+        while end - start > width:
+            cut = text.rfind(" ", start, start + width + 1)
+            if cut <= start:
+                cut, nxt = start + width, start + width
+            else:
+                nxt = cut + 1
+            lines.append((start, cut))
+            start = nxt
+        lines.append((start, end))
+    return lines
+
+
+def _overlapping(
+    spans: list[tuple[int, int]], starts: list[int], lo: int, hi: int
+) -> Iterator[tuple[int, int]]:
+    """The spans of a sorted, non-overlapping list that overlap ``[lo, hi)``."""
+    i = max(0, bisect.bisect_right(starts, lo) - 1)
+    while i < len(spans) and spans[i][0] < hi:
+        if spans[i][1] > lo:
+            yield spans[i]
+        i += 1
+
+
+class DocumentView(ScrollView, can_focus=True):
+    """One document, wrapped, with its aligned passages marked."""
+
+    COMPONENT_CLASSES = {
+        "document-view--unaligned",
+        "document-view--aligned",
+        "document-view--selected",
+        "document-view--gutter",
+        "document-view--match",
+        "document-view--current-match",
+    }
+
+    @dataclass
+    class Scrolled(Message):
+        """The user scrolled this view (not posted for programmatic scrolls)."""
+
+        view: DocumentView
+        """The view that scrolled."""
+        offset: int
+        """The character offset now on the reading row."""
+
+    def __init__(self, side: int, *, id: str | None = None) -> None:  # noqa: A002
+        super().__init__(id=id)
+        self.side = side
+        self.text = ""
+        self.lines: list[tuple[int, int]] = [(0, 0)]
+        self._line_starts: list[int] = [0]
+        self._wrap_width = 0
+        self._aligned: list[tuple[int, int]] = []
+        self._aligned_starts: list[int] = []
+        self.selected: tuple[int, int] | None = None
+        self._matches: list[tuple[int, int]] = []
+        self._match_starts: list[int] = []
+        self.current_match: tuple[int, int] | None = None
+        self._cache: dict[int, Strip] = {}
+        self._programmatic = False
+
+    # -- content and marks -------------------------------------------------
+
+    def load(self, text: str, aligned: list[tuple[int, int]]) -> None:
+        """Show ``text`` with the ``aligned`` character ranges marked."""
+        self.text = text
+        self._wrap_width = 0
+        self.set_aligned(aligned)
+        self._rewrap()
+
+    def set_aligned(self, aligned: list[tuple[int, int]]) -> None:
+        """Replace the aligned ranges (after a filter change)."""
+        self._aligned = merge(aligned)
+        self._aligned_starts = [s for s, _ in self._aligned]
+        self._invalidate()
+
+    def set_selected(self, span: tuple[int, int] | None) -> None:
+        """Mark the selected pair's passage."""
+        if span != self.selected:
+            self.selected = span
+            self._invalidate()
+
+    def set_matches(self, matches: list[tuple[int, int]], current: tuple[int, int] | None) -> None:
+        """Mark search matches, and the current one more strongly."""
+        self._matches = sorted(matches)
+        self._match_starts = [s for s, _ in self._matches]
+        self.current_match = current
+        self._invalidate()
+
+    def _invalidate(self) -> None:
+        self._cache.clear()
+        self.refresh()
+
+    # -- geometry ------------------------------------------------------------
+
+    @property
+    def reading_row(self) -> int:
+        """The viewport row a followed passage is lined up on (a third of the way down)."""
+        return max(0, self.scrollable_content_region.height // 3)
+
+    def line_of(self, offset: int) -> int:
+        """Index of the wrapped line holding ``offset``."""
+        return max(0, bisect.bisect_right(self._line_starts, offset) - 1)
+
+    def offset_at_row(self, row: int) -> int:
+        """The character offset at the start of viewport row ``row``."""
+        index = min(len(self.lines) - 1, max(0, round(self.scroll_y) + row))
+        return self.lines[index][0]
+
+    @contextmanager
+    def programmatic(self) -> Iterator[None]:
+        """Scroll without posting ``Scrolled`` (so followers do not lead)."""
+        self._programmatic = True
+        try:
+            yield
+        finally:
+            self._programmatic = False
+
+    def scroll_to_offset(self, offset: int, row: int | None = None) -> None:
+        """Scroll so that ``offset`` sits on viewport ``row`` (default: the reading row)."""
+        row = self.reading_row if row is None else row
+        with self.programmatic():
+            self.scroll_to(y=max(0, self.line_of(offset) - row), animate=False, immediate=True)
+
+    def _rewrap(self) -> None:
+        width = max(10, self.scrollable_content_region.width - GUTTER - 1)
+        if width == self._wrap_width:
+            return
+        top = self.offset_at_row(0) if self._wrap_width else 0
+        self._wrap_width = width
+        self.lines = wrap_lines(self.text, width)
+        self._line_starts = [s for s, _ in self.lines]
+        self._cache.clear()
+        self._size_virtual()
+        with self.programmatic():
+            self.scroll_to(y=self.line_of(top), animate=False, immediate=True)
+        self.refresh()
+
+    def _size_virtual(self) -> None:
+        # Room below the last line, so that any line can reach the reading row.
+        pad = max(0, self.scrollable_content_region.height - self.reading_row - 1)
+        self.virtual_size = Size(self._wrap_width + GUTTER, len(self.lines) + pad)
+
+    def on_resize(self) -> None:
+        if self.scrollable_content_region.width <= 0:
+            return
+        self._rewrap()
+        self._size_virtual()
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        if not self._programmatic and round(old_value) != round(new_value) and self.text:
+            self.post_message(self.Scrolled(self, self.offset_at_row(self.reading_row)))
+
+    # -- rendering -----------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        index = round(self.scroll_y) + y
+        width = self.scrollable_content_region.width
+        base = self.rich_style
+        if index >= len(self.lines) or not self.text:
+            return Strip.blank(width, base)
+        strip = self._cache.get(index)
+        if strip is None:
+            strip = self._render_index(index)
+            self._cache[index] = strip
+        return strip.crop_extend(0, width, base)
+
+    def _style(self, name: str) -> Style:
+        return self.get_component_rich_style(f"document-view--{name}", partial=True)
+
+    def _render_index(self, index: int) -> Strip:
+        start, end = self.lines[index]
+        text = Text(self.text[start:end], style=self._style("unaligned"), no_wrap=True, end="")
+        aligned_line = False
+        for s, e in _overlapping(self._aligned, self._aligned_starts, start, max(end, start + 1)):
+            aligned_line = True
+            text.stylize(self._style("aligned"), max(s, start) - start, min(e, end) - start)
+        sel = self.selected
+        selected_line = sel is not None and sel[0] <= max(start, end - 1) and start < sel[1]
+        if sel is not None and selected_line:
+            text.stylize(self._style("selected"), max(sel[0], start) - start, sel[1] - start)
+        for s, e in _overlapping(self._matches, self._match_starts, start, end):
+            name = "current-match" if (s, e) == self.current_match else "match"
+            text.stylize(self._style(name), max(s, start) - start, min(e, end) - start)
+        gutter_style = self._style("gutter")
+        if selected_line:
+            gutter = Segment("┃ ", gutter_style + Style(bold=True))
+        elif aligned_line:
+            gutter = Segment("│ ", gutter_style)
+        else:
+            gutter = Segment("  ")
+        segments = [gutter, *text.render(self.app.console)]
+        return Strip(segments, GUTTER + text.cell_len)

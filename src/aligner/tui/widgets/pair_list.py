@@ -1,0 +1,101 @@
+"""The list of pairs: kind, score, location in each document, first words.
+
+It holds view state only (which pairs are shown, in what order, which is
+selected); the screen tells it what to show.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from rich.text import Text
+from textual.message import Message
+from textual.widgets import DataTable
+
+from aligner.model import Document, Pair
+from aligner.tui.render import first_words, location
+
+SortKey = Literal["score", "a", "b"]
+SORT_KEYS: tuple[SortKey, ...] = ("a", "b", "score")
+SORT_LABELS: dict[SortKey, str] = {"score": "score", "a": "position in A", "b": "position in B"}
+KIND_LABELS = {"quotation": "quote", "retelling": "retell", "version": "version"}
+
+
+def sort_pairs(pairs: tuple[Pair, ...], key: SortKey) -> tuple[Pair, ...]:
+    """``pairs`` in the order the list shows them."""
+    if key == "score":
+        return tuple(sorted(pairs, key=lambda p: (-p.score, p.a.start, p.b.start)))
+    if key == "b":
+        return tuple(sorted(pairs, key=lambda p: (p.b.start, p.a.start)))
+    return tuple(sorted(pairs, key=lambda p: (p.a.start, p.b.start)))
+
+
+class PairList(DataTable[str | Text]):
+    """A table of pairs, one row each; the cursor row is the selected pair."""
+
+    @dataclass
+    class Selected(Message):
+        """The cursor moved to another pair."""
+
+        index: int
+        """Row of the pair in the list."""
+        pair: Pair | None
+        """The pair, or ``None`` when the list is empty."""
+
+    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
+        super().__init__(id=id, cursor_type="row", zebra_stripes=True)
+        self.pairs: tuple[Pair, ...] = ()
+
+    def on_mount(self) -> None:
+        self.add_column("kind", key="kind", width=7)
+        self.add_column("score", key="score", width=5)
+        self.add_column("A", key="a", width=5)
+        self.add_column("B", key="b", width=5)
+        self.add_column("first words (A)", key="words")
+
+    def show(self, pairs: tuple[Pair, ...], docs: tuple[Document, ...], keep: Pair | None) -> None:
+        """Replace the rows with ``pairs``; keep the cursor on ``keep`` if still shown."""
+        self.pairs = pairs
+        self.clear()
+        a, b = docs[0], docs[1]
+        width = max(20, self.app.size.width - 34)
+        self.add_rows(
+            (
+                Text(
+                    KIND_LABELS.get(p.kind, p.kind), style="bold" if p.kind == "quotation" else ""
+                ),
+                f"{p.score:.2f}",
+                location(a, p.a.start),
+                location(b, p.b.start),
+                first_words(p.a_text, width),
+            )
+            for p in pairs
+        )
+        row = pairs.index(keep) if keep is not None and keep in pairs else 0
+        if pairs:
+            self.move_cursor(row=row, animate=False)
+        self.post_message(self.Selected(row, pairs[row] if pairs else None))
+
+    @property
+    def selected(self) -> Pair | None:
+        """The pair under the cursor."""
+        row = self.cursor_row
+        return self.pairs[row] if 0 <= row < len(self.pairs) else None
+
+    def step(self, delta: int) -> None:
+        """Move the cursor ``delta`` rows, staying in the list."""
+        if self.pairs:
+            row = min(max(self.cursor_row + delta, 0), len(self.pairs) - 1)
+            self.move_cursor(row=row, animate=False)
+
+    def select_pair(self, pair: Pair) -> None:
+        """Put the cursor on ``pair`` if it is shown."""
+        if pair in self.pairs:
+            self.move_cursor(row=self.pairs.index(pair), animate=False)
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        event.stop()
+        row = event.cursor_row
+        if 0 <= row < len(self.pairs):
+            self.post_message(self.Selected(row, self.pairs[row]))
