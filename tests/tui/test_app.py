@@ -1,0 +1,348 @@
+"""Pilot tests of the app: every key binding and the main flows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import ContentSwitcher, Input, Static
+
+from aligner.model import Comparison
+from aligner.tui.app import AlignerApp
+from aligner.tui.screens.compare import CompareScreen
+from aligner.tui.screens.detail import DetailScreen
+from aligner.tui.screens.export import ExportScreen
+from aligner.tui.screens.help import KEYS, HelpScreen
+from aligner.tui.widgets.coverage import CoverageStrip
+from aligner.tui.widgets.document_view import DocumentView
+from aligner.tui.widgets.pair_list import PairList
+from aligner.tui.widgets.side_by_side import SideBySide
+
+SIZE = (120, 40)
+
+
+def main(app: AlignerApp) -> CompareScreen:
+    return app.compare_screen
+
+
+def status(app: AlignerApp) -> str:
+    return str(main(app).query_one("#status", Static).render())
+
+
+def passage(app: AlignerApp, side: str) -> str:
+    return str(main(app).query_one(f"#passage-{side}", Static).render())
+
+
+async def test_opens_on_first_pair(comparison: Comparison) -> None:
+    app = AlignerApp(comparison=comparison)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = main(app)
+        table = screen.query_one(PairList)
+        assert table.row_count == len(comparison.pairs) == 7
+        assert screen.current is comparison.pairs[0]
+        assert "pair 1/7" in status(app)
+        assert "General Secretary" in passage(app, "a")
+        assert "Secretary-General" in passage(app, "b")
+        names = str(screen.query_one("#name-0", Static).render())
+        assert "last-struggle.txt" in names
+
+
+async def test_n_p_j_k_move_through_pairs(comparison: Comparison) -> None:
+    app = AlignerApp(comparison=comparison)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = main(app)
+        await pilot.press("n")
+        assert screen.current is comparison.pairs[1]
+        await pilot.press("j", "j")
+        assert screen.current is comparison.pairs[3]
+        await pilot.press("p")
+        assert screen.current is comparison.pairs[2]
+        await pilot.press("k", "k", "k")  # stops at the first pair
+        assert screen.current is comparison.pairs[0]
+        for _ in range(10):
+            await pilot.press("n")
+        assert screen.current is comparison.pairs[-1]
+        assert "pair 7/7" in status(app)
+        assert comparison.pairs[-1].b_text in passage(app, "b")
+
+
+async def test_click_on_pair_selects_it(comparison: Comparison) -> None:
+    app = AlignerApp(comparison=comparison)
+    async with app.run_test(size=SIZE) as pilot:
+        # Row 0 of the table is its header; the third pair is on row 3.
+        await pilot.click(PairList, offset=(20, 3))
+        await pilot.pause()
+        assert main(app).current is comparison.pairs[2]
+
+
+async def test_retelling_highlights_evidence_not_diff(comparison: Comparison) -> None:
+    app = AlignerApp(comparison=comparison)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n")
+        pair = main(app).current
+        assert pair is not None and pair.kind == "retelling"
+        text = main(app).query_one("#passage-b", Static).render()
+        styled = {str(text)[s.start : s.end] for s in getattr(text, "spans", [])}
+        assert {"1924", "Congress", "delegates"} <= {t.strip() for t in styled} | styled
+        assert "shared:" in str(main(app).query_one("#legend", Static).render())
+
+
+async def test_quotation_marks_diff_and_spelling(comparison: Comparison) -> None:
+    app = AlignerApp(comparison=comparison)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        text = main(app).query_one("#passage-a", Static).render()
+        plain = str(text)
+        marked = {plain[s.start : s.end] for s in getattr(text, "spans", [])}
+        assert "enormous power" in marked  # replaced words
+        assert "e" in marked  # the extra letter of "judgement" vs "judgment"
+        assert "removed" in str(main(app).query_one("#legend", Static).render())
+
+
+async def test_sort_cycles_b_then_score(comparison: Comparison) -> None:
+    app = AlignerApp(comparison=comparison)
+    async with app.run_test(size=SIZE) as pilot:
+        table = main(app).query_one(PairList)
+        await pilot.press("s")
+        assert [p.b.start for p in table.pairs] == sorted(p.b.start for p in comparison.pairs)
+        assert "position in B" in status(app)
+        await pilot.press("s")
+        assert [p.score for p in table.pairs] == sorted((p.score for p in comparison), reverse=True)
+        assert main(app).current is table.pairs[table.cursor_row]
+        await pilot.press("s")
+        assert table.pairs == comparison.pairs
+
+
+async def test_min_score_and_kind_filters(comparison: Comparison) -> None:
+    app = AlignerApp(comparison=comparison)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = main(app)
+        for _ in range(12):  # 0.60
+            await pilot.press("plus")
+        assert screen.state.min_score == 0.6
+        assert {p.score for p in screen.shown} == {0.91, 0.74, 0.68, 0.97, 0.62}
+        assert "score ≥ 0.60" in status(app)
+        await pilot.press("minus", "minus")
+        assert {p.score for p in screen.shown} >= {0.55}
+        await pilot.press("t")
+        assert screen.state.kind == "quotation"
+        assert {p.kind for p in screen.shown} == {"quotation"} and len(screen.shown) == 2
+        await pilot.press("t")
+        assert {p.kind for p in screen.shown} == {"retelling"}
+        await pilot.press("t", "t")  # version (none), then all again
+        assert screen.state.kind is None
+        for _ in range(25):
+            await pilot.press("plus")
+        assert screen.shown == () and screen.current is None
+        assert "No pair passes the filters" in passage(app, "a")
+
+
+async def test_reading_mode_and_following(comparison: Comparison) -> None:
+    app = AlignerApp(comparison=comparison)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = main(app)
+        await pilot.press("d")
+        await pilot.pause()
+        assert screen.query_one("#body", ContentSwitcher).current == "document-view"
+        assert not screen.query_one(PairList).display
+        view_a = screen.query_one("#doc-0", DocumentView)
+        view_b = screen.query_one("#doc-1", DocumentView)
+        assert view_a.selected == (comparison.pairs[0].a.start, comparison.pairs[0].a.end)
+        last = comparison.pairs[-1]
+        await pilot.press(*["n"] * 6)
+        await pilot.pause()
+        assert screen.current is last
+        # Both passages of the selected pair start on the same row.
+        row_a = view_a.line_of(last.a.start) - round(view_a.scroll_y)
+        row_b = view_b.line_of(last.b.start) - round(view_b.scroll_y)
+        assert row_a == row_b == view_a.reading_row
+        # Scrolling A to the demonstration brings B to its parallel passage.
+        demo = comparison.pairs[2]
+        view_a.scroll_to(y=view_a.line_of(demo.a.start) - view_a.reading_row, animate=False)
+        await pilot.pause()
+        assert screen.current is demo
+        row_b = view_b.line_of(demo.b.start) - round(view_b.scroll_y)
+        assert row_b == view_b.reading_row
+        await pilot.press("d")
+        assert screen.query_one("#body", ContentSwitcher).current == "pair-view"
+
+
+async def test_coverage_strip_click_jumps(comparison: Comparison) -> None:
+    app = AlignerApp(comparison=comparison)
+    async with app.run_test(size=SIZE) as pilot:
+        strip = main(app).query_one("#strip-1", CoverageStrip)
+        last = max(comparison.pairs, key=lambda p: p.b.start)
+        await pilot.click(strip, offset=(strip.size.width - 1, 0))
+        await pilot.pause()
+        assert main(app).current is last
+
+
+async def test_details_screen(comparison: Comparison) -> None:
+    app = AlignerApp(comparison=comparison)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n", "i")
+        assert isinstance(app.screen, DetailScreen)
+        shown = " ".join(str(w.render()) for w in app.screen.query(Static))
+        assert "retelling" in shown and "0.74" in shown
+        await pilot.press("escape")
+        assert isinstance(app.screen, CompareScreen)
+        await pilot.press("enter")
+        assert isinstance(app.screen, DetailScreen)
+        await pilot.press("q")
+        assert isinstance(app.screen, CompareScreen)
+
+
+async def test_search_next_previous_and_clear(comparison: Comparison) -> None:
+    app = AlignerApp(comparison=comparison)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = main(app)
+        await pilot.press("slash")
+        assert isinstance(app.focused, Input)
+        await pilot.press(*"trotsky", "enter")
+        await pilot.pause()
+        sides = [m.side for m in screen.state.matches]
+        assert sides == [0, 0, 1, 1]
+        assert screen.mode == "document"
+        assert "1/4 in A" in status(app)
+        view_a = screen.query_one("#doc-0", DocumentView)
+        assert view_a.current_match == (screen.state.matches[0].start, screen.state.matches[0].end)
+        await pilot.press("right_square_bracket", "right_square_bracket")
+        assert "3/4 in B" in status(app)
+        await pilot.press("left_square_bracket", "left_square_bracket", "left_square_bracket")
+        assert "4/4 in B" in status(app)
+        await pilot.press("escape")
+        assert screen.state.matches == [] and "trotsky" not in status(app)
+
+
+async def test_search_without_match(comparison: Comparison) -> None:
+    app = AlignerApp(comparison=comparison)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash", *"xyzzy", "enter")
+        assert main(app).state.matches == []
+        assert main(app).mode == "pairs"
+        await pilot.press("slash", "escape")
+        assert not main(app).query_one("#search", Input).has_class("-visible")
+
+
+async def _export(pilot: object, app: AlignerApp, path: Path) -> None:
+    await pilot.press("e")  # type: ignore[attr-defined]
+    assert isinstance(app.screen, ExportScreen)
+    app.screen.query_one(Input).value = str(path)
+    await pilot.press("enter")  # type: ignore[attr-defined]
+    await pilot.pause()  # type: ignore[attr-defined]
+
+
+async def test_export_writes_and_protects(comparison: Comparison, tmp_path: Path) -> None:
+    target = tmp_path / "out.md"
+    app = AlignerApp(comparison=comparison)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("t")  # quotations only: the export holds what is shown
+        await _export(pilot, app, target)
+        assert isinstance(app.screen, CompareScreen)
+        written = target.read_text(encoding="utf-8")
+        assert "Comrade Stalin" in written and "Oppositionists" not in written
+        target.write_text("keep me", encoding="utf-8")
+        await _export(pilot, app, target)
+        assert isinstance(app.screen, ExportScreen)  # asks first
+        assert "exists" in str(app.screen.query_one("#export-hint", Static).render())
+        await pilot.press("escape")
+        assert target.read_text(encoding="utf-8") == "keep me"
+        await _export(pilot, app, target)
+        await pilot.press("enter")  # confirmed: overwrite
+        await pilot.pause()
+        assert isinstance(app.screen, CompareScreen)
+        assert "Comrade Stalin" in target.read_text(encoding="utf-8")
+
+
+async def test_copy_pair_text(comparison: Comparison) -> None:
+    app = AlignerApp(comparison=comparison)
+    copied: list[str] = []
+    app.copy_to_clipboard = copied.append  # type: ignore[method-assign]
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("c")
+        assert len(copied) == 1
+        assert comparison.pairs[0].a_text in copied[0]
+        assert comparison.pairs[0].b_text in copied[0]
+
+
+async def test_help_screen_lists_every_binding(comparison: Comparison) -> None:
+    app = AlignerApp(comparison=comparison)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        listed = " ".join(key for key, _ in KEYS)
+        for binding in [*CompareScreen.BINDINGS, *AlignerApp.BINDINGS]:
+            for key in binding.key.split(","):  # type: ignore[union-attr]
+                display = {
+                    "slash": "/",
+                    "plus": "+",
+                    "equals_sign": "+",
+                    "minus": "-",
+                    "question_mark": "?",
+                    "right_square_bracket": "]",
+                    "left_square_bracket": "[",
+                }.get(key, key)
+                assert display in listed, key
+        await pilot.press("escape")
+        assert isinstance(app.screen, CompareScreen)
+
+
+async def test_command_palette_lists_actions(comparison: Comparison) -> None:
+    app = AlignerApp(comparison=comparison)
+    async with app.run_test(size=SIZE) as pilot:
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert {"Next pair", "Export to Markdown", "Search", "Help"} <= set(titles)
+        command = next(c for c in app.get_system_commands(app.screen) if c.title == "Next pair")
+        command.callback()
+        await pilot.pause()
+        assert main(app).current is comparison.pairs[1]
+
+
+async def test_quit(comparison: Comparison) -> None:
+    app = AlignerApp(comparison=comparison)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_code == 0
+
+
+async def test_worker_path(sample_files: tuple[Path, Path]) -> None:
+    app = AlignerApp(paths=list(sample_files))
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.comparison is not None and app.error is None
+        names = [d.name for d in app.comparison.documents]
+        assert names == ["last-struggle.txt", "revolution-to-bureaucracy.txt"]
+        screen = main(app)
+        assert screen.comparison is app.comparison
+        assert screen.query_one("#body", ContentSwitcher).current == "pair-view"
+        if not app.comparison.pairs:
+            assert "no parallel passages" in passage(app, "a")
+
+
+async def test_worker_error_is_readable(tmp_path: Path) -> None:
+    app = AlignerApp(paths=[tmp_path / "missing.txt", tmp_path / "other.txt"])
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.error is not None and "missing.txt" in app.error
+        message = str(main(app).query_one("#loading-message", Static).render())
+        assert "Could not compare" in message and "no such file" in message
+        await pilot.press("n", "d", "i", "e", "c")  # nothing to act on: no crash
+        assert isinstance(app.screen, CompareScreen)
+
+
+def test_needs_paths_or_comparison() -> None:
+    import pytest
+
+    with pytest.raises(ValueError):
+        AlignerApp()
+
+
+async def test_side_by_side_palette_has_non_colour_cues(comparison: Comparison) -> None:
+    app = AlignerApp(comparison=comparison)
+    async with app.run_test(size=SIZE):
+        palette = main(app).query_one(SideBySide).palette
+        assert palette.removed.strike and palette.added.underline and palette.changed.italic
+        assert palette.char.reverse and palette.name.bold and palette.rare.underline
