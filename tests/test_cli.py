@@ -1,0 +1,184 @@
+"""The command line through a real subprocess, as a user runs it.
+
+These run the real engine, which is still changing, so they assert structure
+(exit codes, valid JSON, spans slicing back to the files' text, messages on
+stderr), never particular pairs. Each call costs about a second; keep the
+count down and put in-process cases in test_robustness.py.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from aligner import __version__
+from aligner.cli import DEMO_SAMPLES
+from aligner.documents import sample_paths
+
+SAMPLES = {p.name: p for p in sample_paths()}
+SMALL = SAMPLES["how-the-bureaucracy-seized-power.txt"]
+
+
+def aligner(
+    *args: object, stdin: bytes | None = None, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m aligner ARGS``; fail the test on any traceback."""
+    raw = subprocess.run(
+        [sys.executable, "-m", "aligner", *map(str, args)],
+        input=stdin,
+        capture_output=True,
+        cwd=cwd,
+        timeout=300,
+        env={**os.environ, "PYTHONIOENCODING": "utf-8"},
+    )
+    proc = subprocess.CompletedProcess(
+        raw.args, raw.returncode, raw.stdout.decode("utf-8"), raw.stderr.decode("utf-8")
+    )
+    assert "Traceback" not in proc.stderr, proc.stderr
+    return proc
+
+
+def assert_spans_slice_back(report: dict[str, Any], files: list[Path]) -> None:
+    """Every span indexes its file's ``read_text()`` and gives the text shown."""
+    texts = [f.read_text(encoding="utf-8") for f in files]
+    assert [d["length"] for d in report["documents"]] == [len(t) for t in texts]
+    for pair in report["pairs"]:
+        assert 0.0 <= pair["score"] <= 1.0
+        assert pair["kind"] in ("quotation", "retelling", "version")
+        for side in ("a", "b"):
+            span = pair[side]
+            assert 0 <= span["start"] <= span["end"] <= len(texts[span["doc"]])
+            assert texts[span["doc"]][span["start"] : span["end"]] == span["text"]
+
+
+def test_version_and_help() -> None:
+    version = aligner("--version")
+    assert version.returncode == 0 and version.stdout.strip() == f"aligner {__version__}"
+    helped = aligner("compare", "--help")
+    assert helped.returncode == 0
+    for option in ("--format", "--min-score", "--kind", "--ordered", "--force", "-o"):
+        assert option in helped.stdout
+
+
+def test_no_command_is_a_usage_error() -> None:
+    proc = aligner()
+    assert proc.returncode == 2 and "usage: aligner" in proc.stderr
+
+
+def test_demo_json_is_the_canonical_model() -> None:
+    proc = aligner("demo", "--format", "json")
+    assert proc.returncode == 0
+    report = json.loads(proc.stdout)
+    assert report["aligner"] == __version__
+    assert [d["name"] for d in report["documents"]] == list(DEMO_SAMPLES)
+    assert report["pairs"], "the demo should find parallels between the two accounts"
+    assert_spans_slice_back(report, [SAMPLES[n] for n in DEMO_SAMPLES])
+    assert sum(report["counts"].values()) == len(report["pairs"])
+
+
+def test_markdown_and_text_reports() -> None:
+    a, b = SAMPLES["what-is-stalinism.txt"], SMALL
+    md = aligner("compare", a, b, "--format", "markdown")
+    assert md.returncode == 0 and md.stdout.startswith("# Parallel passages: ")
+    assert "| Kind | Pairs |" in md.stdout
+    text = aligner("compare", a, b, "--format", "text", "--kind", "quotation")
+    assert text.returncode == 0 and text.stdout.startswith("A  what-is-stalinism.txt")
+    assert "retelling" not in text.stdout.split("\n", 3)[2]  # the summary counts no retellings
+
+
+def test_output_file_is_protected_and_written_atomically(tmp_path: Path) -> None:
+    target = tmp_path / "out.json"
+    first = aligner("compare", SMALL, SMALL, "-o", target)
+    assert first.returncode == 0 and first.stdout == ""
+    report = json.loads(target.read_text(encoding="utf-8"))
+    assert_spans_slice_back(report, [SMALL, SMALL])
+    target.write_text("precious")
+    again = aligner("compare", SMALL, SMALL, "-o", target)
+    assert again.returncode == 1 and "already exists" in again.stderr
+    assert target.read_text() == "precious"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.json"]
+
+
+def test_same_file_twice_is_all_parallel() -> None:
+    proc = aligner("compare", SMALL, SMALL, "--format", "json")
+    assert proc.returncode == 0
+    report = json.loads(proc.stdout)
+    assert_spans_slice_back(report, [SMALL, SMALL])
+    assert report["coverage"][0] > 0.9
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("missing.txt", None, "no such file"),
+        ("image.png", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(100), "binary"),
+        ("empty.txt", b"", "is empty"),
+    ],
+    ids=["missing", "png", "empty"],
+)
+def test_bad_input_exits_1_with_one_line(
+    tmp_path: Path, name: str, data: bytes | None, message: str
+) -> None:
+    path = tmp_path / name
+    if data is not None:
+        path.write_bytes(data)
+    proc = aligner("compare", SMALL, path, "--format", "json")
+    assert proc.returncode == 1
+    assert proc.stdout == ""
+    assert proc.stderr.startswith("aligner: error: ") and proc.stderr.count("\n") == 1
+    assert message in proc.stderr
+
+
+def test_stdin_crlf_and_latin1(tmp_path: Path) -> None:
+    crlf = tmp_path / "crlf.txt"
+    crlf.write_bytes(SMALL.read_bytes().replace(b"\n", b"\r\n"))
+    latin = tmp_path / "latin.txt"
+    latin.write_bytes(
+        SMALL.read_text(encoding="utf-8").encode("cp1252", "replace") + "\ncafé\n".encode("latin-1")
+    )
+    proc = aligner("compare", "-", crlf, "--format", "json", stdin=latin.read_bytes())
+    assert proc.returncode == 0
+    assert "read as cp1252" in proc.stderr
+    report = json.loads(proc.stdout)
+    assert report["documents"][0]["name"] == "<stdin>"
+    latin_text = latin.read_bytes().decode("cp1252").replace("\r\n", "\n")
+    crlf_text = crlf.read_text(encoding="utf-8")
+    for pair in report["pairs"]:
+        assert latin_text[pair["a"]["start"] : pair["a"]["end"]] == pair["a"]["text"]
+        assert crlf_text[pair["b"]["start"] : pair["b"]["end"]] == pair["b"]["text"]
+
+
+def test_unrelated_documents_report_no_parallels(tmp_path: Path) -> None:
+    (tmp_path / "cat.txt").write_text("The cat sat on the warm mat and purred all afternoon.\n")
+    (tmp_path / "qcd.txt").write_text("Quantum chromodynamics describes how gluons bind quarks.\n")
+    proc = aligner("compare", "cat.txt", "qcd.txt", "--format", "json", cwd=tmp_path)
+    assert proc.returncode == 0
+    assert json.loads(proc.stdout)["pairs"] == []
+    assert "no parallel passages found" in proc.stderr
+
+
+def test_ctrl_c_exits_130_without_traceback(tmp_path: Path) -> None:
+    big = tmp_path / "big.txt"
+    big.write_text(SAMPLES["soviet-power-to-bonapartism.txt"].read_text(encoding="utf-8") * 10)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "aligner", "compare", big, big, "--format", "json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stderr is not None
+    first = proc.stderr.readline()  # progress starts once the documents are read
+    assert first.startswith("aligner: comparing")
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=120)
+    if proc.returncode == 0:
+        pytest.skip("the comparison finished before the signal arrived")
+    assert proc.returncode == 130
+    assert "Traceback" not in err and "interrupted" in err

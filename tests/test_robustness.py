@@ -1,0 +1,394 @@
+"""Bad, hostile and interrupted input through ``cli.main`` in-process (issue 5).
+
+Where a case is about the CLI's own handling (messages, exit codes, the
+output check before the work, Ctrl-C), ``aligner.compare`` is replaced by a
+stub, so these tests hold whatever the engine finds. Real comparisons run in
+test_cli.py through a subprocess.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+import types
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+import aligner
+from aligner import cli
+from aligner.documents import load_document
+from aligner.model import Comparison, Document, Options, Pair, Span
+
+TEXT = "Lenin wrote that Stalin has concentrated enormous power in his hands.\n\nMore.\n"
+HOSTILE = "Stalin \x1b[2J\x1b]0;pwned\x07 said <script>alert(1)</script> | *x* \x9b31m.\n"
+
+Run = Callable[..., tuple[int, str, str]]
+
+
+@pytest.fixture
+def run(capsys: pytest.CaptureFixture[str]) -> Run:
+    """Call ``cli.main(argv)``; return (exit code, stdout, stderr)."""
+
+    def call(*argv: str) -> tuple[int, str, str]:
+        code = cli.main([str(a) for a in argv])
+        out, err = capsys.readouterr()
+        assert "Traceback" not in err
+        return code, out, err
+
+    return call
+
+
+@pytest.fixture
+def text_file(tmp_path: Path) -> Path:
+    path = tmp_path / "a.txt"
+    path.write_text(TEXT, encoding="utf-8")
+    return path
+
+
+def _whole_pair(a: Document, b: Document) -> Comparison:
+    n = min(len(a.text), len(b.text))
+    pair = Pair(Span(0, 0, n), Span(1, 0, n), a.text[:n], b.text[:n], 1.0, "quotation")
+    return Comparison((a, b), (pair,))
+
+
+@pytest.fixture
+def stub_compare(monkeypatch: pytest.MonkeyPatch) -> list[tuple[Document, Document, Options]]:
+    """Replace the engine by one that pairs both documents whole; record the calls."""
+    calls: list[tuple[Document, Document, Options]] = []
+
+    def fake(a: object, b: object, *, options: Options, progress: object = None) -> Comparison:
+        da, db = load_document(a), load_document(b)  # type: ignore[arg-type]
+        calls.append((da, db, options))
+        return _whole_pair(da, db)
+
+    monkeypatch.setattr(aligner, "compare", fake)
+    return calls
+
+
+def _fail_with(monkeypatch: pytest.MonkeyPatch, exc: BaseException) -> None:
+    def fake(*_: object, **__: object) -> Comparison:
+        raise exc
+
+    monkeypatch.setattr(aligner, "compare", fake)
+
+
+# ------------------------------------------------------------ bad input -> exit 1
+
+
+def _png(p: Path) -> Path:
+    p.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(64))
+    return p
+
+
+def _zip(p: Path) -> Path:
+    with zipfile.ZipFile(p, "w") as zf:
+        zf.writestr("a.txt", TEXT)
+    return p
+
+
+BAD_INPUTS: dict[str, tuple[Callable[[Path], Path], str]] = {
+    "missing": (lambda p: p / "nope.txt", "no such file"),
+    "directory": (lambda p: p, "is a directory"),
+    "png": (lambda p: _png(p / "x.png"), "binary file (a PNG image)"),
+    "zip": (lambda p: _zip(p / "x.zip"), "binary file (a zip archive"),
+    "empty": (lambda p: (p / "e.txt", (p / "e.txt").write_bytes(b""))[0], "is empty"),
+    "blank": (lambda p: (p / "w.txt", (p / "w.txt").write_text(" \n\t\n"))[0], "only whitespace"),
+}
+
+
+@pytest.mark.parametrize("case", list(BAD_INPUTS), ids=list(BAD_INPUTS))
+def test_bad_input_gets_one_line_and_exit_1(
+    run: Run, tmp_path: Path, text_file: Path, stub_compare: list[object], case: str
+) -> None:
+    make, message = BAD_INPUTS[case]
+    code, out, err = run("compare", text_file, make(tmp_path), "--format", "json")
+    assert code == 1
+    assert out == ""
+    assert err.startswith("aligner: error: ") and err.count("\n") == 1
+    assert message in err
+    assert stub_compare == []  # failed before any comparison
+
+
+def test_permission_denied(
+    run: Run, text_file: Path, monkeypatch: pytest.MonkeyPatch, stub_compare: list[object]
+) -> None:
+    def deny(self: Path) -> bytes:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(Path, "read_bytes", deny)
+    code, _, err = run("compare", text_file, text_file, "--format", "text")
+    assert code == 1 and "permission denied" in err
+
+
+def test_hostile_file_name_does_not_reach_stderr_raw(run: Run, tmp_path: Path) -> None:
+    code, _, err = run("compare", tmp_path / "evil\x1b[31m.txt", tmp_path / "b.txt")
+    assert code == 1
+    assert "\x1b" not in err and "evil␛[31m.txt" in err
+
+
+# ------------------------------------------------------------ encodings and newlines
+
+
+@pytest.mark.parametrize(
+    ("data", "note"),
+    [
+        ("Le café était très animé, garçon.\n".encode("latin-1"), "read as cp1252"),
+        ("Le café était très animé, garçon.\n".encode("utf-16-le"), "read as utf-16-le"),
+        ("“Quoted” café.\n".encode() + b"\xff\n", "1 invalid byte replaced"),
+    ],
+    ids=["latin1", "utf16-no-bom", "bad-utf8"],
+)
+def test_other_encodings_work_and_are_noted(
+    run: Run,
+    tmp_path: Path,
+    stub_compare: list[tuple[Document, Document, Options]],
+    data: bytes,
+    note: str,
+) -> None:
+    path = tmp_path / "old.txt"
+    path.write_bytes(data)
+    code, out, err = run("compare", path, path, "--format", "json")
+    assert code == 0
+    assert note in err
+    assert "café" in stub_compare[0][0].text
+    assert json.loads(out)["documents"][0]["encoding"] in err
+
+
+@pytest.mark.parametrize("newline", [b"\r\n", b"\r"], ids=["crlf", "cr"])
+def test_spans_index_the_text_read_text_returns(
+    run: Run, tmp_path: Path, stub_compare: list[object], newline: bytes
+) -> None:
+    path = tmp_path / "win.txt"
+    path.write_bytes(TEXT.encode().replace(b"\n", newline))
+    code, out, _ = run("compare", path, path, "--format", "json")
+    assert code == 0
+    pair = json.loads(out)["pairs"][0]
+    text = path.read_text(encoding="utf-8")
+    assert text[pair["a"]["start"] : pair["a"]["end"]] == pair["a"]["text"] == text
+
+
+# ------------------------------------------------------------ hostile content
+
+
+def test_text_report_escapes_terminal_controls(
+    run: Run, tmp_path: Path, stub_compare: list[object]
+) -> None:
+    path = tmp_path / "evil.txt"
+    path.write_text(HOSTILE, encoding="utf-8")
+    code, out, _ = run("compare", path, path, "--format", "text")
+    assert code == 0
+    assert "Stalin" in out
+    assert not any(ch in out for ch in "\x1b\x07\x9b")
+
+
+def test_markdown_report_makes_html_inert(
+    run: Run, tmp_path: Path, stub_compare: list[object]
+) -> None:
+    path = tmp_path / "evil.txt"
+    path.write_text(HOSTILE, encoding="utf-8")
+    code, out, _ = run("compare", path, path, "--format", "markdown")
+    assert code == 0
+    assert "\\<script\\>" in out and "<script>" not in out
+    assert "\x1b" not in out
+
+
+# ------------------------------------------------------------ stdin, same file, no result
+
+
+def test_stdin_dash_is_read_once_even_when_given_twice(
+    run: Run, monkeypatch: pytest.MonkeyPatch, stub_compare: list[tuple[Document, ...]]
+) -> None:
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(TEXT.encode())))
+    code, out, _ = run("compare", "-", "-", "--format", "json")
+    assert code == 0
+    assert stub_compare[0][0].text == stub_compare[0][1].text == TEXT
+    assert json.loads(out)["documents"][0]["name"] == "<stdin>"
+
+
+def test_no_parallels_is_success_with_a_note(
+    run: Run, text_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def nothing(a: object, b: object, **_: object) -> Comparison:
+        return Comparison((load_document(a), load_document(b)), ())  # type: ignore[arg-type]
+
+    monkeypatch.setattr(aligner, "compare", nothing)
+    code, out, err = run("compare", text_file, text_file, "--format", "json")
+    assert code == 0
+    assert json.loads(out)["pairs"] == []
+    assert "no parallel passages found" in err
+
+
+def test_three_documents_compare_every_pair(
+    run: Run, tmp_path: Path, text_file: Path, stub_compare: list[object]
+) -> None:
+    others = []
+    for name in ("b.txt", "c.txt"):
+        (tmp_path / name).write_text(TEXT + name, encoding="utf-8")
+        others.append(tmp_path / name)
+    code, out, _ = run("compare", text_file, *others, "--format", "json")
+    assert code == 0
+    names = [[d["name"] for d in c["documents"]] for c in json.loads(out)["comparisons"]]
+    assert names == [["a.txt", "b.txt"], ["a.txt", "c.txt"], ["b.txt", "c.txt"]]
+
+
+# ------------------------------------------------------------ output protection
+
+
+def test_existing_output_is_refused_before_the_work(
+    run: Run, tmp_path: Path, text_file: Path, stub_compare: list[object]
+) -> None:
+    target = tmp_path / "report.md"
+    target.write_text("keep me")
+    code, _, err = run("compare", text_file, text_file, "-o", target)
+    assert code == 1 and "already exists" in err and "--force" in err
+    assert stub_compare == [] and target.read_text() == "keep me"
+    assert run("compare", text_file, text_file, "-o", target, "--force")[0] == 0
+    assert target.read_text().startswith("# Parallel passages")
+
+
+@pytest.mark.parametrize(
+    ("output", "message"),
+    [
+        ("missing/r.md", "does not exist"),
+        (".", "is a directory"),
+        ("a.txt", "one of the documents"),
+    ],
+    ids=["no-folder", "directory", "an-input"],
+)
+def test_unwritable_output_fails_before_the_work(
+    run: Run,
+    tmp_path: Path,
+    text_file: Path,
+    stub_compare: list[object],
+    output: str,
+    message: str,
+) -> None:
+    code, _, err = run("compare", text_file, text_file, "-o", tmp_path / output, "--force")
+    assert code == 1 and message in err
+    assert stub_compare == []
+    assert text_file.read_text() == TEXT
+
+
+@pytest.mark.parametrize(
+    ("suffix", "check"),
+    [
+        (".json", lambda s: json.loads(s)["pairs"]),
+        (".txt", lambda s: s.startswith("A  ")),
+        (".md", lambda s: s.startswith("# ")),
+        (".out", lambda s: s.startswith("# ")),
+    ],
+    ids=["json", "txt", "md", "other"],
+)
+def test_output_format_follows_the_suffix(
+    run: Run,
+    tmp_path: Path,
+    text_file: Path,
+    stub_compare: list[object],
+    suffix: str,
+    check: Callable[[str], object],
+) -> None:
+    target = tmp_path / f"report{suffix}"
+    code, out, _ = run("compare", text_file, text_file, "-o", target)
+    assert code == 0 and out == ""
+    assert check(target.read_text(encoding="utf-8"))
+
+
+# ------------------------------------------------------------ interruption and bugs
+
+
+def test_ctrl_c_exits_130_without_traceback(
+    run: Run, text_file: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    _fail_with(monkeypatch, KeyboardInterrupt())
+    code, out, err = run("compare", text_file, text_file, "-o", tmp_path / "r.md")
+    assert code == 130 and "interrupted" in err
+    assert not (tmp_path / "r.md").exists()
+
+
+def test_engine_bug_is_one_line_with_exit_70(
+    run: Run, text_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _fail_with(monkeypatch, ValueError("boom"))
+    code, _, err = run("compare", text_file, text_file, "--format", "text")
+    assert code == 70
+    assert err.count("\n") == 1 and "internal error: ValueError: boom" in err
+
+
+# ------------------------------------------------------------ usage errors -> exit 2
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        [],
+        ["compare"],
+        ["compare", "only-one.txt"],
+        ["compare", "a", "b", "--min-score", "2"],
+        ["compare", "a", "b", "--kind", "gossip"],
+        ["compare", "a", "b", "--ordered", "--unordered"],
+        ["frobnicate"],
+    ],
+    ids=["nothing", "no-files", "one-file", "score", "kind", "both-orders", "command"],
+)
+def test_usage_errors_exit_2(run: Run, argv: list[str]) -> None:
+    code, out, err = run(*argv)
+    assert code == 2
+    assert "usage:" in err
+
+
+def test_options_reach_the_engine(
+    run: Run, text_file: Path, stub_compare: list[tuple[Document, Document, Options]]
+) -> None:
+    argv = ["compare", text_file, text_file, "--format", "json", "--min-score", "0.4"]
+    code, _, _ = run(*argv, "--kind", "quotation,version", "--ordered", "--no-semantic")
+    assert code == 0
+    options = stub_compare[0][2]
+    assert options == Options(
+        min_score=0.4, kinds=("quotation", "version"), ordered=True, semantic=False
+    )
+
+
+# ------------------------------------------------------------ the TUI branch
+
+
+def _terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    for stream in ("stdin", "stdout"):
+        monkeypatch.setattr(getattr(sys, stream), "isatty", lambda: True, raising=False)
+
+
+def test_terminal_opens_the_tui_with_the_paths(
+    run: Run, text_file: Path, monkeypatch: pytest.MonkeyPatch, stub_compare: list[object]
+) -> None:
+    opened: list[dict[str, object]] = []
+
+    class FakeApp:
+        def __init__(self, **kwargs: object) -> None:
+            opened.append(kwargs)
+
+        def run(self) -> None:
+            opened.append({"ran": True})
+
+    module = types.ModuleType("aligner.tui.app")
+    module.AlignerApp = FakeApp  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "aligner.tui.app", module)
+    _terminal(monkeypatch)
+    code, out, _ = run("compare", text_file, text_file, "--kind", "retelling")
+    assert code == 0 and out == ""
+    assert opened == [
+        {"paths": [str(text_file)] * 2, "options": Options(kinds=("retelling",))},
+        {"ran": True},
+    ]
+    assert stub_compare == []  # the TUI runs the engine itself
+
+
+def test_terminal_without_the_tui_prints_the_text_report(
+    run: Run, text_file: Path, monkeypatch: pytest.MonkeyPatch, stub_compare: list[object]
+) -> None:
+    monkeypatch.setitem(sys.modules, "aligner.tui.app", None)  # import fails
+    _terminal(monkeypatch)
+    code, out, _ = run("compare", text_file, text_file)
+    assert code == 0 and out.startswith("A  a.txt")
