@@ -306,11 +306,20 @@ async def test_quit(comparison: Comparison) -> None:
     assert app.return_code == 0
 
 
+async def _wait_for_engine(app: AlignerApp, pilot: object) -> None:
+    """Wait for the compare worker, which starts after the first refresh."""
+    for _ in range(100):
+        await pilot.pause()  # type: ignore[attr-defined]
+        await app.workers.wait_for_complete()
+        if app.comparison is not None or app.error is not None:
+            await pilot.pause()  # type: ignore[attr-defined]
+            return
+
+
 async def test_worker_path(sample_files: tuple[Path, Path]) -> None:
     app = AlignerApp(paths=list(sample_files))
     async with app.run_test(size=SIZE) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await _wait_for_engine(app, pilot)
         assert app.comparison is not None and app.error is None
         names = [d.name for d in app.comparison.documents]
         assert names == ["last-struggle.txt", "revolution-to-bureaucracy.txt"]
@@ -324,8 +333,7 @@ async def test_worker_path(sample_files: tuple[Path, Path]) -> None:
 async def test_worker_error_is_readable(tmp_path: Path) -> None:
     app = AlignerApp(paths=[tmp_path / "missing.txt", tmp_path / "other.txt"])
     async with app.run_test(size=SIZE) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await _wait_for_engine(app, pilot)
         assert app.error is not None and "missing.txt" in app.error
         message = str(main(app).query_one("#loading-message", Static).render())
         assert "Could not compare" in message and "no such file" in message
