@@ -1,0 +1,139 @@
+"""Adversarial and big inputs through the CLI: wall time and peak memory of each.
+
+Usage:
+    .venv/bin/python bench/bench_adversarial.py [--only NAME ...] [--timeout SECONDS]
+
+Builds the inputs of issue 5 in a temporary folder from the bundled samples,
+runs ``python -m aligner compare A B --format json -o out.json`` on each in
+its own process, and prints the wall time, the peak resident memory of that
+process (``os.wait4`` rusage), the exit code and the number of pairs found.
+Goals (issue 5): repetition cases <= 10 s with bounded memory; 50 MB vs 1 MB
+<= 60 s and <= 2 GB. It is a script, not a test: it takes minutes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "src" / "aligner" / "samples"
+MB = 1_000_000
+
+
+def _samples() -> str:
+    return "\n\n".join(p.read_text(encoding="utf-8") for p in sorted(SAMPLES.glob("*.txt")))
+
+
+def _sized(text: str, size: int) -> str:
+    return (text * (size // len(text) + 1))[:size]
+
+
+def _the_the(folder: Path) -> tuple[Path, Path]:
+    path = folder / "the-the.txt"
+    path.write_text(_sized("the ", MB), encoding="utf-8")
+    return path, path
+
+
+def _same_paragraph(folder: Path) -> tuple[Path, Path]:
+    text = (SAMPLES / "clr-james-lenin-stalin.txt").read_text(encoding="utf-8")
+    # A typical paragraph (the first of 300-700 characters): about 2.5 MB in all.
+    paragraph = next(p.strip() for p in text.split("\n\n") if 300 <= len(p.strip()) <= 700)
+    path = folder / "same-paragraph.txt"
+    path.write_text("\n\n".join([paragraph] * 5000) + "\n", encoding="utf-8")
+    return path, SAMPLES / "clr-james-lenin-stalin.txt"
+
+
+def _one_line(folder: Path) -> tuple[Path, Path]:
+    flat = re.sub(r"[\s.!?]+", " ", _samples())
+    path = folder / "one-line.txt"
+    path.write_text(_sized(flat, 2 * MB), encoding="utf-8")
+    return path, SAMPLES / "revolution-to-counter-revolution.txt"
+
+
+def _big(folder: Path) -> tuple[Path, Path]:
+    text = _samples()
+    big, small = folder / "50mb.txt", folder / "1mb.txt"
+    big.write_text(_sized(text, 50 * MB), encoding="utf-8")
+    small.write_text(_sized(text[len(text) // 3 :] + text, MB), encoding="utf-8")
+    return big, small
+
+
+def _largest_samples(_: Path) -> tuple[Path, Path]:
+    return (
+        SAMPLES / "soviet-power-to-bonapartism.txt",
+        SAMPLES / "revolution-to-counter-revolution.txt",
+    )
+
+
+CASES: dict[str, tuple[Callable[[Path], tuple[Path, Path]], str]] = {
+    "largest-samples": (_largest_samples, "<= 1.5 s, <= 200 MB (issue 2)"),
+    "the-the-1mb-self": (_the_the, "<= 10 s, bounded memory"),
+    "same-paragraph-x5000": (_same_paragraph, "<= 10 s, bounded memory"),
+    "one-line-2mb": (_one_line, "finishes, no hang"),
+    "50mb-vs-1mb": (_big, "<= 60 s, <= 2 GB"),
+}
+
+
+def run_case(a: Path, b: Path, out: Path, timeout: float) -> tuple[float, float, int, str]:
+    """Run the CLI once; return (wall seconds, peak MB, exit code, note)."""
+    argv = [sys.executable, "-m", "aligner", "compare", str(a), str(b)]
+    argv += ["--format", "json", "-o", str(out), "--force", "--quiet"]
+    start = time.perf_counter()
+    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = start + timeout
+    while True:
+        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+        if pid:
+            break
+        if time.perf_counter() > deadline:
+            proc.kill()
+            pid, status, usage = os.wait4(proc.pid, 0)
+            return time.perf_counter() - start, usage.ru_maxrss / 1024, -9, "timed out"
+        time.sleep(0.02)
+    wall = time.perf_counter() - start
+    code = os.waitstatus_to_exitcode(status)
+    err = proc.stderr.read().decode("utf-8", "replace").strip() if proc.stderr else ""
+    proc.returncode = code  # already reaped by wait4
+    note = err.splitlines()[-1] if err and code else _pairs(out)
+    return wall, usage.ru_maxrss / 1024, code, note  # ru_maxrss is in KB on Linux
+
+
+def _pairs(out: Path) -> str:
+    try:
+        return f"{len(json.loads(out.read_text(encoding='utf-8'))['pairs'])} pairs"
+    except (OSError, ValueError, KeyError):
+        return "no valid JSON"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--only", nargs="*", choices=list(CASES), help="run only these cases")
+    parser.add_argument("--timeout", type=float, default=600.0, help="seconds per case")
+    args = parser.parse_args()
+    names = args.only or list(CASES)
+    head = f"{'case':22} {'A MB':>6} {'B MB':>6} {'wall s':>8} {'peak MB':>8} {'exit':>4}"
+    print(f"{head}  result / goal")
+    with tempfile.TemporaryDirectory(prefix="aligner-bench-") as tmp:
+        folder = Path(tmp)
+        for name in names:
+            make, goal = CASES[name]
+            a, b = make(folder)
+            wall, peak, code, note = run_case(a, b, folder / "out.json", args.timeout)
+            sizes = f"{a.stat().st_size / MB:6.1f} {b.stat().st_size / MB:6.1f}"
+            print(
+                f"{name:22} {sizes} {wall:8.2f} {peak:8.0f} {code:4}  {note} / {goal}", flush=True
+            )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
