@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from aligner.features import Features
+from aligner import match
 from aligner.match import Run
 from aligner.segment import Segmented, Sentence
 
@@ -26,6 +27,9 @@ if TYPE_CHECKING:
 
 SEED_SCORE = 0.2
 """A mutual-best sentence pair must score this much to seed a retelling."""
+ONE_SIDED_SCORE = 0.35
+"""A pair that is the best match of only one of its sentences needs this:
+a passage may have parallels in several places of the other document."""
 MIN_SHARED = 2
 """Content words a seed pair must share: one shared word is chance."""
 MIN_MASS = 8.0
@@ -33,10 +37,12 @@ MIN_MASS = 8.0
 EXTEND_SCORE = 0.08
 """A neighbouring sentence joins a window when it scores this much against
 the other side's window."""
-SHORT_WINDOW = 0
-"""A passage shorter than this (characters) takes in its paragraph's
-neighbours even without agreement: one short sentence is too little context
-to read a retelling by."""
+SOFT_WEIGHT = 0.8
+SOFT_TYPICAL = 0.3
+YEAR_CONFLICT = 0.25
+PAD_CHARS = 300
+"""A retelling passage shorter than this (characters) takes in neighbours
+from its own paragraph: one short sentence is too little to read an event by."""
 ELSEWHERE = 0.2
 """A neighbour that matches somewhere else this much better stays out."""
 MAX_SENTENCES = 6
@@ -108,13 +114,16 @@ def select_windows(score: Matrix, context: Matrix, feats: Features) -> list[Cand
     rank = (score + context) / 2
     best_b = rank.argmax(axis=1)
     best_a = rank.argmax(axis=0)
+    cells = {(i, int(j)) for i, j in enumerate(best_b)}
+    cells |= {(int(i), j) for j, i in enumerate(best_a)}
     seeds = []
-    for i, j in enumerate(best_b):
-        if best_a[j] != i or rank[i, j] < SEED_SCORE:
+    for i, j in cells:
+        mutual = best_a[j] == i and best_b[i] == j
+        if rank[i, j] < (SEED_SCORE if mutual else ONE_SIDED_SCORE):
             continue
-        shared, mass = _shared(feats, i, int(j))
+        shared, mass = _shared(feats, i, j)
         if shared >= MIN_SHARED and mass >= MIN_MASS:
-            seeds.append((float(rank[i, j]), i, int(j), mass))
+            seeds.append((float(rank[i, j]), i, j, mass))
     seeds.sort(reverse=True)
     taken_a = np.zeros(score.shape[0], dtype=bool)
     taken_b = np.zeros(score.shape[1], dtype=bool)
@@ -129,7 +138,8 @@ def select_windows(score: Matrix, context: Matrix, feats: Features) -> list[Cand
             Candidate(
                 (seg_a.sentences[a0].start, seg_a.sentences[a1].end),
                 (seg_b.sentences[b0].start, seg_b.sentences[b1].end),
-                _window_score(rank, i, j, a0, a1, b0, b1, mass),
+                _window_score(rank, i, j, a0, a1, b0, b1, mass)
+                + _agreement(feats, a0, a1, b0, b1),
                 "retelling",
             )
         )
@@ -148,8 +158,6 @@ def _grow(
 ) -> tuple[int, int, int, int]:
     """Widen the seed (i, j) with neighbours that agree with the other side.
 
-    When no neighbour agrees, a side still shorter than ``SHORT_WINDOW``
-    characters takes in the best neighbour of its own paragraph.
     """
     a0 = a1 = i
     b0 = b1 = j
@@ -157,10 +165,6 @@ def _grow(
     n_a, n_b = score.shape
     while True:
         options = []
-        short_a = sents[0][a1].end - sents[0][a0].start < SHORT_WINDOW
-        short_b = sents[1][b1].end - sents[1][b0].start < SHORT_WINDOW
-        short_a &= a1 - a0 + 1 < MAX_SENTENCES
-        short_b &= b1 - b0 + 1 < MAX_SENTENCES
         if a1 - a0 + 1 < MAX_SENTENCES:
             for k in (a0 - 1, a1 + 1):
                 if 0 <= k < n_a and not taken_a[k]:  # type: ignore[index]
@@ -176,8 +180,6 @@ def _grow(
                     if support >= floor and score[:, k].max() - support < ELSEWHERE:
                         options.append((support, "b", k))
         if not options:
-            options = _pad(score, sents, (a0, a1, b0, b1), short_a, short_b, taken_a, taken_b)
-        if not options:
             return a0, a1, b0, b1
         _, side, k = max(options)
         if side == "a":
@@ -186,29 +188,18 @@ def _grow(
             b0, b1 = min(b0, k), max(b1, k)
 
 
-def _pad(
-    score: Matrix,
-    sents: tuple[tuple[Sentence, ...], tuple[Sentence, ...]],
-    window: tuple[int, int, int, int],
-    short_a: bool,
-    short_b: bool,
-    taken_a: object,
-    taken_b: object,
-) -> list[tuple[float, str, int]]:
-    """Neighbours in the same paragraph for a side that is still short."""
-    a0, a1, b0, b1 = window
-    options = []
-    if short_a:
-        for k, edge in ((a0 - 1, a0), (a1 + 1, a1)):
-            if 0 <= k < len(sents[0]) and not taken_a[k]:  # type: ignore[index]
-                if sents[0][k].paragraph == sents[0][edge].paragraph and not sents[0][k].boiler:
-                    options.append((float(score[k, b0 : b1 + 1].max()) - 1.0, "a", k))
-    if short_b:
-        for k, edge in ((b0 - 1, b0), (b1 + 1, b1)):
-            if 0 <= k < len(sents[1]) and not taken_b[k]:  # type: ignore[index]
-                if sents[1][k].paragraph == sents[1][edge].paragraph and not sents[1][k].boiler:
-                    options.append((float(score[a0 : a1 + 1, k].max()) - 1.0, "b", k))
-    return options
+def _agreement(feats: Features, a0: int, a1: int, b0: int, b1: int) -> float:
+    """Adjust a window's score by word-level agreement and conflicting years.
+
+    Soft word alignment (synonyms count) rewards windows whose wording
+    agrees beyond shared stems; two windows naming only different years
+    tell different events, however alike their words.
+    """
+    ra, rb = range(a0, a1 + 1), range(b0, b1 + 1)
+    soft = match.soft_overlap(feats, ra, rb)
+    ya, yb = match.years(feats, 0, ra), match.years(feats, 1, rb)
+    conflict = bool(ya and yb and not ya & yb)
+    return SOFT_WEIGHT * (soft - SOFT_TYPICAL) - (YEAR_CONFLICT if conflict else 0.0)
 
 
 def _window_score(
@@ -267,3 +258,65 @@ def _nests(inner: Candidate, outer: Candidate) -> bool:
 
 def _overlaps(x: tuple[int, int], y: tuple[int, int]) -> bool:
     return x[0] < y[1] and y[0] < x[1]
+
+
+def pad(cands: list[Candidate], score: Matrix, feats: Features) -> list[Candidate]:
+    """Give short retelling passages the rest of their sentence's context.
+
+    Each side shorter than ``PAD_CHARS`` takes in neighbouring sentences of
+    its paragraph, the one agreeing more with the other side first, never
+    entering a sentence another pair already uses.
+    """
+    used = [_sentence_owner(feats.segs[side], cands, side) for side in (0, 1)]
+    out = []
+    for n, c in enumerate(cands):
+        if c.kind != "retelling":
+            out.append(c)
+            continue
+        a = _pad_side(feats.segs[0], c.a, used[0], n, lambda k: float(score[k].max()))
+        b = _pad_side(feats.segs[1], c.b, used[1], n, lambda k: float(score[:, k].max()))
+        out.append(Candidate(a, b, c.score, c.kind))
+    return out
+
+
+def _sentence_owner(seg: Segmented, cands: list[Candidate], side: int) -> dict[int, int]:
+    owner = {}
+    for n, c in enumerate(cands):
+        span = c.a if side == 0 else c.b
+        for k, s in enumerate(seg.sentences):
+            if s.start < span[1] and span[0] < s.end:
+                owner[k] = n
+    return owner
+
+
+def _pad_side(
+    seg: Segmented,
+    span: tuple[int, int],
+    owner: dict[int, int],
+    me: int,
+    support: object,
+) -> tuple[int, int]:
+    sents = seg.sentences
+    inside = [k for k, s in enumerate(sents) if s.start < span[1] and span[0] < s.end]
+    if not inside:
+        return span
+    k0, k1 = inside[0], inside[-1]
+    start, end = span
+    while end - start < PAD_CHARS and k1 - k0 + 1 < MAX_SENTENCES:
+        options = [
+            k
+            for k in (k0 - 1, k1 + 1)
+            if 0 <= k < len(sents)
+            and sents[k].paragraph == sents[k0 if k < k0 else k1].paragraph
+            and not sents[k].boiler
+            and owner.get(k, me) == me
+        ]
+        if not options:
+            break
+        k = max(options, key=support)  # type: ignore[arg-type]
+        owner[k] = me
+        if k < k0:
+            k0, start = k, min(start, sents[k].start)
+        else:
+            k1, end = k, max(end, sents[k].end)
+    return start, end

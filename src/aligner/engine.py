@@ -58,6 +58,7 @@ def compare(
     clock.lap("match")
     report(0.7)
     cands = align.merge(align.select_runs(runs, feats) + align.select_windows(scores, context, feats))
+    cands = align.pad(cands, scores, feats)
     clock.lap("align")
     report(0.8)
     pairs = [_pair(c, seg_a, seg_b, feats) for c in cands]

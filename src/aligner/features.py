@@ -47,6 +47,10 @@ class Features:
     """Euclidean norm of each bag."""
     vectors: tuple[Matrix, Matrix] | None
     """Per sentence: unit SIF-weighted embedding (rows), or None without vectors."""
+    word_index: dict[str, int]
+    """Normalised content word -> row of ``word_vectors``."""
+    word_vectors: Matrix | None
+    """Unit vector of each content word, or None without vectors."""
 
     def is_anchor(self, stem: str) -> bool:
         """Names and numbers: the evidence that pins an event down."""
@@ -89,8 +93,21 @@ def build_features(a: Segmented, b: Segmented, *, semantic: bool = True) -> Feat
             doc_bags.append(bag)
         bags.append(tuple(doc_bags))
         norms.append(tuple(math.sqrt(sum(v * v for v in bag.values())) or 1.0 for bag in doc_bags))
-    vectors = _sentence_vectors(segs, stems_per, df, n) if semantic else None
-    return Features(segs, idf, max_idf, names, (bags[0], bags[1]), (norms[0], norms[1]), vectors)
+    words: dict[str, int] = {}
+    word_vecs = None
+    vectors = None
+    if semantic:
+        from aligner import embed
+
+        table = embed.load()
+        if table is not None:
+            ordered = sorted({w.norm for seg in segs for w in seg.words if _content(w.stem)})
+            words = {w: i for i, w in enumerate(ordered)}
+            word_vecs = table.vectors(ordered)
+            vectors = _sentence_vectors(segs, stems_per, df, words, word_vecs)
+    return Features(
+        segs, idf, max_idf, names, (bags[0], bags[1]), (norms[0], norms[1]), vectors, words, word_vecs
+    )
 
 
 def _content(stem: str) -> str:
@@ -119,23 +136,16 @@ def _sentence_vectors(
     segs: tuple[Segmented, Segmented],
     stems_per: list[list[list[str]]],
     df: Counter[str],
-    n: int,
-) -> tuple[Matrix, Matrix] | None:
-    from aligner import embed
-
-    table = embed.load()
-    if table is None:
-        return None
+    index: dict[str, int],
+    word_vecs: Matrix,
+) -> tuple[Matrix, Matrix]:
     import numpy as np
 
-    # Embed each distinct surface word once; sentences pool their words.
-    words = sorted({w.norm for seg in segs for w in seg.words if _content(w.stem)})
-    index = {w: i for i, w in enumerate(words)}
-    word_vecs = table.vectors(words)
+    dim = word_vecs.shape[1]
     total = sum(df.values()) or 1
     out = []
     for seg, per_doc in zip(segs, stems_per, strict=True):
-        mat = np.zeros((len(seg.sentences), table.dim), dtype=np.float32)
+        mat = np.zeros((len(seg.sentences), dim), dtype=np.float32)
         for row, s in enumerate(seg.sentences):
             if not per_doc[row]:
                 continue

@@ -209,3 +209,56 @@ def _csls(cos: Matrix) -> Matrix:
     r_b = np.partition(cos, -k_b, axis=0)[-k_b:, :].mean(axis=0)
     out: Matrix = 2 * cos - r_a[:, None] - r_b[None, :]
     return out
+
+
+SOFT_BASELINE = 0.25
+"""Cosine two unrelated words typically reach; rescaled to 0."""
+
+
+def soft_overlap(feats: Features, a: range, b: range) -> float:
+    """Idf-weighted greedy word alignment of sentences ``a`` and ``b`` (F1).
+
+    Each content word finds its most similar word on the other side (the
+    same stem counts 1; otherwise the rescaled cosine of their vectors), as
+    BERTScore does with contextual vectors. It credits "died"/"death" and
+    "purge"/"expelled" that plain stem overlap misses.
+    """
+    import numpy as np
+
+    if feats.word_vectors is None:
+        return 0.0
+    side = []
+    for seg, rng in zip(feats.segs, (a, b), strict=True):
+        words = [
+            w
+            for k in rng
+            if not seg.sentences[k].boiler
+            for w in seg.words[seg.sentences[k].w0 : seg.sentences[k].w1]
+            if w.norm in feats.word_index and w.stem in feats.idf
+        ]
+        side.append(words)
+    wa, wb = side
+    if not wa or not wb:
+        return 0.0
+    va = feats.word_vectors[[feats.word_index[w.norm] for w in wa]]
+    vb = feats.word_vectors[[feats.word_index[w.norm] for w in wb]]
+    sim = np.clip((va @ vb.T - SOFT_BASELINE) / (1 - SOFT_BASELINE), 0.0, 1.0)
+    same = np.array([[x.stem == y.stem for y in wb] for x in wa])
+    sim[same] = 1.0
+    ia = np.array([feats.idf[w.stem] for w in wa])
+    ib = np.array([feats.idf[w.stem] for w in wb])
+    recall = float((sim.max(axis=1) * ia).sum() / ia.sum())
+    precision = float((sim.max(axis=0) * ib).sum() / ib.sum())
+    return 2 * recall * precision / (recall + precision) if recall + precision else 0.0
+
+
+def years(feats: Features, side: int, rng: range) -> set[str]:
+    """Four-digit years (1700-2099) mentioned in sentences ``rng``."""
+    seg = feats.segs[side]
+    out = set()
+    for k in rng:
+        s = seg.sentences[k]
+        for w in seg.words[s.w0 : s.w1]:
+            if len(w.norm) == 4 and w.norm.isdigit() and 1700 <= int(w.norm) < 2100:
+                out.add(w.norm)
+    return out
