@@ -297,3 +297,18 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def test_marks_split_only_by_spaces_are_joined() -> None:
+    a = make_document("to use that power with care", name="a")
+    b = make_document("to use it with care", name="b")
+    ops = (
+        _op("equal", _at(a.text, "to use"), _at(b.text, "to use")),
+        _op("replace", _at(a.text, "that"), _at(b.text, "it")),
+        _op("delete", _at(a.text, "power"), (b.text.index(" with"),) * 2),
+        _op("equal", _at(a.text, "with care"), _at(b.text, "with care")),
+    )
+    pair = _pair(a, b, Span(0, 0, len(a.text)), Span(1, 0, len(b.text)), 1.0, "quotation", diff=ops)
+    md = to_markdown(Comparison((a, b), (pair,)))
+    assert "> to use ~~that power~~ with care" in md
+    assert "> to use **it** with care" in md

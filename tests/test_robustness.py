@@ -392,3 +392,15 @@ def test_terminal_without_the_tui_prints_the_text_report(
     _terminal(monkeypatch)
     code, out, _ = run("compare", text_file, text_file)
     assert code == 0 and out.startswith("A  a.txt")
+
+
+def test_closed_pipe_exits_141_quietly(
+    run: Run, text_file: Path, monkeypatch: pytest.MonkeyPatch, stub_compare: list[object]
+) -> None:
+    class ClosedPipe(io.StringIO):
+        def write(self, _: str) -> int:
+            raise BrokenPipeError(32, "Broken pipe")
+
+    monkeypatch.setattr(sys, "stdout", ClosedPipe())
+    code, _, err = run("compare", text_file, text_file, "--format", "text")
+    assert code == 141 and err == ""

@@ -55,8 +55,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("\naligner: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
     except BrokenPipeError:
-        # The reader went away (e.g. `| head`): silence the flush at exit too.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        _silence_stdout()
         return EXIT_BROKEN_PIPE
     except MemoryError:
         _error("out of memory")
@@ -305,6 +304,14 @@ def _print(report: str) -> None:
         out.reconfigure(errors="replace")
     out.write(report)
     out.flush()
+
+
+def _silence_stdout() -> None:
+    """The reader went away (e.g. ``| head``): keep the flush at exit quiet too."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 def _error(message: str) -> None:

@@ -105,7 +105,8 @@ def _runs(text: str, origin: int, ranges: list[tuple[int, int]]) -> list[tuple[s
         start, end = max(start - origin, 0), min(end - origin, len(text))
         if end <= start:
             continue
-        if merged and start <= merged[-1][1]:
+        # Join marks split only by spaces: "~~that power~~", not "~~that~~ ~~power~~".
+        if merged and (start <= merged[-1][1] or _blank(text[merged[-1][1] : start])):
             merged[-1][1] = max(merged[-1][1], end)
         else:
             merged.append([start, end])
@@ -119,6 +120,10 @@ def _runs(text: str, origin: int, ranges: list[tuple[int, int]]) -> list[tuple[s
     if pos < len(text) or not runs:
         runs.append((text[pos:], False))
     return runs
+
+
+def _blank(gap: str) -> bool:
+    return not gap.strip() and "\n" not in gap
 
 
 def truncate_runs(runs: list[tuple[str, bool]], limit: int) -> tuple[list[tuple[str, bool]], int]:
