@@ -174,9 +174,12 @@ def _run(args: argparse.Namespace) -> int:
         fmt = "text"
     comparisons = _compare_all(docs, options, quiet=args.quiet)
     report = _render(comparisons, fmt)
+    to_file = bool(args.output and args.output != "-")
+    # The report says so too; repeat it on stderr unless the report is on screen.
     if not args.quiet and not any(c.pairs for c in comparisons):
-        print("aligner: no parallel passages found", file=sys.stderr)
-    if args.output and args.output != "-":
+        if to_file or not sys.stdout.isatty():
+            print("aligner: no parallel passages found", file=sys.stderr)
+    if to_file:
         from aligner.export import write_output
 
         write_output(report, args.output, force=args.force)
