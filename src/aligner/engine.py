@@ -6,17 +6,19 @@ holds no matching logic of its own and never imports Textual or Rich.
 
 from __future__ import annotations
 
+import bisect
+import hashlib
 import os
 import time
 from collections.abc import Callable
 
-from aligner import align, match
+from aligner import align, match, ordered
 from aligner.diff import word_diff
 from aligner.documents import load_document
 from aligner.evidence import find_evidence
 from aligner.features import build_features
 from aligner.model import Comparison, Document, Kind, Options, Pair, Span
-from aligner.segment import Segmented, segment
+from aligner.segment import Segmented, Word, segment
 
 Progress = Callable[[float], None]
 
@@ -43,10 +45,28 @@ def compare(
         DocumentError: a document cannot be read.
     """
     options = options or Options()
-    report = progress or (lambda _: None)
     clock = _Clock()
     docs = (load_document(a), load_document(b))
     clock.lap("load")
+    if _canonical_key(docs[1]) < _canonical_key(docs[0]):
+        # The result must not depend on argument order: align in one fixed
+        # order and mirror, so that compare(b, a) is compare(a, b) swapped.
+        flipped = _compare(docs[1], docs[0], options, progress, clock)
+        pairs = sorted((p.swapped() for p in flipped.pairs), key=lambda p: (p.a.start, p.b.start))
+        return Comparison(docs, tuple(pairs), options, flipped.ordered, flipped.timings)
+    return _compare(docs[0], docs[1], options, progress, clock)
+
+
+def _canonical_key(doc: Document) -> tuple[int, str]:
+    return len(doc.text), hashlib.blake2b(doc.text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def _compare(
+    doc_a: Document, doc_b: Document, options: Options, progress: Progress | None, clock: _Clock
+) -> Comparison:
+    """Align ``doc_a`` with ``doc_b`` (already in canonical order)."""
+    report = progress or (lambda _: None)
+    docs = (doc_a, doc_b)
     report(0.05)
     seg_a, seg_b = segment(docs[0]), segment(docs[1])
     clock.lap("segment")
@@ -57,22 +77,36 @@ def compare(
     context = match.sentence_scores(feats, context=1)
     clock.lap("match")
     report(0.7)
-    cands = align.merge(align.select_runs(runs, feats) + align.select_windows(scores, context, feats))
-    cands = align.pad(cands, scores, feats)
+    par_scores, groups_a, groups_b = ordered.paragraph_scores(feats)
+    in_order = options.ordered if options.ordered is not None else ordered.keeps_order(par_scores)
+    if in_order:
+        cands = ordered.align_ordered(par_scores, feats, groups_a, groups_b)
+    else:
+        cands = align.merge(
+            align.select_runs(runs, feats) + align.select_windows(scores, context, feats)
+        )
+        cands = align.pad(cands, scores, feats)
     clock.lap("align")
     report(0.8)
-    pairs = [_pair(c, seg_a, seg_b, feats) for c in cands]
+    starts = ([w.start for w in seg_a.words], [w.start for w in seg_b.words])
+    pairs = [_pair(c, seg_a, seg_b, feats, starts) for c in cands]
     pairs = [p for p in pairs if p.score >= options.min_score and p.kind in options.kinds]
     pairs.sort(key=lambda p: (p.a.start, p.b.start))
     clock.lap("diff")
     report(1.0)
-    return Comparison(docs, tuple(pairs), options, False, tuple(clock.laps))
+    return Comparison(docs, tuple(pairs), options, in_order, tuple(clock.laps))
 
 
-def _pair(c: align.Candidate, seg_a: Segmented, seg_b: Segmented, feats: object) -> Pair:
-    words_a = _words_in(seg_a, c.a)
-    words_b = _words_in(seg_b, c.b)
-    kind: Kind = "quotation" if c.kind == "quotation" else "retelling"
+def _pair(
+    c: align.Candidate,
+    seg_a: Segmented,
+    seg_b: Segmented,
+    feats: object,
+    starts: tuple[list[int], list[int]],
+) -> Pair:
+    words_a = _words_in(seg_a, starts[0], c.a)
+    words_b = _words_in(seg_b, starts[1], c.b)
+    kind: Kind = c.kind  # type: ignore[assignment]
     return Pair(
         a=Span(0, *c.a),
         b=Span(1, *c.b),
@@ -85,10 +119,7 @@ def _pair(c: align.Candidate, seg_a: Segmented, seg_b: Segmented, feats: object)
     )
 
 
-def _words_in(seg: Segmented, span: tuple[int, int]):  # type: ignore[no-untyped-def]
-    import bisect
-
-    starts = [w.start for w in seg.words]
+def _words_in(seg: Segmented, starts: list[int], span: tuple[int, int]) -> tuple[Word, ...]:
     lo = bisect.bisect_left(starts, span[0])
     hi = bisect.bisect_left(starts, span[1])
     return seg.words[lo:hi]

@@ -27,6 +27,8 @@ _NOT_NAMES = STOPWORDS | {"mr", "but", "and", "the", "this", "in", "it"}
 
 # SIF weighting: a / (a + p(w)); a ~1e-3 is the value its authors recommend.
 _SIF_A = 1e-3
+MIN_COMMON = 0.35
+MAX_RARE = 1.5
 NAME_BOOST = 1.6
 NUMBER_BOOST = 1.4
 
@@ -74,9 +76,11 @@ def build_features(a: Segmented, b: Segmented, *, semantic: bool = True) -> Feat
                 df.update(set(stems))
         stems_per.append(per_doc)
     n = max(n_sent, 1)
-    idf = {t: math.log((n + 1) / (c + 0.5)) for t, c in df.items()}
-    max_idf = math.log((n + 1) / 1.5)
     names = _names(segs)
+    # Names and numbers are distinctive whatever their everyday frequency.
+    common = _commonness(segs, names)
+    idf = {t: math.log((n + 1) / (c + 0.5)) * common.get(t, 1.0) for t, c in df.items()}
+    max_idf = math.log((n + 1) / 1.5)
     bags: list[tuple[dict[str, float], ...]] = []
     norms: list[tuple[float, ...]] = []
     for per_doc in stems_per:
@@ -108,6 +112,30 @@ def build_features(a: Segmented, b: Segmented, *, semantic: bool = True) -> Feat
     return Features(
         segs, idf, max_idf, names, (bags[0], bags[1]), (norms[0], norms[1]), vectors, words, word_vecs
     )
+
+
+def _commonness(segs: tuple[Segmented, Segmented], names: frozenset[str]) -> dict[str, float]:
+    """Per stem, a factor scaling its idf by how rare it is in English.
+
+    1.0 for a word of Zipf 4 (e.g. "comrade"), down to ``MIN_COMMON`` for
+    everyday words ("per", "role"), up to ``MAX_RARE`` for words the list
+    does not know (names, rare words). A stem takes its commonest form.
+    """
+    from aligner import lexicon
+
+    if not lexicon.available():
+        return {}
+    best: dict[str, float] = {}
+    for seg in segs:
+        for w in seg.words:
+            z = lexicon.zipf(w.norm)
+            if z > best.get(w.stem, -1.0):
+                best[w.stem] = z
+    return {
+        t: min(max((7.0 - z) / 3.0, MIN_COMMON), MAX_RARE)
+        for t, z in best.items()
+        if t not in names and not _NUMBER.search(t)
+    }
 
 
 def _content(stem: str) -> str:
@@ -161,8 +189,11 @@ def _sentence_vectors(
     both = np.vstack(out)
     live = both[np.linalg.norm(both, axis=1) > 0]
     if len(live) > 2:
-        _, _, vt = np.linalg.svd(live - live.mean(axis=0), full_matrices=False)
-        pc = vt[0]
+        # First principal direction from the small dim x dim scatter matrix
+        # (an SVD of the sentence matrix costs a second on big documents).
+        centred = live - live.mean(axis=0)
+        _, eigvecs = np.linalg.eigh(centred.T @ centred)
+        pc = eigvecs[:, -1]
         out = [m - np.outer(m @ pc, pc) for m in out]
     for m in out:
         norms = np.linalg.norm(m, axis=1, keepdims=True)

@@ -167,8 +167,9 @@ def _swap_op(op: DiffOp) -> DiffOp:
 class Options:
     """Knobs of one comparison. Always passed keyword-only, as ``options=``."""
 
-    min_score: float = 0.0
-    """Drop pairs scoring below this (on top of the engine's own calibration)."""
+    min_score: float = 0.5
+    """Drop pairs scoring below this. Scores are calibrated so that 0.5 is a
+    sensible floor; lower it to see weaker candidates."""
     kinds: tuple[Kind, ...] = ("quotation", "retelling", "version")
     """Which kinds of pairs to report."""
     ordered: bool | None = None

@@ -25,6 +25,7 @@ _WORD = re.compile(r"\w+(?:['’]\w+)*")
 _PARAGRAPH = re.compile(r"[^\n]+(?:\n(?![ \t]*\n)[^\n]*)*")
 # Note markers: "[2]", or digits glued to a word or closing quote ("misfortune.”5").
 _NOTE_BEFORE = frozenset('.,;:”"’)]')
+_NOTE = re.compile(r'\[\d{1,3}\]|(?<=[.,;:”"’)])\d{1,3}(?=[\s,;]|$)')
 _TRANSLATE = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'"})
 
 STOPWORDS = frozenset(
@@ -117,7 +118,10 @@ def segment(doc: Document) -> Segmented:
     for p_index, (p_start, p_end) in enumerate(paragraphs):
         block = text[p_start:p_end]
         boiler_par = _is_boilerplate(block)
-        for s_start, s_end in _sentence_spans(tokenizer, block):
+        # Punkt sees note markers as blanks (same length, so offsets hold):
+        # "convinced.[2] He" must end a sentence like "convinced. He".
+        masked = _NOTE.sub(lambda m: " " * len(m.group()), block)
+        for s_start, s_end in _sentence_spans(tokenizer, masked):
             w0 = len(words)
             for m in _WORD.finditer(block, s_start, s_end):
                 tok = m.group()

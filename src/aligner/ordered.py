@@ -1,0 +1,167 @@
+"""Ordered mode: a monotone alignment of two versions of one text.
+
+Translations and revised editions keep their order, so their paragraphs are
+aligned by dynamic programming (as sentence aligners since Gale and Church
+do) over paragraph similarities, allowing 1-1, 1-2, 2-1 and 2-2 merges and
+paragraphs that one side lacks. The same similarities tell whether two
+documents keep one order at all (``keeps_order``). This module neither
+segments nor diffs.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+from aligner.align import Candidate
+from aligner.features import Features
+from aligner.match import LEXICAL_WEIGHT
+
+if TYPE_CHECKING:
+    from aligner.features import Matrix
+
+SKIP = -0.15
+"""Score of leaving a paragraph unaligned: below what a real match earns."""
+MERGE_PENALTY = 0.05
+"""Cost of merging two paragraphs on one side, against spurious merges."""
+LENGTH_WEIGHT = 0.1
+"""Weight of the length prior: versions of a paragraph have similar length."""
+ORDER_SHARE = 0.8
+"""Share of confident paragraph matches that must be in order for auto mode."""
+CONFIDENT = 0.3
+"""Paragraph similarity counted as a confident match in ``keeps_order``."""
+
+
+def paragraph_scores(feats: Features) -> tuple[Matrix, list[list[int]], list[list[int]]]:
+    """Similarity of every paragraph of a with every paragraph of b.
+
+    Returns:
+        The matrix, and for each document the sentence indices of each of
+        its (non-empty) paragraphs, in the matrix's row/column order.
+    """
+    import numpy as np
+
+    from aligner.match import _csls, _tfidf_rows
+
+    groups = []
+    for seg in feats.segs:
+        by_par: dict[int, list[int]] = {}
+        for k, s in enumerate(seg.sentences):
+            if not s.boiler:
+                by_par.setdefault(s.paragraph, []).append(k)
+        groups.append(list(by_par.values()))
+    rows = _tfidf_rows(feats)
+    mats = [_pool(r, g) for r, g in zip(rows, groups, strict=True)]
+    score = mats[0] @ mats[1].T
+    if feats.vectors is not None:
+        vecs = [_pool(v, g) for v, g in zip(feats.vectors, groups, strict=True)]
+        score = LEXICAL_WEIGHT * score + (1 - LEXICAL_WEIGHT) * _csls(vecs[0] @ vecs[1].T)
+    return score.astype(np.float32), groups[0], groups[1]
+
+
+def _pool(rows: Matrix, groups: list[list[int]]) -> Matrix:
+    import numpy as np
+
+    out = np.zeros((len(groups), rows.shape[1]), dtype=np.float32)
+    for g, members in enumerate(groups):
+        out[g] = rows[members].sum(axis=0)
+    norms = np.linalg.norm(out, axis=1, keepdims=True)
+    norms[norms == 0] = 1.0
+    result: Matrix = out / norms
+    return result
+
+
+def keeps_order(score: Matrix) -> bool:
+    """True when the confident paragraph matches run in one order.
+
+    Accounts that retell a story reorder it and match few paragraphs
+    confidently; versions of one text match most paragraphs, in order.
+    """
+    if score.size == 0:
+        return False
+    best = score.argmax(axis=1)
+    confident = [(i, int(j)) for i, j in enumerate(best) if score[i, j] >= CONFIDENT]
+    shorter = min(score.shape)
+    if len(confident) < max(3, 0.5 * shorter):
+        return False
+    return _increasing(confident) >= ORDER_SHARE * len(confident)
+
+
+def _increasing(cells: list[tuple[int, int]]) -> int:
+    """Length of the longest run of cells increasing on both axes."""
+    import bisect
+
+    tails: list[int] = []
+    for _, j in sorted(cells):
+        k = bisect.bisect_left(tails, j)
+        if k == len(tails):
+            tails.append(j)
+        else:
+            tails[k] = j
+    return len(tails)
+
+
+def align_ordered(score: Matrix, feats: Features, groups_a: list[list[int]], groups_b: list[list[int]]) -> list[Candidate]:
+    """Monotone paragraph alignment covering both documents."""
+    n, m = score.shape
+    lengths = [_lengths(feats, 0, groups_a), _lengths(feats, 1, groups_b)]
+    moves = ((1, 1), (1, 0), (0, 1), (2, 1), (1, 2), (2, 2))
+    best = [[-math.inf] * (m + 1) for _ in range(n + 1)]
+    back: list[list[tuple[int, int]]] = [[(0, 0)] * (m + 1) for _ in range(n + 1)]
+    best[0][0] = 0.0
+    for i in range(n + 1):
+        for j in range(m + 1):
+            here = best[i][j]
+            if here == -math.inf:
+                continue
+            for di, dj in moves:
+                ni, nj = i + di, j + dj
+                if ni > n or nj > m:
+                    continue
+                gain = _gain(score, lengths, i, j, di, dj)
+                if here + gain > best[ni][nj]:
+                    best[ni][nj] = here + gain
+                    back[ni][nj] = (di, dj)
+    out = []
+    i, j = n, m
+    while i > 0 or j > 0:
+        di, dj = back[i][j]
+        if di and dj:
+            out.append(_candidate(feats, groups_a[i - di : i], groups_b[j - dj : j], score, i - di, j - dj, di, dj))
+        i, j = i - di, j - dj
+    out.reverse()
+    return out
+
+
+def _lengths(feats: Features, side: int, groups: list[list[int]]) -> list[int]:
+    sents = feats.segs[side].sentences
+    return [sum(sents[k].end - sents[k].start for k in g) for g in groups]
+
+
+def _gain(score: Matrix, lengths: list[list[int]], i: int, j: int, di: int, dj: int) -> float:
+    if not di or not dj:
+        return SKIP
+    sim = float(score[i : i + di, j : j + dj].max())
+    if di > 1 or dj > 1:
+        # A merge must beat its best 1-1 part by agreeing overall.
+        sim = float(score[i : i + di, j : j + dj].mean()) + 0.5 * sim - MERGE_PENALTY
+    la = sum(lengths[0][i : i + di]) or 1
+    lb = sum(lengths[1][j : j + dj]) or 1
+    return sim - LENGTH_WEIGHT * abs(math.log(la / lb))
+
+
+def _candidate(
+    feats: Features,
+    pars_a: list[list[int]],
+    pars_b: list[list[int]],
+    score: Matrix,
+    i: int,
+    j: int,
+    di: int,
+    dj: int,
+) -> Candidate:
+    sa, sb = feats.segs[0].sentences, feats.segs[1].sentences
+    a = (sa[pars_a[0][0]].start, sa[pars_a[-1][-1]].end)
+    b = (sb[pars_b[0][0]].start, sb[pars_b[-1][-1]].end)
+    sim = float(score[i : i + di, j : j + dj].max())
+    return Candidate(a, b, 1.0 / (1.0 + math.exp(-10.0 * (sim - 0.2))), "version")
