@@ -108,10 +108,13 @@ def run_case(a: Path, b: Path, out: Path, timeout: float) -> tuple[float, float,
 
 
 def _pairs(out: Path) -> str:
+    """The number of pairs and the engine's seconds per stage, from the report."""
     try:
-        return f"{len(json.loads(out.read_text(encoding='utf-8'))['pairs'])} pairs"
-    except (OSError, ValueError, KeyError):
+        report = json.loads(out.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
         return "no valid JSON"
+    stages = " ".join(f"{k} {v:.2f}" for k, v in report.get("timings", {}).items())
+    return f"{len(report.get('pairs', []))} pairs ({stages})"
 
 
 def main() -> int:
