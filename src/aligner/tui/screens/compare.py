@@ -121,6 +121,7 @@ class CompareScreen(Screen[None]):
         if self.comparison is not None:
             self.show_comparison(self.comparison)
         else:
+            self.add_class("-loading")
             self.show_progress(0.0, f"Aligning {self.app.sub_title}…")
 
     # -- loading ---------------------------------------------------------
@@ -143,6 +144,7 @@ class CompareScreen(Screen[None]):
     def show_comparison(self, comparison: Comparison) -> None:
         """Show ``comparison``, keeping the current filters."""
         self.comparison = comparison
+        self.remove_class("-loading")
         for side, doc in enumerate(comparison.documents[:2]):
             label = "AB"[side]
             name = Text(f"{label} ", style="bold reverse")
@@ -229,7 +231,10 @@ class CompareScreen(Screen[None]):
             return
         body.current = "pair-view" if self.mode == "pairs" else "document-view"
         self.query_one(PairList).display = self.mode == "pairs"
-        self.query_one(PairList).focus()
+        if self.mode == "pairs":
+            self.query_one(PairList).focus()
+        elif not isinstance(self.focused, DocumentView):
+            self.query_one("#doc-0", DocumentView).focus()
         if self.mode == "document" and self.current is not None:
             pair = self.current
             self.call_after_refresh(self._line_up, pair)
@@ -279,7 +284,7 @@ class CompareScreen(Screen[None]):
         if match is None:
             self.notify(f"No match for “{event.value}”", severity="warning")
             self._update_status()
-            self.query_one(PairList).focus()
+            self._show_mode()
             return
         self._go_to(match)
 
@@ -308,11 +313,16 @@ class CompareScreen(Screen[None]):
 
     # -- actions ------------------------------------------------------------
 
+    def _step(self, delta: int) -> None:
+        # The table's highlight message selects the pair (see _pair_selected):
+        # measured, that paints sooner than selecting here in the same frame.
+        self.query_one(PairList).step(delta)
+
     def action_next_pair(self) -> None:
-        self.query_one(PairList).step(1)
+        self._step(1)
 
     def action_previous_pair(self) -> None:
-        self.query_one(PairList).step(-1)
+        self._step(-1)
 
     def action_toggle_mode(self) -> None:
         self.mode = "document" if self.mode == "pairs" else "pairs"
@@ -363,7 +373,7 @@ class CompareScreen(Screen[None]):
         search = self.query_one("#search", Input)
         if search.has_class("-visible"):
             search.remove_class("-visible")
-            self.query_one(PairList).focus()
+            self._show_mode()
             return
         self.state.clear_search()
         self._mark_matches()

@@ -15,7 +15,7 @@ from aligner.tui.render import first_words, location
 
 
 def _occurrences(spans: tuple[tuple[int, int], ...]) -> str:
-    return "×" + str(len(spans)) if len(spans) > 1 else ""
+    return f"{len(spans)}×"
 
 
 def evidence_table(pair: Pair) -> Table:
@@ -36,7 +36,7 @@ def summary(comparison: Comparison, pair: Pair) -> Text:
     a, b = comparison.documents[0], comparison.documents[1]
     out = Text()
     out.append(f"{pair.kind}", "bold")
-    out.append(f"   score {pair.score:.2f}\n\n")
+    out.append(f" · score {pair.score:.2f}\n\n")
     for doc, span, text in ((a, pair.a, pair.a_text), (b, pair.b, pair.b_text)):
         out.append(f"{doc.name} {location(doc, span.start)}", "bold")
         out.append(f"  {span.start:,}–{span.end:,} ({len(span):,} chars)\n", "dim")

@@ -207,7 +207,9 @@ class DocumentView(ScrollView, can_focus=True):
         if strip is None:
             strip = self._render_index(index)
             self._cache[index] = strip
-        return strip.crop_extend(0, width, base)
+        # The cached strip holds the marks only; the widget's own style (which
+        # changes with focus) goes beneath them at paint time.
+        return strip.crop_extend(0, width, base).apply_style(base)
 
     def _style(self, name: str) -> Style:
         return self.get_component_rich_style(f"document-view--{name}", partial=True)

@@ -83,11 +83,13 @@ class PairList(DataTable[str | Text]):
         row = self.cursor_row
         return self.pairs[row] if 0 <= row < len(self.pairs) else None
 
-    def step(self, delta: int) -> None:
-        """Move the cursor ``delta`` rows, staying in the list."""
-        if self.pairs:
-            row = min(max(self.cursor_row + delta, 0), len(self.pairs) - 1)
-            self.move_cursor(row=row, animate=False)
+    def step(self, delta: int) -> Pair | None:
+        """Move the cursor ``delta`` rows, staying in the list; return the pair there."""
+        if not self.pairs:
+            return None
+        row = min(max(self.cursor_row + delta, 0), len(self.pairs) - 1)
+        self.move_cursor(row=row, animate=False)
+        return self.pairs[row]
 
     def select_pair(self, pair: Pair) -> None:
         """Put the cursor on ``pair`` if it is shown."""

@@ -1,0 +1,123 @@
+"""Benchmark of the TUI on the two largest samples (not a timed test).
+
+Prints two figures:
+
+* launch -> first screen showing aligned passages: from creating the app
+  (which starts the compare worker) to the first paint of the pair view with
+  a selected pair, engine time included;
+* key press ``n`` -> repaint: from the key press to the end of the next
+  screen refresh, as the median (and worst) over many presses, in the pair
+  view and in the whole-document reading mode.
+
+Run: ``.venv/bin/python bench/bench_tui.py [A B]``. Bars (issue 3): first
+screen <= 1.5 s, n -> repaint <= 50 ms.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import statistics
+import sys
+import time
+from pathlib import Path
+
+from aligner.tui.app import AlignerApp
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT = (
+    ROOT / "samples" / "revolution-to-counter-revolution.txt",
+    ROOT / "samples" / "soviet-power-to-bonapartism.txt",
+)
+PRESSES = 40
+
+
+async def _wait_for_pairs(app: AlignerApp, pilot: object) -> None:
+    while app.comparison is None and app.error is None:
+        await asyncio.sleep(0.005)
+    await pilot.pause()  # type: ignore[attr-defined]
+
+
+class _Clock:
+    """Times key press -> repaint inside the app, without the test harness's own waits.
+
+    The clock starts when the screen's action runs and stops at the end of
+    the first compositor refresh (the paint) after the new pair was selected.
+    """
+
+    def __init__(self, app: AlignerApp) -> None:
+        self.start = 0.0
+        self.selected_at = 0.0
+        self.times: list[float] = []
+        screen = app.compare_screen
+        action, select = screen.action_next_pair, screen._select  # noqa: SLF001
+        refresh = screen._compositor_refresh  # noqa: SLF001
+
+        def timed_action() -> None:
+            self.start = time.perf_counter()
+            self.selected_at = 0.0
+            action()
+
+        def timed_select(*args: object, **kwargs: object) -> None:
+            select(*args, **kwargs)  # type: ignore[arg-type]
+            self.selected_at = time.perf_counter()
+
+        def timed_refresh() -> None:
+            refresh()
+            if self.start and self.selected_at:
+                self.times.append(time.perf_counter() - self.start)
+                self.start = 0.0
+
+        screen.action_next_pair = timed_action  # type: ignore[method-assign]
+        screen._select = timed_select  # type: ignore[method-assign]  # noqa: SLF001
+        screen._compositor_refresh = timed_refresh  # type: ignore[method-assign]  # noqa: SLF001
+
+
+async def _presses(app: AlignerApp, pilot: object, clock: _Clock) -> list[float]:
+    clock.times = []
+    for _ in range(PRESSES):
+        await pilot.press("n")  # type: ignore[attr-defined]
+        await pilot.pause()  # type: ignore[attr-defined]
+    return list(clock.times)
+
+
+async def run(paths: tuple[Path, Path], size: tuple[int, int]) -> None:
+    start = time.perf_counter()
+    app = AlignerApp(paths=list(paths))
+    async with app.run_test(size=size) as pilot:
+        await _wait_for_pairs(app, pilot)
+        app.screen._compositor.render_update(full=True)  # noqa: SLF001
+        first = time.perf_counter() - start
+        if app.error is not None or app.comparison is None:
+            print(f"engine error: {app.error}")
+            return
+        screen = app.compare_screen
+        print(
+            f"{paths[0].name} ({len(app.comparison.documents[0].text):,} chars) vs "
+            f"{paths[1].name} ({len(app.comparison.documents[1].text):,} chars): "
+            f"{len(app.comparison.pairs)} pairs, terminal {size[0]}x{size[1]}"
+        )
+        print(
+            f"launch -> first screen with aligned passages: {first:.2f} s "
+            f"(current pair: {'yes' if screen.current else 'none'})"
+        )
+        clock = _Clock(app)
+        pairs = await _presses(app, pilot, clock)
+        await pilot.press("d")
+        await pilot.pause()
+        reading = await _presses(app, pilot, clock)
+        for label, times in (("pair view", pairs), ("reading mode", reading)):
+            ms = sorted(t * 1000 for t in times)
+            print(
+                f"key n -> repaint ({label}): median {statistics.median(ms):.1f} ms, "
+                f"worst {ms[-1]:.1f} ms over {len(ms)} presses"
+            )
+
+
+def main() -> None:
+    paths = tuple(Path(p) for p in sys.argv[1:3]) if len(sys.argv) >= 3 else DEFAULT
+    for size in ((120, 40), (200, 60)):
+        asyncio.run(run((paths[0], paths[1]), size))
+
+
+if __name__ == "__main__":
+    main()

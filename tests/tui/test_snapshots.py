@@ -1,0 +1,67 @@
+"""SVG snapshots of the main screens at 80x24 and 160x48 (pytest-textual-snapshot).
+
+The comparison is the hand-made one from conftest.py, so the pictures only
+change when the screen does. Review ``snapshot_report.html`` before running
+``--snapshot-update``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+
+from aligner.model import Comparison
+from aligner.tui.app import AlignerApp
+
+SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((160, 48), id="160x48")]
+SnapCompare = Callable[..., bool]
+
+
+def keys(*pressed: str) -> Callable[[Pilot[Any]], Awaitable[None]]:
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await pilot.pause()
+        await pilot.press(*pressed)
+        await pilot.pause()
+
+    return run_before
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_pair_view_quotation(
+    snap_compare: SnapCompare, comparison: Comparison, size: tuple[int, int]
+) -> None:
+    app = AlignerApp(comparison=comparison)
+    assert snap_compare(app, terminal_size=size, run_before=keys())
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_pair_view_retelling(
+    snap_compare: SnapCompare, comparison: Comparison, size: tuple[int, int]
+) -> None:
+    app = AlignerApp(comparison=comparison)
+    assert snap_compare(app, terminal_size=size, run_before=keys("n", "n"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_reading_mode(
+    snap_compare: SnapCompare, comparison: Comparison, size: tuple[int, int]
+) -> None:
+    app = AlignerApp(comparison=comparison)
+    assert snap_compare(app, terminal_size=size, run_before=keys("n", "n", "d"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_detail_evidence(
+    snap_compare: SnapCompare, comparison: Comparison, size: tuple[int, int]
+) -> None:
+    app = AlignerApp(comparison=comparison)
+    assert snap_compare(app, terminal_size=size, run_before=keys("n", "n", "i"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_help(snap_compare: SnapCompare, comparison: Comparison, size: tuple[int, int]) -> None:
+    app = AlignerApp(comparison=comparison)
+    assert snap_compare(app, terminal_size=size, run_before=keys("question_mark"))
