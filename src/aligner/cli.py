@@ -108,7 +108,7 @@ def _add_options(sub: argparse.ArgumentParser) -> None:
     sub.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE")
     sub.add_argument("--force", action="store_true", help="overwrite an existing -o FILE")
     sub.add_argument(
-        "--min-score", type=_score, default=0.0, metavar="X", help="drop pairs below X (0-1)"
+        "--min-score", type=_score, default=Options().min_score, metavar="X", help="drop pairs below X (0-1)"
     )
     sub.add_argument(
         "--kind",

@@ -1,0 +1,118 @@
+"""End-to-end behaviour of ``aligner.compare`` on the bundled accounts."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import pytest
+
+import aligner
+from aligner import Comparison, Options
+
+
+def _check_spans(c: Comparison) -> None:
+    for p in c.pairs:
+        assert (p.a.doc, p.b.doc) == (0, 1)
+        for span, text in ((p.a, p.a_text), (p.b, p.b_text)):
+            doc = c.documents[span.doc]
+            assert 0 <= span.start < span.end <= len(doc.text)
+            assert doc.text[span.start : span.end] == text
+        assert 0.0 <= p.score <= 1.0
+        for op in p.diff:
+            assert p.a.start <= op.a_start <= op.a_end <= p.a.end
+            assert p.b.start <= op.b_start <= op.b_end <= p.b.end
+        for ev in p.evidence:
+            assert all(p.a.start <= s < e <= p.a.end for s, e in ev.a)
+            assert all(p.b.start <= s < e <= p.b.end for s, e in ev.b)
+
+
+def test_testament_quotation_is_found_tight(testament_pair: Comparison) -> None:
+    """Both accounts quote the postscript of Lenin's Testament in other translations."""
+    quotes = [p for p in testament_pair.pairs if p.kind == "quotation"]
+    hits = [p for p in quotes if "capricious" in p.a_text and "capricious" in p.b_text]
+    assert hits, "the 'less capricious' quotation was not found"
+    assert all(len(p.a_text) < 200 for p in hits), "quotation spans must be tight"
+
+
+def test_testament_retelling_pairs_the_two_accounts(testament_pair: Comparison) -> None:
+    """Lenin's note of 25 December 1922, told (and quoted) differently in each."""
+    hits = [
+        p
+        for p in testament_pair.pairs
+        if "Testament" in p.a_text and "Testament" in p.b_text and "December" in p.b_text
+    ]
+    assert hits
+    kinds = {e.kind for p in hits for e in p.evidence}
+    assert "name" in kinds
+
+
+def test_retellings_show_their_shared_names(testament_pair: Comparison) -> None:
+    retellings = [p for p in testament_pair.pairs if p.kind == "retelling"]
+    assert retellings
+    for p in retellings:
+        assert p.evidence, "every retelling says what the passages share"
+        strongest = p.evidence[0]
+        assert strongest.a and strongest.b
+
+
+def test_every_span_slices_back_on_every_sample_pair(samples: dict[str, Path]) -> None:
+    names = sorted(samples)[:3]
+    for x, y in itertools.combinations(names, 2):
+        _check_spans(aligner.compare(samples[x], samples[y], options=Options(min_score=0.0)))
+
+
+def test_swapping_documents_mirrors_the_result(samples: dict[str, Path]) -> None:
+    a, b = samples["what-is-stalinism"], samples["how-the-bureaucracy-seized-power"]
+    ab = aligner.compare(a, b, options=Options(min_score=0.0))
+    ba = aligner.compare(b, a, options=Options(min_score=0.0))
+    _check_spans(ba)
+    forward = sorted((p.a.start, p.a.end, p.b.start, p.b.end, p.kind, p.score) for p in ab)
+    backward = sorted((p.b.start, p.b.end, p.a.start, p.a.end, p.kind, p.score) for p in ba)
+    assert forward == backward and forward
+
+
+def test_a_document_against_itself_is_all_equal(samples: dict[str, Path]) -> None:
+    text = samples["what-is-stalinism"].read_text(encoding="utf-8")
+    c = aligner.compare(text, text)
+    assert c.ordered, "identical texts keep one order"
+    assert c.pairs and all(p.a.start == p.b.start and p.a.end == p.b.end for p in c)
+    for p in c.pairs:
+        assert {op.tag for op in p.diff} == {"equal"}
+    assert c.coverage(0) > 0.9 and c.coverage(1) > 0.9
+
+
+def test_versions_are_aligned_in_order(samples: dict[str, Path]) -> None:
+    """A lightly edited copy (a 'version') is detected as ordered and aligned 1-1."""
+    text = samples["how-the-bureaucracy-seized-power"].read_text(encoding="utf-8")
+    edited = text.replace("bureaucracy", "officialdom").replace("Lenin", "Ulyanov")
+    c = aligner.compare(text, edited)
+    assert c.ordered
+    kinds = {p.kind for p in c}
+    assert kinds == {"version"}
+    starts = [(p.a.start, p.b.start) for p in c]
+    assert starts == sorted(starts)
+    changed = [op for p in c for op in p.diff if op.tag == "replace"]
+    assert any(edited[op.b_start : op.b_end] == "officialdom" for op in changed)
+
+
+def test_unrelated_texts_have_no_parallels() -> None:
+    a = "The tomato is a fruit that grows on vines in warm gardens. Gardeners water it daily."
+    b = "Quantum chromodynamics describes quarks and gluons. Its coupling weakens at high energy."
+    assert aligner.compare(a, b).pairs == ()
+
+
+def test_options_filter_kinds_and_scores(testament_pair: Comparison, samples: dict[str, Path]) -> None:
+    a, b = samples["how-the-bureaucracy-seized-power"], samples["clr-james-lenin-stalin"]
+    only = aligner.compare(a, b, options=Options(kinds=("quotation",)))
+    assert only.pairs and {p.kind for p in only} == {"quotation"}
+    strict = aligner.compare(a, b, options=Options(min_score=0.9))
+    assert all(p.score >= 0.9 for p in strict)
+    assert len(strict) < len(testament_pair)
+
+
+def test_bad_options_are_refused() -> None:
+    with pytest.raises(aligner.OptionsError):
+        Options(min_score=2.0)
+    with pytest.raises(aligner.OptionsError):
+        Options(kinds=("gossip",))  # type: ignore[arg-type]
