@@ -13,11 +13,14 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from aligner import export
 from aligner.documents import make_document
 from aligner.export import OutputError, from_dict, to_dict, to_json, to_markdown, to_text
 from aligner.model import Comparison, DiffOp, Document, Evidence, Options, Pair, Span
+from aligner.render import mark_passage, printable
 
 DATA = Path(__file__).parent / "data"
 
@@ -312,3 +315,46 @@ def test_marks_split_only_by_spaces_are_joined() -> None:
     md = to_markdown(Comparison((a, b), (pair,)))
     assert "> to use ~~that power~~ with care" in md
     assert "> to use **it** with care" in md
+
+
+# ---------------------------------------------------------------- properties
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text())
+def test_escape_markdown_is_inert_and_reversible(text: str) -> None:
+    escaped = export.escape_markdown(text)
+    assert re.search(r"(?<!\\)[<>|*_`\[\]~$&#]", re.sub(r"\\\\", "", escaped)) is None
+    assert re.sub(r"\\(.)", r"\1", escaped) == printable(text).replace("\t", " ")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text())
+def test_printable_keeps_length_and_drops_every_control(text: str) -> None:
+    out = printable(text)
+    assert len(out) == len(text)
+    assert re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", out) is None
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.text(min_size=1),
+    st.lists(st.tuples(st.integers(-5, 60), st.integers(-5, 60)), max_size=6),
+    st.sampled_from(["quotation", "retelling"]),
+)
+def test_marked_runs_join_back_to_the_passage(
+    text: str, ranges: list[tuple[int, int]], kind: str
+) -> None:
+    doc = make_document(text, name="t")
+    ops = tuple(_op("delete", (s, e), (0, 0)) for s, e in ranges if s <= e)
+    ev = tuple(Evidence("word", "w", 0.5, ((s, e),), ((s, e),)) for s, e in ranges)
+    pair = _pair(
+        doc, doc, Span(0, 0, len(text)), Span(1, 0, len(text)), 0.5, kind, diff=ops, evidence=ev
+    )
+    for side in ("a", "b"):
+        runs = mark_passage(pair, side)  # type: ignore[arg-type]
+        assert "".join(t for t, _ in runs) == text
+        assert all(not (m1 and m2) for (_, m1), (_, m2) in zip(runs, runs[1:], strict=False))
+    md = to_markdown(Comparison((doc, doc), (pair,)))
+    assert re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", md) is None
+    to_text(Comparison((doc, doc), (pair,)))
