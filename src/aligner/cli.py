@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import os
+import shutil
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -108,7 +109,11 @@ def _add_options(sub: argparse.ArgumentParser) -> None:
     sub.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE")
     sub.add_argument("--force", action="store_true", help="overwrite an existing -o FILE")
     sub.add_argument(
-        "--min-score", type=_score, default=Options().min_score, metavar="X", help="drop pairs below X (0-1)"
+        "--min-score",
+        type=_score,
+        default=Options().min_score,
+        metavar="X",
+        help=f"drop pairs scoring below X, 0-1 (default {Options().min_score})",
     )
     sub.add_argument(
         "--kind",
@@ -297,8 +302,12 @@ def _render(comparisons: Sequence[Comparison], fmt: str) -> str:
 
         data = {"aligner": __version__, "comparisons": [export.to_dict(c) for c in comparisons]}
         return export.dumps(data) + "\n"
-    render = export.to_markdown if fmt == "markdown" else export.to_text
-    return "\n".join(render(c) for c in comparisons)
+    if fmt == "markdown":
+        return "\n".join(export.to_markdown(c) for c in comparisons)
+    width = 80
+    if sys.stdout.isatty():  # fit the terminal, within readable bounds
+        width = min(max(shutil.get_terminal_size().columns, 60), 120)
+    return "\n".join(export.to_text(c, width=width) for c in comparisons)
 
 
 def _print(report: str) -> None:
