@@ -16,7 +16,17 @@ from pathlib import Path
 import pytest
 
 from aligner.documents import make_document
-from aligner.model import Comparison, DiffOp, Document, Evidence, EvidenceKind, Kind, Pair, Span
+from aligner.model import (
+    Comparison,
+    DiffOp,
+    Document,
+    Evidence,
+    EvidenceKind,
+    Kind,
+    Options,
+    Pair,
+    Span,
+)
 
 TEXT_A = """\
 The Last Struggle
@@ -233,7 +243,7 @@ def build_comparison(text_a: str = TEXT_A, text_b: str = TEXT_B) -> Comparison:
         ),
     ]
     pairs.sort(key=lambda p: (p.a.start, p.b.start))
-    return Comparison(documents=(doc_a, doc_b), pairs=tuple(pairs))
+    return Comparison(documents=(doc_a, doc_b), pairs=tuple(pairs), options=Options(min_score=0.0))
 
 
 @pytest.fixture

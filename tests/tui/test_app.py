@@ -354,3 +354,11 @@ async def test_side_by_side_palette_has_non_colour_cues(comparison: Comparison) 
         palette = main(app).query_one(SideBySide).palette
         assert palette.removed.strike and palette.added.underline and palette.changed.italic
         assert palette.char.reverse and palette.name.bold and palette.rare.underline
+
+
+def test_docs_list_every_key() -> None:
+    docs = (Path(__file__).parents[2] / "docs" / "tui.md").read_text(encoding="utf-8")
+    for key, _ in KEYS:
+        for part in key.replace("click", "").split(" / "):
+            for single in part.split():
+                assert f"`{single}`" in docs, single

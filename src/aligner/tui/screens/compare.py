@@ -143,6 +143,9 @@ class CompareScreen(Screen[None]):
 
     def show_comparison(self, comparison: Comparison) -> None:
         """Show ``comparison``, keeping the current filters."""
+        if self.shown == () and self.current is None:
+            # Start from the floor the engine applied, so the status line tells the truth.
+            self.state.min_score = comparison.options.min_score
         self.comparison = comparison
         self.remove_class("-loading")
         for side, doc in enumerate(comparison.documents[:2]):
