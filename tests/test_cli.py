@@ -182,3 +182,26 @@ def test_ctrl_c_exits_130_without_traceback(tmp_path: Path) -> None:
         pytest.skip("the comparison finished before the signal arrived")
     assert proc.returncode == 130
     assert "Traceback" not in err and "interrupted" in err
+
+
+def _flat(size: int) -> str:
+    text = " ".join(SMALL.read_text(encoding="utf-8").split()).replace(".", "")
+    return (text * (size // len(text) + 1))[:size]
+
+
+ADVERSARIAL = {
+    "one-2mb-line": lambda: _flat(2_000_000),
+    "the-the-1mb": lambda: "the " * 250_000,
+    "same-paragraph-x5000": lambda: "\n\n".join([_flat(500)] * 5000),
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("case", list(ADVERSARIAL), ids=list(ADVERSARIAL))
+def test_adversarial_input_finishes_with_valid_output(tmp_path: Path, case: str) -> None:
+    """Issue 5's pathological inputs (timed by bench/bench_adversarial.py, not here)."""
+    path = tmp_path / f"{case}.txt"
+    path.write_text(ADVERSARIAL[case](), encoding="utf-8")
+    proc = aligner("compare", path, SMALL, "--format", "json")
+    assert proc.returncode == 0
+    assert_spans_slice_back(json.loads(proc.stdout), [path, SMALL])
