@@ -13,6 +13,7 @@ This module picks and shapes passages; it never renders or diffs them.
 
 from __future__ import annotations
 
+import bisect
 import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -285,11 +286,19 @@ def pad(cands: list[Candidate], score: Matrix, feats: Features) -> list[Candidat
 def _sentence_owner(seg: Segmented, cands: list[Candidate], side: int) -> dict[int, int]:
     owner = {}
     for n, c in enumerate(cands):
-        span = c.a if side == 0 else c.b
-        for k, s in enumerate(seg.sentences):
-            if s.start < span[1] and span[0] < s.end:
-                owner[k] = n
+        for k in _sentences_in(seg, c.a if side == 0 else c.b):
+            owner[k] = n
     return owner
+
+
+def _sentences_in(seg: Segmented, span: tuple[int, int]) -> range:
+    """Indices of the sentences overlapping ``span``."""
+    ends = seg.sentence_ends
+    lo = bisect.bisect_right(ends, span[0])
+    hi = lo
+    while hi < len(seg.sentences) and seg.sentences[hi].start < span[1]:
+        hi += 1
+    return range(lo, hi)
 
 
 def _pad_side(
@@ -300,7 +309,7 @@ def _pad_side(
     support: object,
 ) -> tuple[int, int]:
     sents = seg.sentences
-    inside = [k for k, s in enumerate(sents) if s.start < span[1] and span[0] < s.end]
+    inside = _sentences_in(seg, span)
     if not inside:
         return span
     k0, k1 = inside[0], inside[-1]

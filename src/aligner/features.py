@@ -53,6 +53,8 @@ class Features:
     """Normalised content word -> row of ``word_vectors``."""
     word_vectors: Matrix | None
     """Unit vector of each content word, or None without vectors."""
+    rows: tuple[Matrix, Matrix]
+    """Per sentence: its bag as a unit row over the stems both documents use."""
 
     def is_anchor(self, stem: str) -> bool:
         """Names and numbers: the evidence that pins an event down."""
@@ -109,9 +111,45 @@ def build_features(a: Segmented, b: Segmented, *, semantic: bool = True) -> Feat
             words = {w: i for i, w in enumerate(ordered)}
             word_vecs = table.vectors(ordered)
             vectors = _sentence_vectors(segs, stems_per, df, words, word_vecs)
+    rows = _tfidf_rows((bags[0], bags[1]), (norms[0], norms[1]))
     return Features(
-        segs, idf, max_idf, names, (bags[0], bags[1]), (norms[0], norms[1]), vectors, words, word_vecs
+        segs,
+        idf,
+        max_idf,
+        names,
+        (bags[0], bags[1]),
+        (norms[0], norms[1]),
+        vectors,
+        words,
+        word_vecs,
+        rows,
     )
+
+
+def _tfidf_rows(
+    bags: tuple[tuple[dict[str, float], ...], tuple[dict[str, float], ...]],
+    norms: tuple[tuple[float, ...], tuple[float, ...]],
+) -> tuple[Matrix, Matrix]:
+    """Unit tf-idf rows over the stems both documents use.
+
+    Stems only one document uses cannot add to a dot product, so the
+    matrices are only as wide as the shared vocabulary.
+    """
+    import numpy as np
+
+    shared = {t for bag in bags[0] for t in bag} & {t for bag in bags[1] for t in bag}
+    vocab = {t: k for k, t in enumerate(sorted(shared))}
+    mats = []
+    for doc_bags, doc_norms in zip(bags, norms, strict=True):
+        m = np.zeros((len(doc_bags), max(len(vocab), 1)), dtype=np.float32)
+        for row, bag in enumerate(doc_bags):
+            for t, w in bag.items():
+                k = vocab.get(t)
+                if k is not None:
+                    m[row, k] = w
+        m /= np.asarray(doc_norms, dtype=np.float32)[:, None]
+        mats.append(m)
+    return mats[0], mats[1]
 
 
 def _commonness(segs: tuple[Segmented, Segmented], names: frozenset[str]) -> dict[str, float]:

@@ -52,11 +52,11 @@ class Run:
 def find_runs(a: Segmented, b: Segmented, *, min_words: int = 6) -> list[Run]:
     """Stretches where both documents use the same words in the same order."""
     ka, kb = _live_stems(a), _live_stems(b)
+    seedable = _seedable(kb)
     index: dict[tuple[str, ...], list[int]] = defaultdict(list)
     for j in range(len(kb) - SEED_N + 1):
-        gram = tuple(kb[j : j + SEED_N])
-        if _seedable(gram):
-            index[gram].append(j)
+        if seedable[j]:
+            index[tuple(kb[j : j + SEED_N])].append(j)
     counts_a: dict[tuple[str, ...], int] = defaultdict(int)
     for i in range(len(ka) - SEED_N + 1):
         counts_a[tuple(ka[i : i + SEED_N])] += 1
@@ -79,8 +79,15 @@ def _live_stems(seg: Segmented) -> list[str]:
     return out
 
 
-def _seedable(gram: tuple[str, ...]) -> bool:
-    return sum(t not in STOPWORDS for t in gram) >= 2 and not gram[0].startswith("\x00")
+def _seedable(stems: list[str]) -> list[bool]:
+    """Per start position: does the n-gram there hold two content words?"""
+    content = [0] + [t not in STOPWORDS and not t.startswith("\x00") for t in stems]
+    for k in range(1, len(content)):
+        content[k] += content[k - 1]
+    return [
+        content[j + SEED_N] - content[j] >= 2 and not stems[j].startswith("\x00")
+        for j in range(len(stems) - SEED_N + 1)
+    ]
 
 
 def _chain(seeds: list[tuple[int, int]]) -> list[Run]:
@@ -173,23 +180,8 @@ def _tfidf_cosine(feats: Features) -> Matrix:
 
 
 def _tfidf_rows(feats: Features) -> tuple[Matrix, Matrix]:
-    """Unit tf-idf rows over the stems both documents use."""
-    import numpy as np
-
-    bags_a, bags_b = feats.bags
-    shared = {t for bag in bags_a for t in bag} & {t for bag in bags_b for t in bag}
-    vocab = {t: k for k, t in enumerate(sorted(shared))}
-    mats = []
-    for bags, norms in zip(feats.bags, feats.norms, strict=True):
-        m = np.zeros((len(bags), max(len(vocab), 1)), dtype=np.float32)
-        for row, bag in enumerate(bags):
-            for t, w in bag.items():
-                k = vocab.get(t)
-                if k is not None:
-                    m[row, k] = w
-        m /= np.asarray(norms, dtype=np.float32)[:, None]
-        mats.append(m)
-    return mats[0], mats[1]
+    """Unit tf-idf rows over the stems both documents use (built once)."""
+    return feats.rows
 
 
 def _csls(cos: Matrix) -> Matrix:

@@ -18,8 +18,8 @@ from aligner.model import Document
 
 # Punkt's trainer is pure Python and costs ~4 us a character; a sample spread
 # over the document learns the same abbreviations at a bounded cost.
-_TRAIN_CHARS = 40_000
-_TRAIN_CHUNK = 4_000
+_TRAIN_CHARS = 24_000
+_TRAIN_CHUNK = 3_000
 
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
 _PARAGRAPH = re.compile(r"[^\n]+(?:\n(?![ \t]*\n)[^\n]*)*")
@@ -79,6 +79,8 @@ class Segmented:
     words: tuple[Word, ...]
     sentences: tuple[Sentence, ...]
     paragraphs: tuple[tuple[int, int], ...]
+    sentence_ends: tuple[int, ...]
+    """``end`` of each sentence, ascending (for bisecting offsets)."""
 
 
 def normalise(token: str) -> str:
@@ -89,6 +91,13 @@ def normalise(token: str) -> str:
             c for c in unicodedata.normalize("NFKD", token) if not unicodedata.combining(c)
         )
     return token.casefold()
+
+
+@lru_cache(maxsize=65536)
+def _forms(token: str) -> tuple[str, str]:
+    """(normalised, stem) of a token as written; tokens repeat a lot."""
+    norm = normalise(token)
+    return norm, stem(norm)
 
 
 @lru_cache(maxsize=65536)
@@ -127,9 +136,9 @@ def segment(doc: Document) -> Segmented:
                 tok = m.group()
                 if tok.isdigit() and _is_note_marker(block, m.start(), m.end()):
                     continue
-                norm = normalise(tok)
+                norm, stemmed = _forms(tok)
                 words.append(
-                    Word(p_start + m.start(), p_start + m.end(), norm, stem(norm), tok[0].isupper())
+                    Word(p_start + m.start(), p_start + m.end(), norm, stemmed, tok[0].isupper())
                 )
             prev = sentences[-1] if sentences else None
             if prev is not None and prev.paragraph == p_index and len(words) - w0 < 3:
@@ -142,7 +151,9 @@ def segment(doc: Document) -> Segmented:
             sentences.append(
                 Sentence(p_start + s_start, p_start + s_end, w0, len(words), p_index, boiler)
             )
-    return Segmented(doc, tuple(words), tuple(sentences), paragraphs)
+    return Segmented(
+        doc, tuple(words), tuple(sentences), paragraphs, tuple(s.end for s in sentences)
+    )
 
 
 def _is_note_marker(block: str, start: int, end: int) -> bool:
