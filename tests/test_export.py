@@ -23,6 +23,8 @@ from aligner.model import Comparison, DiffOp, Document, Evidence, Options, Pair,
 from aligner.render import mark_passage, printable
 
 DATA = Path(__file__).parent / "data"
+EXAMPLES = int(os.environ.get("ALIGNER_EXAMPLES", "200"))
+"""Hypothesis examples per property; raise it for a long run."""
 
 TEXT_A = (
     "Preface.\n\n"
@@ -320,7 +322,7 @@ def test_marks_split_only_by_spaces_are_joined() -> None:
 # ---------------------------------------------------------------- properties
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=EXAMPLES, deadline=None)
 @given(st.text())
 def test_escape_markdown_is_inert_and_reversible(text: str) -> None:
     escaped = export.escape_markdown(text)
@@ -328,7 +330,7 @@ def test_escape_markdown_is_inert_and_reversible(text: str) -> None:
     assert re.sub(r"\\(.)", r"\1", escaped) == printable(text).replace("\t", " ")
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=EXAMPLES, deadline=None)
 @given(st.text())
 def test_printable_keeps_length_and_drops_every_control(text: str) -> None:
     out = printable(text)
@@ -336,7 +338,7 @@ def test_printable_keeps_length_and_drops_every_control(text: str) -> None:
     assert re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", out) is None
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=EXAMPLES, deadline=None)
 @given(
     st.text(min_size=1),
     st.lists(st.tuples(st.integers(-5, 60), st.integers(-5, 60)), max_size=6),

@@ -279,7 +279,8 @@ def _md_quote(p: Pair, side: Side) -> str:
     marker = "~~" if side == "a" and marks_differences(p) else "**"
     lines: list[str] = [""]
     for text, marked in mark_passage(p, side):
-        for i, chunk in enumerate(text.split("\n")):
+        # Controls made visible first: str.strip() would treat \r or \x1f as space.
+        for i, chunk in enumerate(printable(text).replace("\t", " ").split("\n")):
             if i:
                 lines.append("")
             lines[-1] += _md_run(chunk, marked, marker, at_start=not lines[-1])
