@@ -5,8 +5,9 @@ Prints two figures:
 * launch -> first screen showing aligned passages: from creating the app
   (which starts the compare worker) to the first paint of the pair view with
   a selected pair, engine time included;
-* key press ``n`` -> repaint: from the key press to the end of the next
-  screen refresh, as the median (and worst) over many presses, in the pair
+* key press ``n`` -> repaint: from the key's action to the end of the first
+  screen refresh after the new pair is selected (``p`` on the way back when
+  the list is short), as the median (and worst) over many presses, in the pair
   view and in the whole-document reading mode.
 
 Run: ``.venv/bin/python bench/bench_tui.py [A B]``. Bars (issue 3): first
@@ -19,6 +20,7 @@ import asyncio
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from aligner.tui.app import AlignerApp
@@ -49,13 +51,17 @@ class _Clock:
         self.selected_at = 0.0
         self.times: list[float] = []
         screen = app.compare_screen
-        action, select = screen.action_next_pair, screen._select  # noqa: SLF001
+        next_pair, previous_pair = screen.action_next_pair, screen.action_previous_pair
+        select = screen._select  # noqa: SLF001
         refresh = screen._compositor_refresh  # noqa: SLF001
 
-        def timed_action() -> None:
-            self.start = time.perf_counter()
-            self.selected_at = 0.0
-            action()
+        def timed(action: Callable[[], None]) -> Callable[[], None]:
+            def run() -> None:
+                self.start = time.perf_counter()
+                self.selected_at = 0.0
+                action()
+
+            return run
 
         def timed_select(*args: object, **kwargs: object) -> None:
             select(*args, **kwargs)  # type: ignore[arg-type]
@@ -67,17 +73,36 @@ class _Clock:
                 self.times.append(time.perf_counter() - self.start)
                 self.start = 0.0
 
-        screen.action_next_pair = timed_action  # type: ignore[method-assign]
+        screen.action_next_pair = timed(next_pair)  # type: ignore[method-assign]
+        screen.action_previous_pair = timed(previous_pair)  # type: ignore[method-assign]
         screen._select = timed_select  # type: ignore[method-assign]  # noqa: SLF001
         screen._compositor_refresh = timed_refresh  # type: ignore[method-assign]  # noqa: SLF001
 
 
 async def _presses(app: AlignerApp, pilot: object, clock: _Clock) -> list[float]:
+    """Press n through the list (p on the way back when there are few pairs)."""
     clock.times = []
+    screen = app.compare_screen
+    key = "n"
     for _ in range(PRESSES):
-        await pilot.press("n")  # type: ignore[attr-defined]
+        if screen.current is screen.shown[-1]:
+            key = "p"
+        elif screen.current is screen.shown[0]:
+            key = "n"
+        await pilot.press(key)  # type: ignore[attr-defined]
         await pilot.pause()  # type: ignore[attr-defined]
     return list(clock.times)
+
+
+async def _ui_launch(done: AlignerApp, size: tuple[int, int]) -> float:
+    """Launch -> first painted pair with a precomputed comparison (no engine)."""
+    start = time.perf_counter()
+    app = AlignerApp(comparison=done.comparison)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        app.screen._compositor.render_update(full=True)  # noqa: SLF001
+        assert app.compare_screen.current is not None
+        return time.perf_counter() - start
 
 
 async def run(paths: tuple[Path, Path], size: tuple[int, int]) -> None:
@@ -96,10 +121,12 @@ async def run(paths: tuple[Path, Path], size: tuple[int, int]) -> None:
             f"{paths[1].name} ({len(app.comparison.documents[1].text):,} chars): "
             f"{len(app.comparison.pairs)} pairs, terminal {size[0]}x{size[1]}"
         )
+        engine = sum(seconds for _, seconds in app.comparison.timings)
         print(
             f"launch -> first screen with aligned passages: {first:.2f} s "
-            f"(current pair: {'yes' if screen.current else 'none'})"
+            f"(engine {engine:.2f} s of it; current pair: {'yes' if screen.current else 'none'})"
         )
+        print(f"  the app alone, given the comparison: {await _ui_launch(app, size):.2f} s")
         clock = _Clock(app)
         pairs = await _presses(app, pilot, clock)
         await pilot.press("d")

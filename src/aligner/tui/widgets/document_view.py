@@ -100,6 +100,8 @@ class DocumentView(ScrollView, can_focus=True):
         self._match_starts: list[int] = []
         self.current_match: tuple[int, int] | None = None
         self._cache: dict[int, Strip] = {}
+        self._base: Style | None = None
+        self._styles: dict[str, Style] = {}
         self._programmatic = False
 
     # -- content and marks -------------------------------------------------
@@ -197,10 +199,25 @@ class DocumentView(ScrollView, can_focus=True):
 
     # -- rendering -----------------------------------------------------------
 
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._base = None
+        self._styles = {}
+        self._cache.clear()
+
+    def on_focus(self) -> None:
+        self._base = None
+
+    def on_blur(self) -> None:
+        self._base = None
+
     def render_line(self, y: int) -> Strip:
         index = round(self.scroll_y) + y
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        # Widget.rich_style walks the ancestors on every call: once per paint is enough.
+        base = self._base
+        if base is None:
+            base = self._base = self.rich_style
         if index >= len(self.lines) or not self.text:
             return Strip.blank(width, base)
         strip = self._cache.get(index)
@@ -212,7 +229,11 @@ class DocumentView(ScrollView, can_focus=True):
         return strip.crop_extend(0, width, base).apply_style(base)
 
     def _style(self, name: str) -> Style:
-        return self.get_component_rich_style(f"document-view--{name}", partial=True)
+        style = self._styles.get(name)
+        if style is None:
+            style = self.get_component_rich_style(f"document-view--{name}", partial=True)
+            self._styles[name] = style
+        return style
 
     def _render_index(self, index: int) -> Strip:
         start, end = self.lines[index]
