@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import zipfile
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from aligner.documents import (
     decode,
@@ -102,10 +105,14 @@ def test_empty_and_blank_files_are_refused(data: bytes) -> None:
         document_from_bytes(data, name="blank.txt")
 
 
-@pytest.mark.parametrize("newline", ["\r\n", "\r"], ids=["crlf", "cr"])
-def test_offsets_index_the_text_read_text_returns(tmp_path: Path, newline: str) -> None:
+@pytest.mark.parametrize(
+    ("newline", "bom"),
+    [("\r\n", b""), ("\r", b""), ("\n", b"\xef\xbb\xbf")],
+    ids=["crlf", "cr", "bom"],
+)
+def test_offsets_index_the_text_read_text_returns(tmp_path: Path, newline: str, bom: bytes) -> None:
     path = tmp_path / "a.txt"
-    path.write_bytes(("One.\n\nTwo café.\nThree.\n").replace("\n", newline).encode("utf-8"))
+    path.write_bytes(bom + ("One.\n\nTwo café.\nThree.\n").replace("\n", newline).encode("utf-8"))
     doc = read_document(path)
     assert doc.text == path.read_text(encoding="utf-8")
     assert doc.paragraph_starts == (0, doc.text.index("Two"))
@@ -154,3 +161,26 @@ def test_paragraph_starts_skip_blank_runs() -> None:
 def test_samples_ship_with_the_package() -> None:
     names = {p.name for p in sample_paths()}
     assert {"revolution-to-counter-revolution.txt", "clr-james-lenin-stalin.txt"} <= names
+
+
+@settings(max_examples=int(os.environ.get("ALIGNER_EXAMPLES", "200")), deadline=None)
+@given(st.binary(max_size=2000))
+def test_any_bytes_give_a_document_or_a_document_error(data: bytes) -> None:
+    try:
+        doc = document_from_bytes(data, name="x")
+    except DocumentError as exc:
+        assert "\n" not in str(exc)
+        return
+    assert "\r" not in doc.text and doc.text.strip()
+    assert all(0 <= s < len(doc.text) for s in doc.paragraph_starts)
+
+
+@settings(max_examples=int(os.environ.get("ALIGNER_EXAMPLES", "200")), deadline=None)
+@given(
+    st.text(st.characters(blacklist_categories=("Cs", "Cc")) | st.sampled_from("\n\r\t")).filter(
+        lambda t: t.strip()
+    )
+)
+def test_utf8_text_comes_back_as_read_text_gives_it(text: str) -> None:
+    doc = document_from_bytes(text.encode("utf-8"), name="x")
+    assert doc.text == text.replace("\r\n", "\n").replace("\r", "\n")

@@ -85,7 +85,8 @@ def decode(data: bytes, *, name: str = "input") -> tuple[str, str]:
     """
     _refuse_known_binary(data, name)
     if data.startswith(b"\xef\xbb\xbf"):
-        return _check_text(data[3:].decode("utf-8", errors="replace"), name), "utf-8-sig"
+        # Keep the BOM as U+FEFF: Path.read_text() does, and offsets index that text.
+        return _check_text(data.decode("utf-8", errors="replace"), name), "utf-8-sig"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return _check_text(data.decode("utf-16", errors="replace"), name), "utf-16"
     if _looks_utf16(data):
