@@ -184,3 +184,8 @@ def test_any_bytes_give_a_document_or_a_document_error(data: bytes) -> None:
 def test_utf8_text_comes_back_as_read_text_gives_it(text: str) -> None:
     doc = document_from_bytes(text.encode("utf-8"), name="x")
     assert doc.text == text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def test_a_path_with_a_nul_byte_is_a_document_error() -> None:
+    with pytest.raises(DocumentError, match="not a valid path"):
+        read_document("a\x00b.txt")

@@ -404,3 +404,11 @@ def test_closed_pipe_exits_141_quietly(
     monkeypatch.setattr(sys, "stdout", ClosedPipe())
     code, _, err = run("compare", text_file, text_file, "--format", "text")
     assert code == 141 and err == ""
+
+
+def test_closed_stdin_is_a_clear_error(
+    run: Run, text_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sys, "stdin", None)
+    code, _, err = run("compare", "-", text_file, "--format", "json")
+    assert code == 1 and "no standard input" in err

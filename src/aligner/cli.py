@@ -170,8 +170,9 @@ def _run(args: argparse.Namespace) -> int:
     elif len(paths) != len(DEMO_SAMPLES):
         raise AlignerError("the bundled samples are missing from this installation")
     fmt = _choose_format(args)
-    if args.output and args.output != "-":
-        _check_output(args, paths)
+    output = _output_path(args)
+    if output:
+        _check_output(output, paths, force=args.force)
     docs = _load_all(paths, quiet=args.quiet)
     if fmt is None:
         if _open_tui(paths, options):
@@ -179,15 +180,14 @@ def _run(args: argparse.Namespace) -> int:
         fmt = "text"
     comparisons = _compare_all(docs, options, quiet=args.quiet)
     report = _render(comparisons, fmt)
-    to_file = bool(args.output and args.output != "-")
     # The report says so too; repeat it on stderr unless the report is on screen.
     if not args.quiet and not any(c.pairs for c in comparisons):
-        if to_file or not sys.stdout.isatty():
+        if output or not sys.stdout.isatty():
             print("aligner: no parallel passages found", file=sys.stderr)
-    if to_file:
+    if output:
         from aligner.export import write_output
 
-        write_output(report, args.output, force=args.force)
+        write_output(report, output, force=args.force)
     else:
         _print(report)
     return EXIT_OK
@@ -200,21 +200,27 @@ def _options(args: argparse.Namespace) -> Options:
     )
 
 
+def _output_path(args: argparse.Namespace) -> str | None:
+    """The ``-o`` file, or ``None`` for stdout (no ``-o``, or ``-o -``)."""
+    return str(args.output) if args.output and args.output != "-" else None
+
+
 def _choose_format(args: argparse.Namespace) -> str | None:
     """The report format; ``None`` means open the TUI."""
     if args.format:
         return str(args.format)
-    if args.output and args.output != "-":
-        return _SUFFIX_FORMATS.get(Path(args.output).suffix.lower(), "markdown")
+    output = _output_path(args)
+    if output:
+        return _SUFFIX_FORMATS.get(Path(output).suffix.lower(), "markdown")
     if sys.stdout.isatty() and sys.stdin.isatty() and "-" not in getattr(args, "paths", ()):
         return None
     return "text"
 
 
-def _check_output(args: argparse.Namespace, paths: Sequence[str]) -> None:
+def _check_output(output: str, paths: Sequence[str], *, force: bool) -> None:
     from aligner.export import OutputError, check_output
 
-    out = check_output(args.output, force=args.force)
+    out = check_output(output, force=force)
     for path in paths:
         if path != "-" and _same_file(out, Path(path)):
             raise OutputError(f"{out}: is one of the documents to compare; choose another -o")
@@ -234,7 +240,7 @@ def _load_all(paths: Sequence[str], *, quiet: bool) -> list[Document]:
     for path in paths:
         if path == "-":
             if stdin is None:  # "-" twice compares stdin with itself
-                stdin = document_from_bytes(sys.stdin.buffer.read(), name="<stdin>")
+                stdin = _read_stdin()
             doc = stdin
         else:
             doc = read_document(path)
@@ -243,6 +249,16 @@ def _load_all(paths: Sequence[str], *, quiet: bool) -> list[Document]:
             print(f"aligner: note: {where}: read as {doc.encoding}", file=sys.stderr)
         docs.append(doc)
     return docs
+
+
+def _read_stdin() -> Document:
+    if sys.stdin is None or not hasattr(sys.stdin, "buffer"):
+        raise AlignerError("<stdin>: there is no standard input to read")
+    try:
+        data = sys.stdin.buffer.read()
+    except OSError as exc:
+        raise AlignerError(f"<stdin>: cannot read ({exc.strerror or exc})") from None
+    return document_from_bytes(data, name="<stdin>")
 
 
 def _open_tui(paths: Sequence[str], options: Options) -> bool:

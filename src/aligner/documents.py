@@ -229,6 +229,8 @@ def read_document(path: str | os.PathLike[str]) -> Document:
         raise DocumentError(f"{p}: too large to read into memory") from None
     except OSError as exc:
         raise DocumentError(f"{p}: cannot read ({exc.strerror or exc})") from None
+    except ValueError:  # e.g. an embedded NUL from the Python API
+        raise DocumentError(f"{p!r}: not a valid path") from None
     return document_from_bytes(data, name=p.name, path=str(p))
 
 
