@@ -254,3 +254,4 @@ def years(feats: Features, side: int, rng: range) -> set[str]:
             if len(w.norm) == 4 and w.norm.isdigit() and 1700 <= int(w.norm) < 2100:
                 out.add(w.norm)
     return out
+
