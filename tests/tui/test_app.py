@@ -205,7 +205,10 @@ async def test_search_next_previous_and_clear(comparison: Comparison) -> None:
         assert screen.mode == "document"
         assert "1/4 in A" in status(app)
         view_a = screen.query_one("#doc-0", DocumentView)
-        assert view_a.current_match == (screen.state.matches[0].start, screen.state.matches[0].end)
+        first = screen.state.matches[0]
+        assert view_a.current_match == (first.start, first.end)
+        # The match is scrolled to the reading row.
+        assert view_a.line_of(first.start) - round(view_a.scroll_y) == view_a.reading_row > 0
         await pilot.press("right_square_bracket", "right_square_bracket")
         assert "3/4 in B" in status(app)
         await pilot.press("left_square_bracket", "left_square_bracket", "left_square_bracket")

@@ -102,6 +102,7 @@ class DocumentView(ScrollView, can_focus=True):
         self._cache: dict[int, Strip] = {}
         self._base: Style | None = None
         self._styles: dict[str, Style] = {}
+        self._pending: tuple[int, int | None] | None = None
         self._programmatic = False
 
     # -- content and marks -------------------------------------------------
@@ -109,6 +110,7 @@ class DocumentView(ScrollView, can_focus=True):
     def load(self, text: str, aligned: list[tuple[int, int]]) -> None:
         """Show ``text`` with the ``aligned`` character ranges marked."""
         self.text = text
+        self.lines, self._line_starts = [(0, 0)], [0]
         self._wrap_width = 0
         self.set_aligned(aligned)
         self._rewrap()
@@ -163,11 +165,19 @@ class DocumentView(ScrollView, can_focus=True):
 
     def scroll_to_offset(self, offset: int, row: int | None = None) -> None:
         """Scroll so that ``offset`` sits on viewport ``row`` (default: the reading row)."""
+        if not self._wrap_width:
+            # Not laid out yet (just shown): scroll once the text is wrapped.
+            self._pending = (offset, row)
+            return
         row = self.reading_row if row is None else row
         with self.programmatic():
-            self.scroll_to(y=max(0, self.line_of(offset) - row), animate=False, immediate=True)
+            self.scroll_to(
+                y=max(0, self.line_of(offset) - row), animate=False, immediate=True, force=True
+            )
 
     def _rewrap(self) -> None:
+        if self.scrollable_content_region.width <= 0:
+            return
         width = max(10, self.scrollable_content_region.width - GUTTER - 1)
         if width == self._wrap_width:
             return
@@ -177,8 +187,13 @@ class DocumentView(ScrollView, can_focus=True):
         self._line_starts = [s for s, _ in self.lines]
         self._cache.clear()
         self._size_virtual()
-        with self.programmatic():
-            self.scroll_to(y=self.line_of(top), animate=False, immediate=True)
+        if self._pending is not None:
+            offset, row = self._pending
+            self._pending = None
+            self.scroll_to_offset(offset, row)
+        else:
+            with self.programmatic():
+                self.scroll_to(y=self.line_of(top), animate=False, immediate=True, force=True)
         self.refresh()
 
     def _size_virtual(self) -> None:
@@ -231,13 +246,19 @@ class DocumentView(ScrollView, can_focus=True):
     def _style(self, name: str) -> Style:
         style = self._styles.get(name)
         if style is None:
-            style = self.get_component_rich_style(f"document-view--{name}", partial=True)
+            component = f"document-view--{name}"
+            if name == "unaligned":
+                # A partial style would keep "50%" unblended: take the blended colour.
+                style = Style(color=self.get_component_rich_style(component).color)
+            else:
+                style = self.get_component_rich_style(component, partial=True)
             self._styles[name] = style
         return style
 
     def _render_index(self, index: int) -> Strip:
         start, end = self.lines[index]
-        text = Text(self.text[start:end], style=self._style("unaligned"), no_wrap=True, end="")
+        text = Text(self.text[start:end], no_wrap=True, end="")
+        text.stylize(self._style("unaligned"))
         aligned_line = False
         for s, e in _overlapping(self._aligned, self._aligned_starts, start, max(end, start + 1)):
             aligned_line = True

@@ -62,9 +62,7 @@ class PairList(DataTable[str | Text]):
         width = max(20, self.app.size.width - 34)
         self.add_rows(
             (
-                Text(
-                    KIND_LABELS.get(p.kind, p.kind), style="bold" if p.kind == "quotation" else ""
-                ),
+                KIND_LABELS.get(p.kind, p.kind),
                 f"{p.score:.2f}",
                 location(a, p.a.start),
                 location(b, p.b.start),
