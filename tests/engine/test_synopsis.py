@@ -1,0 +1,315 @@
+"""Synopsis of several accounts: groups, base diffs, exports, triangulation."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import aligner
+from aligner import AlignerError, Document, Options, Pair, Span
+from aligner.documents import make_document
+from aligner.synopsis import (
+    Group,
+    Synopsis,
+    build_groups,
+    supported_pairs,
+    synopsis,
+)
+
+THREE = ("clr-james-lenin-stalin", "how-the-bureaucracy-seized-power", "what-is-stalinism")
+
+
+@pytest.fixture(scope="module")
+def three(samples: dict[str, Path]) -> Synopsis:
+    """The three smallest accounts; two of them retell Lenin's Testament."""
+    return synopsis([samples[name] for name in THREE])
+
+
+def _check_group(docs: tuple[Document, ...], g: Group, base: int) -> None:
+    held = [m.doc for m in g.members]
+    assert held == sorted(set(held)), "one member per document, in document order"
+    assert len(held) >= 2
+    assert set(held).isdisjoint(g.missing)
+    assert sorted(held + list(g.missing)) == list(range(len(docs)))
+    assert len(g.diffs) == len(g.members)
+    for m in g.members:
+        assert 0 <= m.start < m.end <= len(docs[m.doc].text)
+        assert docs[m.doc].text[m.start : m.end] == m.text
+    ref = g.member(base)
+    for m, ops in zip(g.members, g.diffs, strict=True):
+        if ref is None or m is ref:
+            assert ops == ()
+            continue
+        for op in ops:
+            assert ref.start <= op.a_start <= op.a_end <= ref.end
+            assert m.start <= op.b_start <= op.b_end <= m.end
+    for p in g.pairs:
+        assert p.a.doc < p.b.doc and {p.a.doc, p.b.doc} <= set(held)
+
+
+def _check(syn: Synopsis) -> None:
+    for g in syn.groups:
+        _check_group(syn.documents, g, syn.base)
+        assert g.score >= syn.options.min_score
+
+
+# ---------------------------------------------------------------- end to end
+
+
+def test_three_accounts_end_to_end(three: Synopsis) -> None:
+    assert len(three.documents) == 3
+    assert three.doc_pairs() == ((0, 1), (0, 2), (1, 2))
+    assert len(three.comparisons) == 3
+    _check(three)
+    testament = [g for g in three.groups if "capricious" in (g.member(0) or g.members[0]).text]
+    assert testament, "the Testament's postscript should form a group"
+    assert {0, 1} <= set(testament[0].docs)
+
+
+def test_groups_follow_the_base_document(three: Synopsis) -> None:
+    starts = [g.member(0).start for g in three.groups if g.member(0) is not None]
+    assert starts == sorted(starts)
+    first_lacking = next((k for k, g in enumerate(three.groups) if g.member(0) is None), None)
+    if first_lacking is not None:
+        assert all(g.member(0) is None for g in three.groups[first_lacking:])
+
+
+def test_comparisons_are_what_compare_reports(three: Synopsis, samples: dict[str, Path]) -> None:
+    """Reusing segmentations across pairs must not change the engine's result."""
+    direct = aligner.compare(samples[THREE[1]], samples[THREE[2]])
+    mine = three.comparison(1, 2)
+    assert [(p.a, p.b, p.score, p.kind) for p in mine] == [
+        (p.a, p.b, p.score, p.kind) for p in direct
+    ]
+
+
+def test_comparison_in_either_order(three: Synopsis) -> None:
+    ab, ba = three.comparison(0, 2), three.comparison(2, 0)
+    assert ab.documents == ba.documents[::-1]
+    assert sorted((p.a.start, p.b.start) for p in ab) == sorted((p.b.start, p.a.start) for p in ba)
+    with pytest.raises(AlignerError):
+        three.comparison(1, 1)
+
+
+def test_pairwise_uses_global_document_indices(three: Synopsis) -> None:
+    c = three.pairwise()
+    assert len(c.pairs) == sum(len(x.pairs) for x in three.comparisons)
+    for p in c.pairs:
+        assert p.a.doc < p.b.doc
+        assert c.documents[p.a.doc].text[p.a.start : p.a.end] == p.a_text
+        assert c.documents[p.b.doc].text[p.b.start : p.b.end] == p.b_text
+
+
+# ---------------------------------------------------------------- base
+
+
+def test_switching_the_base(three: Synopsis) -> None:
+    for base in range(3):
+        syn = three.with_base(base)
+        assert syn.base == base
+        _check(syn)
+        assert sorted(map(_key, syn.groups)) == sorted(map(_key, three.groups))
+    again = three.with_base(2).with_base(0)
+    assert again.groups == three.groups
+    with pytest.raises(AlignerError):
+        three.with_base(3)
+
+
+def _key(g: Group) -> tuple[tuple[int, int, int], ...]:
+    return tuple((m.doc, m.start, m.end) for m in g.members)
+
+
+def test_base_member_diff_is_a_word_diff(three: Synopsis) -> None:
+    syn = three.with_base(1)
+    g = next(g for g in syn.groups if g.member(1) is not None)
+    ref = g.member(1)
+    assert ref is not None
+    for m, ops in zip(g.members, g.diffs, strict=True):
+        if m is ref:
+            continue
+        equal = [op for op in ops if op.tag == "equal"]
+        for op in equal:
+            left = syn.documents[ref.doc].text[op.a_start : op.a_end].casefold().split()
+            right = syn.documents[m.doc].text[op.b_start : op.b_end].casefold().split()
+            assert len(left) == len(right)
+
+
+# ---------------------------------------------------------------- exports
+
+
+def test_json_round_trip(three: Synopsis) -> None:
+    data = json.loads(three.to_json())
+    assert data["base"] == 0
+    assert [d["name"] for d in data["documents"]] == [d.name for d in three.documents]
+    assert len(data["groups"]) == len(three.groups)
+    for gd, g in zip(data["groups"], three.groups, strict=True):
+        assert gd["kind"] == g.kind
+        assert gd["score"] == pytest.approx(g.score)
+        assert gd["missing"] == list(g.missing)
+        assert gd["topic"] == list(g.topic)
+        for md, m, ops in zip(gd["members"], g.members, g.diffs, strict=True):
+            assert (md["doc"], md["start"], md["end"], md["text"]) == (
+                m.doc,
+                m.start,
+                m.end,
+                m.text,
+            )
+            assert [op["tag"] for op in md["diff"]] == [op.tag for op in ops]
+    assert len(data["pairs"]) == len(three.pairwise().pairs)
+    for p in data["pairs"]:
+        assert p["a"]["doc"] < p["b"]["doc"]
+
+
+def test_markdown_synopsis(three: Synopsis) -> None:
+    md = three.to_markdown()
+    assert md.startswith("# Synopsis of 3 accounts")
+    assert "| # | Topic | Kind | Score | D1 | D2 | D3 |" in md
+    assert len(re.findall(r"^## Group \d+$", md, re.M)) == len(three.groups)
+    table_rows = re.findall(r"^\| \[\d+\]\(#group-\d+\) \|", md, re.M)
+    assert len(table_rows) == len(three.groups)
+    assert "Not in: " in md
+    assert "(base)" in md
+
+
+def _hostile_synopsis() -> Synopsis:
+    evil = "Stalin | <script>alert(1)</script> *bold* [link](x) ~~gone~~ ends here."
+    docs = tuple(
+        make_document(f"Intro line number {i} here.\n\n{evil} Trotsky {i}.\n", name=f"d{i}|*.txt")
+        for i in range(3)
+    )
+    start = docs[0].text.index("Stalin")
+    pairs = [
+        _pair(docs, i, j, (start, len(docs[i].text) - 1), (start, len(docs[j].text) - 1), 0.9)
+        for i, j in ((0, 1), (0, 2), (1, 2))
+    ]
+    groups = build_groups(docs, pairs)
+    return Synopsis(docs, (), groups, 0, Options())
+
+
+def test_markdown_escapes_document_content() -> None:
+    syn = _hostile_synopsis()
+    assert len(syn.groups) == 1 and len(syn.groups[0].members) == 3
+    md = syn.to_markdown()
+    assert "<script>" not in md
+    assert "\\<script\\>" in md
+    assert "d0\\|\\*.txt" in md
+    for line in md.splitlines():
+        if line.startswith("| [1]"):
+            assert line.count(" | ") == 3 + 3  # no cell broken by a document's "|"
+
+
+# ---------------------------------------------------------------- triangulation
+
+
+def test_supported_pairs_join_every_two_members(three: Synopsis) -> None:
+    plain = three.pairwise().pairs
+    tri = supported_pairs(three)
+    assert sorted(tri) == list(three.doc_pairs())
+    flat = [p for ps in tri.values() for p in ps]
+    assert set(map(_pkey, plain)) <= set(map(_pkey, flat))
+    for g in three.groups:
+        for i, mi in enumerate(g.members):
+            for mj in g.members[i + 1 :]:
+                assert any(
+                    p.a.overlaps(mi.span) and p.b.overlaps(mj.span) for p in tri[(mi.doc, mj.doc)]
+                )
+    for (i, j), ps in tri.items():
+        for p in ps:
+            assert (p.a.doc, p.b.doc) == (i, j)
+            assert three.documents[i].text[p.a.start : p.a.end] == p.a_text
+
+
+def _pkey(p: Pair) -> tuple[Span, Span]:
+    return (p.a, p.b)
+
+
+def test_a_third_account_completes_a_pair() -> None:
+    """A~C and B~C strong, A~B missing: the group holds all three."""
+    docs = tuple(make_document(f"{w} " * 60, name=f"d{i}") for i, w in enumerate("xyz"))
+    ac = _pair(docs, 0, 2, (0, 40), (0, 40), 0.9)
+    bc = _pair(docs, 1, 2, (0, 40), (4, 44), 0.8)
+    (g,) = build_groups(docs, [ac, bc])
+    assert g.docs == (0, 1, 2)
+    syn = Synopsis(docs, tuple(_empty(docs, i, j) for i, j in ((0, 1), (0, 2), (1, 2))), (g,))
+    added = supported_pairs(syn)[(0, 1)]
+    assert len(added) == 1 and added[0].score == g.score
+
+
+def test_loose_links_do_not_chain() -> None:
+    """A~C strong and C~B weak (another passage of C): no group of three."""
+    docs = tuple(make_document("word " * 100, name=f"d{i}") for i in range(3))
+    ac = _pair(docs, 0, 2, (0, 40), (0, 40), 0.9)
+    cb = _pair(docs, 1, 2, (0, 40), (10, 60), 0.35)
+    groups = build_groups(docs, [ac, cb])
+    assert [g.docs for g in groups] == [(0, 2)]
+
+
+def _empty(docs: tuple[Document, ...], i: int, j: int) -> aligner.Comparison:
+    return aligner.Comparison((docs[i], docs[j]), ())
+
+
+def _pair(
+    docs: tuple[Document, ...],
+    i: int,
+    j: int,
+    a: tuple[int, int],
+    b: tuple[int, int],
+    score: float,
+    kind: aligner.Kind = "retelling",
+) -> Pair:
+    return Pair(
+        Span(i, *a), Span(j, *b), docs[i].text[a[0] : a[1]], docs[j].text[b[0] : b[1]], score, kind
+    )
+
+
+# ---------------------------------------------------------------- properties
+
+N_DOCS = 4
+LENGTH = 400
+
+
+@st.composite
+def _edges(draw: st.DrawFn) -> list[tuple[int, int, int, int, int, int, float]]:
+    out = []
+    for _ in range(draw(st.integers(0, 25))):
+        i, j = sorted(
+            draw(st.lists(st.integers(0, N_DOCS - 1), min_size=2, max_size=2, unique=True))
+        )
+        a0, b0 = draw(st.integers(0, LENGTH - 2)), draw(st.integers(0, LENGTH - 2))
+        a1 = draw(st.integers(a0 + 1, min(LENGTH, a0 + 120)))
+        b1 = draw(st.integers(b0 + 1, min(LENGTH, b0 + 120)))
+        out.append((i, a0, a1, j, b0, b1, draw(st.floats(0.0, 1.0))))
+    return out
+
+
+DOCS = tuple(
+    make_document(" ".join(f"w{(k * (i + 3)) % 17}" for k in range(LENGTH))[:LENGTH], name=f"{i}")
+    for i in range(N_DOCS)
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_edges(), st.integers(0, N_DOCS - 1), st.sampled_from([0.0, 0.3, 0.5]))
+def test_groups_are_consistent(
+    edges: list[tuple[int, int, int, int, int, int, float]], base: int, floor: float
+) -> None:
+    pairs = [_pair(DOCS, i, j, (a0, a1), (b0, b1), s) for i, a0, a1, j, b0, b1, s in edges]
+    groups = build_groups(DOCS, pairs, base=base, min_score=floor)
+    for g in groups:
+        _check_group(DOCS, g, base)
+        assert g.score >= floor
+        # never two overlapping spans of one document inside a group
+        spans = [m.span for m in g.members]
+        assert not any(x.overlaps(y) for k, x in enumerate(spans) for y in spans[k + 1 :])
+
+
+def test_bad_arguments(samples: dict[str, Path]) -> None:
+    with pytest.raises(AlignerError):
+        synopsis([samples[THREE[0]]])
+    with pytest.raises(AlignerError):
+        synopsis(["one text.", "another text."], base=2)
