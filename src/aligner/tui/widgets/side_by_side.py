@@ -63,8 +63,11 @@ class SideBySide(VerticalScroll):
     @staticmethod
     def _side(pair: Pair, doc: Document, side: str, palette: Palette) -> Text:
         span = pair.a if side == "a" else pair.b
-        head = Text(f"{location(doc, span.start)} · {span.start:,}–{span.end:,}\n", style="dim")
-        return head + passage_text(pair, "a" if side == "a" else "b", palette)
+        out = Text()
+        out.append(f"{location(doc, span.start)} · {span.start:,}–{span.end:,}\n", style="dim")
+        # append_text keeps the passage's own marks (Text + Text would spread "dim").
+        out.append_text(passage_text(pair, "a" if side == "a" else "b", palette))
+        return out
 
     def legend(self) -> Text:
         """The key to the marks of the selected pair."""
