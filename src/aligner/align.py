@@ -18,8 +18,8 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from aligner.features import Features
 from aligner import match
+from aligner.features import Features
 from aligner.match import Run
 from aligner.segment import Segmented, Sentence
 
@@ -65,6 +65,10 @@ NEST_RATIO = 2.5
 reported beside it; a shorter one is merged with it."""
 """Longest window, in sentences, on either side."""
 RUN_WEIGHT = 7.0
+EXTEND_WORDS = 40
+"""Words looked at beyond each end of a run when extending it."""
+EXTEND_EQUAL = 0.4
+"""Share of equal words an extension must keep."""
 """Summed rarity (idf) of matched words that makes a run a quotation."""
 
 
@@ -96,10 +100,57 @@ def select_runs(runs: list[Run], feats: Features) -> list[Candidate]:
         )
         if weight < RUN_WEIGHT:
             continue
-        a = _snap_words(seg_a, run.a0, run.a1)
-        b = _snap_words(seg_b, run.b0, run.b1)
+        a0, a1, b0, b1 = _extend(seg_a, seg_b, run)
+        a = _snap_words(seg_a, a0, a1)
+        b = _snap_words(seg_b, b0, b1)
         score = 1.0 - math.exp(-weight / RUN_WEIGHT)
         out.append(Candidate(a, b, score, "quotation"))
+    return out
+
+
+def _extend(seg_a: Segmented, seg_b: Segmented, run: Run) -> tuple[int, int, int, int]:
+    """Carry a run of identical words on through a translation's variants.
+
+    Two translations of one quotation part and meet again ("has concentrated
+    enormous power in his hands" / "has unlimited authority concentrated in
+    his hands"). Beyond each end of the run, the next words of both sides
+    are aligned (rapidfuzz opcodes on stems) and the run reaches to the last
+    equal block that keeps at least ``EXTEND_EQUAL`` of the words equal,
+    with no gap longer than ``MAX_GAP`` words, inside the paragraph.
+    """
+    a1, b1 = _reach(seg_a, seg_b, run.a1, run.b1, +1)
+    a0, b0 = _reach(seg_a, seg_b, run.a0 - 1, run.b0 - 1, -1)
+    return a0 + 1, a1, b0 + 1, b1
+
+
+def _reach(seg_a: Segmented, seg_b: Segmented, i: int, j: int, step: int) -> tuple[int, int]:
+    ta = _stretch(seg_a, i, step)
+    tb = _stretch(seg_b, j, step)
+    best_i, best_j, equal, seen = 0, 0, 0, 0
+    for tag, x1, x2, y1, y2 in match.opcodes(ta, tb):
+        if tag == "equal":
+            equal += x2 - x1
+            seen = max(x2, y2)
+            if equal >= EXTEND_EQUAL * seen:
+                best_i, best_j = x2, y2
+        elif max(x2 - x1, y2 - y1) > match.MAX_GAP:
+            break
+    return i + step * best_i, j + step * best_j
+
+
+def _stretch(seg: Segmented, start: int, step: int) -> list[str]:
+    """Stems of up to ``EXTEND_WORDS`` words from ``start`` on, within the paragraph."""
+    words = seg.words
+    if not 0 <= start < len(words):
+        return []
+    starts = [p[0] for p in seg.paragraphs]
+    para = bisect.bisect_right(starts, words[start].start)
+    lo, hi = (starts[para - 1], starts[para]) if para < len(starts) else (starts[-1], len(seg.doc.text))
+    out = []
+    k = start
+    while 0 <= k < len(words) and len(out) < EXTEND_WORDS and lo <= words[k].start < hi:
+        out.append(words[k].stem)
+        k += step
     return out
 
 
@@ -249,28 +300,29 @@ def _window_score(
 def merge(cands: list[Candidate]) -> list[Candidate]:
     """Merge candidates overlapping on both sides.
 
-    A quotation inside a much longer retelling window is kept beside it (the
-    quotation is tight; the window tells the event around it); otherwise the
-    two become one pair covering both.
+    Two quotations become one covering both (two runs of one quotation). A
+    retelling window overlapping a quotation gives way to it, keeping the
+    quotation tight, unless the window is much longer: then it tells the
+    event around the quotation and both are kept.
     """
     kept: list[Candidate] = []
     for c in sorted(cands, key=lambda c: (c.kind != "quotation", -c.score)):
         clash = [k for k in kept if _overlaps(c.a, k.a) and _overlaps(c.b, k.b)]
         if not clash:
             kept.append(c)
-            continue
-        k = clash[0]
-        if k.kind == "quotation" and c.kind != "quotation" and _nests(k, c):
-            if len(clash) == 1:
-                kept.append(c)
-            continue
-        if k.kind == "quotation" and c.kind != "quotation" and len(clash) == 1:
-            kept[kept.index(k)] = Candidate(
-                (min(k.a[0], c.a[0]), max(k.a[1], c.a[1])),
-                (min(k.b[0], c.b[0]), max(k.b[1], c.b[1])),
-                max(k.score, c.score),
-                k.kind,
+        elif c.kind == "quotation":
+            for k in clash:
+                kept.remove(k)
+            kept.append(
+                Candidate(
+                    (min(k.a[0] for k in [c, *clash]), max(k.a[1] for k in [c, *clash])),
+                    (min(k.b[0] for k in [c, *clash]), max(k.b[1] for k in [c, *clash])),
+                    max(k.score for k in [c, *clash]),
+                    "quotation",
+                )
             )
+        elif all(k.kind == "quotation" and _nests(k, c) for k in clash):
+            kept.append(c)
     return kept
 
 

@@ -49,6 +49,13 @@ class Run:
     """Words inside the run that are the same in both."""
 
 
+def opcodes(a: list[str], b: list[str]) -> list[tuple[str, int, int, int, int]]:
+    """Levenshtein opcodes between two token lists (rapidfuzz)."""
+    from rapidfuzz.distance import Levenshtein
+
+    return [tuple(op) for op in Levenshtein.opcodes(a, b)]  # type: ignore[misc]
+
+
 def find_runs(a: Segmented, b: Segmented, *, min_words: int = 6) -> list[Run]:
     """Stretches where both documents use the same words in the same order."""
     ka, kb = _live_stems(a), _live_stems(b)
