@@ -60,16 +60,17 @@ from its own paragraph: one short sentence is too little to read an event by."""
 ELSEWHERE = 0.2
 """A neighbour that matches somewhere else this much better stays out."""
 MAX_SENTENCES = 6
-NEST_RATIO = 2.5
-"""A retelling window this many times longer than a quotation inside it is
-reported beside it; a shorter one is merged with it."""
 """Longest window, in sentences, on either side."""
+NEST_RATIO = 1.3
+"""A retelling window this many times longer than a quotation inside it is
+reported beside it (it tells the event around the quotation); a shorter one
+gives way to the quotation."""
 RUN_WEIGHT = 7.0
+"""Summed rarity (idf) of matched words that makes a run a quotation."""
 EXTEND_WORDS = 40
 """Words looked at beyond each end of a run when extending it."""
 EXTEND_EQUAL = 0.4
 """Share of equal words an extension must keep."""
-"""Summed rarity (idf) of matched words that makes a run a quotation."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -302,8 +303,8 @@ def merge(cands: list[Candidate]) -> list[Candidate]:
 
     Two quotations become one covering both (two runs of one quotation). A
     retelling window overlapping a quotation gives way to it, keeping the
-    quotation tight, unless the window is much longer: then it tells the
-    event around the quotation and both are kept.
+    quotation tight, unless the window is ``NEST_RATIO`` times longer: then
+    it tells the event around the quotation and both are kept.
     """
     kept: list[Candidate] = []
     for c in sorted(cands, key=lambda c: (c.kind != "quotation", -c.score)):
