@@ -37,12 +37,13 @@ from aligner.model import (
     Comparison,
     DiffOp,
     Document,
+    Evidence,
     Kind,
     Options,
     Pair,
     Span,
 )
-from aligner.segment import Segmented, Word, segment
+from aligner.segment import STOPWORDS, Segmented, Word, segment
 
 Progress = Callable[[float], None]
 
@@ -645,7 +646,8 @@ def _synopsis_markdown(syn: Synopsis) -> str:
         topic = escape_markdown(", ".join(g.topic)) or "—"
         lines.append(f"| [{n}](#group-{n}) | {topic} | {g.kind} | {g.score:.2f} | {where} |")
     lines += ["", _legend(syn)]
-    sections = [_md_group(syn, n, g) for n, g in enumerate(syn.groups, 1)]
+    words = _Words(syn.documents, {id(seg.doc): seg for seg in syn._segments})
+    sections = [_md_group(syn, n, g, words) for n, g in enumerate(syn.groups, 1)]
     return "\n\n".join(["\n".join(lines), *sections]) + "\n"
 
 
@@ -653,12 +655,12 @@ def _legend(syn: Synopsis) -> str:
     base = _label(syn.base)
     return (
         f"Differences are shown against the base account, {base}: in quotations **bold** "
-        f"words are not in {base}'s passage; in retellings **bold** marks the words "
+        f"words are not in {base}'s passage; in retellings **bold** marks the content words "
         f"shared with it."
     )
 
 
-def _md_group(syn: Synopsis, n: int, g: Group) -> str:
+def _md_group(syn: Synopsis, n: int, g: Group, words: _Words) -> str:
     from aligner.export import _md_name, _md_quote, escape_markdown
 
     title = escape_markdown(", ".join(g.topic)) or g.kind
@@ -671,7 +673,7 @@ def _md_group(syn: Synopsis, n: int, g: Group) -> str:
             f"**{_label(m.doc)}** · {_md_name(doc)} · ¶ {doc.paragraph_number(m.start)}"
             f" · characters {m.start:,}–{m.end:,}{base}"
         )
-        lines += ["", _md_quote(_shown(ref, m, ops, g.kind), "b"), ""]
+        lines += ["", _md_quote(_shown(ref, m, ops, g.kind, words), "b"), ""]
     if g.missing:
         lines.append(
             "Not in: " + ", ".join(f"{_label(d)} ({_md_name(syn.documents[d])})" for d in g.missing)
@@ -679,17 +681,23 @@ def _md_group(syn: Synopsis, n: int, g: Group) -> str:
     return "\n".join(lines).rstrip()
 
 
-def _shown(ref: Member | None, m: Member, ops: tuple[DiffOp, ...], kind: Kind) -> Pair:
-    """A pair (base member, member) whose side b renders ``m`` with its marks."""
-    from aligner.model import Evidence
+def _shown(
+    ref: Member | None, m: Member, ops: tuple[DiffOp, ...], kind: Kind, words: _Words
+) -> Pair:
+    """A pair (base member, member) whose side b renders ``m`` with its marks.
 
+    Quotations mark what the member has that the base lacks (from the diff);
+    retellings mark the content words both use, in any order (stop words would be
+    noise).
+    """
     a = ref or m
     if ref is None or ref is m:
         ops, kind = (), "retelling"  # nothing to compare with: no marks
+    stems = {w.stem for w in words.inside(a.doc, a.start, a.end)} if ops else set()
     shared = tuple(
-        Evidence("word", "", 0.0, ((op.a_start, op.a_end),), ((op.b_start, op.b_end),))
-        for op in ops
-        if op.tag == "equal"
+        Evidence("word", "", 0.0, (), ((w.start, w.end),))
+        for w in words.inside(m.doc, m.start, m.end)
+        if w.stem in stems and w.norm not in STOPWORDS and len(w.norm) > 2
     )
     return Pair(
         a.span,
