@@ -213,10 +213,21 @@ def select_windows(score: Matrix, context: Matrix, feats: Features) -> list[Cand
 
 
 def _shared(feats: Features, i: int, j: int) -> tuple[int, float]:
-    """How many content stems sentences i and j share, and their summed idf."""
+    """How many content stems sentences i and j share, and their summed idf.
+
+    A multi-word name ("Western Europe") shared whole counts as one item.
+    """
     bag_a, bag_b = feats.bags[0][i], feats.bags[1][j]
     common = bag_a.keys() & bag_b.keys()
-    return len(common), sum(feats.idf[t] for t in common)
+    seg = feats.segs[0]
+    s = seg.sentences[i]
+    stems = [w.stem for w in seg.words[s.w0 : s.w1]]
+    joined = sum(
+        1
+        for x, y in zip(stems, stems[1:])
+        if x in common and y in common and x in feats.names and y in feats.names
+    )
+    return len(common) - joined, sum(feats.idf[t] for t in common)
 
 
 def _grow(
