@@ -8,7 +8,9 @@ runs ``python -m aligner compare A B --format json -o out.json`` on each in
 its own process, and prints the wall time, the peak resident memory of that
 process (``os.wait4`` rusage), the exit code and the number of pairs found.
 Goals (issue 5): repetition cases <= 10 s with bounded memory; 50 MB vs 1 MB
-<= 60 s and <= 2 GB. It is a script, not a test: it takes minutes.
+<= 60 s and <= 2 GB. Each run's address space is capped (``--max-gb``) so a
+runaway case ends with "out of memory" instead of swapping the machine.
+It is a script, not a test: it takes minutes.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import argparse
 import json
 import os
 import re
+import resource
 import subprocess
 import sys
 import tempfile
@@ -59,10 +62,14 @@ def _one_line(folder: Path) -> tuple[Path, Path]:
     return path, SAMPLES / "revolution-to-counter-revolution.txt"
 
 
+BIG_MB = 50
+"""Size of the big document (``--big-mb``)."""
+
+
 def _big(folder: Path) -> tuple[Path, Path]:
     text = _samples()
-    big, small = folder / "50mb.txt", folder / "1mb.txt"
-    big.write_text(_sized(text, 50 * MB), encoding="utf-8")
+    big, small = folder / f"{BIG_MB}mb.txt", folder / "1mb.txt"
+    big.write_text(_sized(text, BIG_MB * MB), encoding="utf-8")
     small.write_text(_sized(text[len(text) // 3 :] + text, MB), encoding="utf-8")
     return big, small
 
@@ -83,12 +90,26 @@ CASES: dict[str, tuple[Callable[[Path], tuple[Path, Path]], str]] = {
 }
 
 
-def run_case(a: Path, b: Path, out: Path, timeout: float) -> tuple[float, float, int, str]:
+def _limit_memory(gigabytes: float) -> Callable[[], None]:
+    """A child's address-space cap, so a runaway case fails instead of swapping the machine."""
+
+    def cap() -> None:
+        limit = int(gigabytes * 1024**3)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+    return cap
+
+
+def run_case(
+    a: Path, b: Path, out: Path, timeout: float, max_gb: float
+) -> tuple[float, float, int, str]:
     """Run the CLI once; return (wall seconds, peak MB, exit code, note)."""
     argv = [sys.executable, "-m", "aligner", "compare", str(a), str(b)]
     argv += ["--format", "json", "-o", str(out), "--force", "--quiet"]
     start = time.perf_counter()
-    proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, preexec_fn=_limit_memory(max_gb)
+    )
     deadline = start + timeout
     while True:
         pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
@@ -121,7 +142,13 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--only", nargs="*", choices=list(CASES), help="run only these cases")
     parser.add_argument("--timeout", type=float, default=600.0, help="seconds per case")
+    parser.add_argument("--big-mb", type=int, default=50, help="size of the big document")
+    parser.add_argument(
+        "--max-gb", type=float, default=6.0, help="address-space cap per run (default 6 GB)"
+    )
     args = parser.parse_args()
+    global BIG_MB
+    BIG_MB = args.big_mb
     names = args.only or list(CASES)
     head = f"{'case':22} {'A MB':>6} {'B MB':>6} {'wall s':>8} {'peak MB':>8} {'exit':>4}"
     print(f"{head}  result / goal")
@@ -130,7 +157,8 @@ def main() -> int:
         for name in names:
             make, goal = CASES[name]
             a, b = make(folder)
-            wall, peak, code, note = run_case(a, b, folder / "out.json", args.timeout)
+            out = folder / "out.json"
+            wall, peak, code, note = run_case(a, b, out, args.timeout, args.max_gb)
             sizes = f"{a.stat().st_size / MB:6.1f} {b.stat().st_size / MB:6.1f}"
             print(
                 f"{name:22} {sizes} {wall:8.2f} {peak:8.0f} {code:4}  {note} / {goal}", flush=True
