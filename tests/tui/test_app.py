@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
+import pytest
+from textual.pilot import Pilot
 from textual.widgets import ContentSwitcher, Input, Static
 
 from aligner.model import Comparison
@@ -117,8 +120,7 @@ async def test_min_score_and_kind_filters(comparison: Comparison) -> None:
     app = AlignerApp(comparison=comparison)
     async with app.run_test(size=SIZE) as pilot:
         screen = main(app)
-        for _ in range(12):  # 0.60
-            await pilot.press("plus")
+        await pilot.press(*["plus"] * 12)  # 0.60
         assert screen.state.min_score == 0.6
         assert {p.score for p in screen.shown} == {0.91, 0.74, 0.68, 0.97, 0.62}
         assert "score ≥ 0.60" in status(app)
@@ -131,8 +133,7 @@ async def test_min_score_and_kind_filters(comparison: Comparison) -> None:
         assert {p.kind for p in screen.shown} == {"retelling"}
         await pilot.press("t", "t")  # version (none), then all again
         assert screen.state.kind is None
-        for _ in range(25):
-            await pilot.press("plus")
+        await pilot.press(*["plus"] * 10)  # 0.50 -> 1.00
         assert screen.shown == () and screen.current is None
         assert "No pair passes the filters" in passage(app, "a")
 
@@ -163,6 +164,15 @@ async def test_reading_mode_and_following(comparison: Comparison) -> None:
         assert screen.current is demo
         row_b = view_b.line_of(demo.b.start) - round(view_b.scroll_y)
         assert row_b == view_b.reading_row
+        # Clicking an aligned passage selects its pair.
+        quote = comparison.pairs[0]
+        view_a.scroll_to_offset(quote.a.start)
+        await pilot.pause()
+        line = view_a.line_of(quote.a.start)
+        column = 2 + quote.a.start - view_a.lines[line][0] + 1  # past the gutter
+        await pilot.click(view_a, offset=(column, line - round(view_a.scroll_y)))
+        await pilot.pause()
+        assert screen.current is quote
         await pilot.press("d")
         assert screen.query_one("#body", ContentSwitcher).current == "pair-view"
 
@@ -227,12 +237,12 @@ async def test_search_without_match(comparison: Comparison) -> None:
         assert not main(app).query_one("#search", Input).has_class("-visible")
 
 
-async def _export(pilot: object, app: AlignerApp, path: Path) -> None:
-    await pilot.press("e")  # type: ignore[attr-defined]
+async def _export(pilot: Pilot[None], app: AlignerApp, path: Path) -> None:
+    await pilot.press("e")
     assert isinstance(app.screen, ExportScreen)
     app.screen.query_one(Input).value = str(path)
-    await pilot.press("enter")  # type: ignore[attr-defined]
-    await pilot.pause()  # type: ignore[attr-defined]
+    await pilot.press("enter")
+    await pilot.pause()
 
 
 async def test_export_writes_and_protects(comparison: Comparison, tmp_path: Path) -> None:
@@ -309,13 +319,13 @@ async def test_quit(comparison: Comparison) -> None:
     assert app.return_code == 0
 
 
-async def _wait_for_engine(app: AlignerApp, pilot: object) -> None:
+async def _wait_for_engine(app: AlignerApp, pilot: Pilot[None]) -> None:
     """Wait for the compare worker, which starts after the first refresh."""
     for _ in range(100):
-        await pilot.pause()  # type: ignore[attr-defined]
+        await pilot.pause()
         await app.workers.wait_for_complete()
         if app.comparison is not None or app.error is not None:
-            await pilot.pause()  # type: ignore[attr-defined]
+            await pilot.pause()
             return
 
 
@@ -345,8 +355,6 @@ async def test_worker_error_is_readable(tmp_path: Path) -> None:
 
 
 def test_needs_paths_or_comparison() -> None:
-    import pytest
-
     with pytest.raises(ValueError):
         AlignerApp()
 
@@ -365,3 +373,45 @@ def test_docs_list_every_key() -> None:
         for part in key.replace("click", "").split(" / "):
             for single in part.split():
                 assert f"`{single}`" in docs, single
+
+
+async def test_engine_crash_is_reported(
+    sample_files: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: object, **kwargs: object) -> Comparison:
+        raise RuntimeError("index out of range in the aligner")
+
+    monkeypatch.setattr("aligner.tui.app.compare", broken)
+    app = AlignerApp(paths=list(sample_files))
+    async with app.run_test(size=SIZE) as pilot:
+        await _wait_for_engine(app, pilot)
+        assert app.error is not None and "RuntimeError" in app.error
+        message = str(main(app).query_one("#loading-message", Static).render())
+        assert "index out of range" in message
+
+
+async def test_quit_while_engine_works(
+    sample_files: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch, comparison: Comparison
+) -> None:
+    release = threading.Event()
+    progress_seen = threading.Event()
+
+    def slow(*args: object, progress: object = None, **kwargs: object) -> Comparison:
+        progress(0.5)  # type: ignore[operator]
+        progress_seen.set()
+        release.wait(10)
+        return comparison
+
+    monkeypatch.setattr("aligner.tui.app.compare", slow)
+    app = AlignerApp(paths=list(sample_files))
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(100):
+            await pilot.pause()
+            if progress_seen.is_set():
+                break
+        await pilot.pause()
+        assert "50%" in str(main(app).query_one("#loading-message", Static).render())
+        await pilot.press("q")
+    # The app ended although the engine is still busy.
+    assert app.comparison is None and not release.is_set()
+    release.set()

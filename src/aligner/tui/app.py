@@ -7,6 +7,7 @@ back with messages (``ComparisonProgress``, ``ComparisonReady``,
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -80,12 +81,31 @@ class AlignerApp(App[None]):
             if not worker.is_cancelled:
                 self.post_message(ComparisonProgress(share))
 
-        try:
-            result = compare(self.paths[0], self.paths[1], options=self.options, progress=progress)
-        except AlignerError as exc:
-            self.post_message(ComparisonFailed(str(exc)))
-            return
-        if not worker.is_cancelled:
+        outcome: list[Comparison | BaseException] = []
+
+        def align() -> None:
+            try:
+                outcome.append(
+                    compare(self.paths[0], self.paths[1], options=self.options, progress=progress)
+                )
+            except BaseException as exc:  # reported below, in the worker
+                outcome.append(exc)
+
+        # The engine cannot be interrupted, so it runs in a daemon thread: quitting
+        # while it works cancels this worker, which returns at once instead of
+        # keeping the process alive until the alignment ends.
+        engine = threading.Thread(target=align, name="aligner-compare", daemon=True)
+        engine.start()
+        while engine.is_alive():
+            engine.join(0.05)
+            if worker.is_cancelled:
+                return
+        result = outcome[0]
+        if isinstance(result, AlignerError):
+            self.post_message(ComparisonFailed(str(result)))
+        elif isinstance(result, BaseException):
+            raise result
+        else:
             self.post_message(ComparisonReady(result))
 
     @on(ComparisonProgress)

@@ -269,6 +269,16 @@ class CompareScreen(Screen[None]):
             if self.mode == "document":
                 self._line_up(pair)
 
+    @on(DocumentView.Clicked)
+    def _clicked(self, event: DocumentView.Clicked) -> None:
+        """A click on an aligned passage selects its pair."""
+        pair = pair_at(self.shown, event.view.side, event.offset)
+        if pair is not None and pair is not self.current:
+            self._select(pair, scroll=False)
+            self.query_one(PairList).select_pair(pair)
+            other = self.query_one(f"#doc-{1 - event.view.side}", DocumentView)
+            other.scroll_to_offset(span_of(pair, other.side)[0])
+
     @on(DataTable.RowSelected)
     def _row_chosen(self) -> None:
         self.action_details()

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
+from textual import events
 from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
@@ -85,6 +86,15 @@ class DocumentView(ScrollView, can_focus=True):
         """The view that scrolled."""
         offset: int
         """The character offset now on the reading row."""
+
+    @dataclass
+    class Clicked(Message):
+        """The user clicked a place in the text."""
+
+        view: DocumentView
+        """The view clicked."""
+        offset: int
+        """The character offset at the start of the clicked line."""
 
     def __init__(self, side: int, *, id: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id)
@@ -206,6 +216,13 @@ class DocumentView(ScrollView, can_focus=True):
             return
         self._rewrap()
         self._size_virtual()
+
+    def on_click(self, event: events.Click) -> None:
+        index = round(self.scroll_y) + event.y
+        if self.text and 0 <= index < len(self.lines):
+            start, end = self.lines[index]
+            offset = min(end, start + max(0, event.x - GUTTER))
+            self.post_message(self.Clicked(self, offset))
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         super().watch_scroll_y(old_value, new_value)
