@@ -22,6 +22,9 @@ if TYPE_CHECKING:
     import numpy.typing as npt
 
 
+_CHUNK = 2048
+
+
 class WordVectors:
     """Word -> unit-length vector, computed once per distinct word."""
 
@@ -31,7 +34,20 @@ class WordVectors:
         self.dim = int(table.shape[1])
 
     def vectors(self, words: list[str]) -> npt.NDArray[np.float32]:
-        """One row per word (distinct words are embedded once)."""
+        """One unit row per word."""
+        import numpy as np
+
+        out = np.zeros((len(words), self.dim), dtype=np.float32)
+        # In chunks, so the subword rows held at once stay a few MB.
+        for start in range(0, len(words), _CHUNK):
+            out[start : start + _CHUNK] = self._mean_rows(words[start : start + _CHUNK])
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        norms[norms == 0] = 1.0
+        out /= norms
+        return out
+
+    def _mean_rows(self, words: list[str]) -> npt.NDArray[np.float32]:
+        """Mean of each word's subword vectors, a chunk of words at once."""
         import numpy as np
 
         encodings = self._tokenizer.encode_batch(  # type: ignore[attr-defined]
@@ -39,13 +55,15 @@ class WordVectors:
         )
         out = np.zeros((len(words), self.dim), dtype=np.float32)
         limit = self._table.shape[0] - 1
-        for row, enc in enumerate(encodings):
-            ids = [i for i in enc.ids if 0 < i <= limit]
-            if ids:
-                out[row] = self._table[ids].mean(axis=0)
-        norms = np.linalg.norm(out, axis=1, keepdims=True)
-        norms[norms == 0] = 1.0
-        out /= norms
+        ids_per_word = [[i for i in enc.ids if 0 < i <= limit] for enc in encodings]
+        counts = np.array([len(ids) for ids in ids_per_word])
+        flat = [i for ids in ids_per_word for i in ids]
+        if flat:
+            starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
+            has = counts > 0
+            rows = self._table[flat].astype(np.float32)
+            sums = np.add.reduceat(rows, starts[has], axis=0)
+            out[has] = sums / counts[has, None]
         return out
 
 
@@ -69,7 +87,8 @@ def load() -> WordVectors | None:
     if not weights or not configs:
         return None
     tensors = load_file(str(weights[0]))
-    table = next(iter(tensors.values())).astype("float32")
+    # Kept in the file's float16 (16 MB): only the rows used are widened.
+    table = next(iter(tensors.values()))
     tokenizer = Tokenizer.from_file(str(configs[0]))
     tokenizer.no_padding()
     tokenizer.no_truncation()
