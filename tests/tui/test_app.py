@@ -415,3 +415,15 @@ async def test_quit_while_engine_works(
     # The app ended although the engine is still busy.
     assert app.comparison is None and not release.is_set()
     release.set()
+
+
+async def test_theme_change_repaints_marks(comparison: Comparison) -> None:
+    app = AlignerApp(comparison=comparison)
+    async with app.run_test(size=SIZE) as pilot:
+        view = main(app).query_one(SideBySide)
+        before = view.palette.removed
+        app.theme = "textual-light"
+        await pilot.pause()
+        await pilot.pause()
+        assert view.palette.removed.strike and view.palette.removed != before
+        assert view.pair is comparison.pairs[0]

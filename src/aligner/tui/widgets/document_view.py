@@ -26,6 +26,9 @@ from textual.strip import Strip
 
 from aligner.tui.widgets.coverage import merge
 
+_DISPLAY = str.maketrans({"\t": " ", "\r": " ", "\x0b": " ", "\x0c": " "})
+"""Characters a terminal would move the cursor for, shown as one space (same length)."""
+
 GUTTER = 2
 """Cells left of the text: a bar marking aligned lines, then a space."""
 
@@ -274,7 +277,7 @@ class DocumentView(ScrollView, can_focus=True):
 
     def _render_index(self, index: int) -> Strip:
         start, end = self.lines[index]
-        text = Text(self.text[start:end], no_wrap=True, end="")
+        text = Text(self.text[start:end].translate(_DISPLAY), no_wrap=True, end="")
         text.stylize(self._style("unaligned"))
         aligned_line = False
         for s, e in _overlapping(self._aligned, self._aligned_starts, start, max(end, start + 1)):

@@ -26,6 +26,8 @@ class SideBySide(VerticalScroll):
         super().__init__(id=id)
         self.pair: Pair | None = None
         self._palette: Palette | None = None
+        self._docs: tuple[Document, ...] = ()
+        self._empty = ""
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="passages"):
@@ -43,12 +45,17 @@ class SideBySide(VerticalScroll):
             self._palette = Palette(**styles)
         return self._palette
 
-    def on_unmount(self) -> None:
-        self._palette = None
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        if getattr(self, "_palette", None) is not None:
+            # The theme changed: repaint the marks in its colours.
+            self._palette = None
+            if self._docs:
+                self.call_later(self.show, self.pair, self._docs, empty=self._empty)
 
     def show(self, pair: Pair | None, docs: tuple[Document, ...], *, empty: str = "") -> None:
         """Render ``pair`` (or the ``empty`` message when there is none)."""
-        self.pair = pair
+        self.pair, self._docs, self._empty = pair, docs, empty
         side_a = self.query_one("#passage-a", Static)
         side_b = self.query_one("#passage-b", Static)
         if pair is None:
