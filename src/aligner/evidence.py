@@ -8,7 +8,7 @@ from collections.abc import Sequence
 
 from aligner.features import Features
 from aligner.model import Evidence, EvidenceKind
-from aligner.segment import STOPWORDS, Word
+from aligner.segment import Word, is_stop
 
 MAX_ITEMS = 12
 """Evidence items kept per pair, strongest first."""
@@ -26,7 +26,7 @@ def find_evidence(a: Sequence[Word], b: Sequence[Word], feats: Features) -> tupl
         where_b[w.stem].append(w)
     items = []
     for stem in where_a.keys() & where_b.keys():
-        if stem in STOPWORDS or stem not in feats.idf:
+        if is_stop(stem) or stem not in feats.idf:
             continue
         idf = feats.idf[stem]
         kind: EvidenceKind

@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from aligner.segment import STOPWORDS, Segmented
+from aligner.segment import STOPWORDS, Segmented, is_stop
 
 if TYPE_CHECKING:
     import numpy as np
@@ -177,7 +177,7 @@ def _commonness(segs: tuple[Segmented, Segmented], names: frozenset[str]) -> dic
 
 
 def _content(stem: str) -> str:
-    if stem in STOPWORDS or len(stem) < 2 and not stem.isdigit():
+    if is_stop(stem) or len(stem) < 2 and not stem.isdigit():
         return ""
     return stem
 

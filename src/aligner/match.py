@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from aligner.features import Features
-from aligner.segment import STOPWORDS, Segmented
+from aligner.segment import Segmented, is_stop
 
 if TYPE_CHECKING:
     from aligner.features import Matrix
@@ -88,7 +88,7 @@ def _live_stems(seg: Segmented) -> list[str]:
 
 def _seedable(stems: list[str]) -> list[bool]:
     """Per start position: does the n-gram there hold two content words?"""
-    content = [0] + [t not in STOPWORDS and not t.startswith("\x00") for t in stems]
+    content = [0] + [not is_stop(t) and not t.startswith("\x00") for t in stems]
     for k in range(1, len(content)):
         content[k] += content[k - 1]
     return [

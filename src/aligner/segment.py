@@ -93,6 +93,16 @@ def normalise(token: str) -> str:
     return token.casefold()
 
 
+def is_stop(stem_or_word: str) -> bool:
+    """True for a stopword or the stem of one ("therefor", "onli")."""
+    return stem_or_word in _stop_stems()
+
+
+@lru_cache(maxsize=1)
+def _stop_stems() -> frozenset[str]:
+    return STOPWORDS | {stem(w) for w in STOPWORDS}
+
+
 @lru_cache(maxsize=65536)
 def _forms(token: str) -> tuple[str, str]:
     """(normalised, stem) of a token as written; tokens repeat a lot."""
