@@ -412,3 +412,24 @@ def test_closed_stdin_is_a_clear_error(
     monkeypatch.setattr(sys, "stdin", None)
     code, _, err = run("compare", "-", text_file, "--format", "json")
     assert code == 1 and "no standard input" in err
+
+
+def test_big_inputs_show_progress_on_stderr(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def halfway(
+        a: Document, b: Document, *, progress: Callable[[float], None] | None, **_: object
+    ) -> Comparison:
+        if progress:  # None with --quiet
+            progress(0.5)
+            progress(1.0)
+        return _whole_pair(a, b)
+
+    monkeypatch.setattr(aligner, "compare", halfway)
+    big = tmp_path / "big.txt"
+    big.write_text(TEXT * (1_000_000 // len(TEXT)), encoding="utf-8")
+    code, out, err = run("compare", big, big, "--format", "json")
+    assert code == 0 and json.loads(out)["pairs"]
+    lines = [line.split(" (")[0] for line in err.splitlines()]
+    assert lines == ["aligner: comparing 50%", "aligner: comparing 100%"]
+    assert run("compare", big, big, "--format", "json", "--quiet")[2] == ""

@@ -34,7 +34,9 @@ FORMATS = ("text", "json", "markdown")
 _SUFFIX_FORMATS = {".md": "markdown", ".markdown": "markdown", ".json": "json", ".txt": "text"}
 DEMO_SAMPLES = ("revolution-to-counter-revolution.txt", "clr-james-lenin-stalin.txt")
 
-# Show progress on stderr when the inputs total at least this many characters.
+# Show progress on stderr when the inputs total at least this many characters:
+# on a terminal from a few seconds of work; in logs only for really big inputs.
+_PROGRESS_TTY_FROM = 200_000
 _PROGRESS_FROM = 1_000_000
 
 
@@ -274,21 +276,24 @@ def _open_tui(paths: Sequence[str], options: Options) -> bool:
 def _compare_all(docs: Sequence[Document], options: Options, *, quiet: bool) -> list[Comparison]:
     from aligner import compare
 
+    tty = sys.stderr.isatty()
     total = sum(len(d.text) for d in docs)
+    show = not quiet and total >= (_PROGRESS_TTY_FROM if tty else _PROGRESS_FROM)
     pairs = list(itertools.combinations(range(len(docs)), 2))
+    started = time.monotonic()
     out: list[Comparison] = []
     for n, (i, j) in enumerate(pairs):
-        show = not quiet and total >= _PROGRESS_FROM
-        progress = _progress_printer(n, len(pairs), sys.stderr) if show else None
+        progress = _progress_printer(n, len(pairs), sys.stderr, started) if show else None
         out.append(compare(docs[i], docs[j], options=options, progress=progress))
-        if progress:
-            progress(1.0)
-    if not quiet and total >= _PROGRESS_FROM and sys.stderr.isatty():
-        print(file=sys.stderr)  # end the line the progress was rewriting
+    if show and tty:
+        sys.stderr.write("\r\x1b[K")  # erase the progress line: the report follows
+        sys.stderr.flush()
     return out
 
 
-def _progress_printer(n: int, count: int, stream: TextIO) -> Callable[[float], None]:
+def _progress_printer(
+    n: int, count: int, stream: TextIO, started: float
+) -> Callable[[float], None]:
     """Report progress on ``stream``: in place on a terminal, every 10 % otherwise."""
     state = {"last": -1.0, "at": 0.0}
     tty = stream.isatty()
@@ -296,10 +301,11 @@ def _progress_printer(n: int, count: int, stream: TextIO) -> Callable[[float], N
     def report(share: float) -> None:
         share = (n + min(max(share, 0.0), 1.0)) / count
         now = time.monotonic()
+        elapsed = f"{now - started:.0f} s"
         if tty and (now - state["at"] >= 0.1 or share >= 1.0) and share != state["last"]:
-            stream.write(f"\raligner: comparing {share:4.0%}")
+            stream.write(f"\raligner: comparing {share:4.0%} ({elapsed})")
         elif not tty and int(share * 10) > int(state["last"] * 10):
-            stream.write(f"aligner: comparing {int(share * 10) * 10}%\n")
+            stream.write(f"aligner: comparing {int(share * 10) * 10}% ({elapsed})\n")
         else:
             return
         stream.flush()
