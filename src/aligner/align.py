@@ -65,6 +65,9 @@ NEST_RATIO = 1.3
 """A retelling window this many times longer than a quotation inside it is
 reported beside it (it tells the event around the quotation); a shorter one
 gives way to the quotation."""
+STOCK_PHRASE_WORDS = 12
+"""A run shorter than this whose every n-gram recurs elsewhere in the
+documents is a stock phrase, not a quotation."""
 RUN_WEIGHT = 7.0
 """Summed rarity (idf) of matched words that makes a run a quotation."""
 EXTEND_WORDS = 40
@@ -99,7 +102,7 @@ def select_runs(runs: list[Run], feats: Features) -> list[Candidate]:
             * run.matched
             / max(run.a1 - run.a0, 1)
         )
-        if weight < RUN_WEIGHT:
+        if weight < RUN_WEIGHT or (run.repeats > 2 and run.matched < STOCK_PHRASE_WORDS):
             continue
         a0, a1, b0, b1 = _extend(seg_a, seg_b, run)
         a = _snap_words(seg_a, a0, a1)

@@ -47,6 +47,10 @@ class Run:
     b1: int
     matched: int
     """Words inside the run that are the same in both."""
+    repeats: int = 2
+    """Occurrences, in both documents together, of the run's rarest seed
+    n-gram: 2 for a passage each document has once; more for a stock phrase
+    ("the development of the productive forces") that both keep using."""
 
 
 def opcodes(a: list[str], b: list[str]) -> list[tuple[str, int, int, int, int]]:
@@ -67,12 +71,12 @@ def find_runs(a: Segmented, b: Segmented, *, min_words: int = 6) -> list[Run]:
     counts_a: dict[tuple[str, ...], int] = defaultdict(int)
     for i in range(len(ka) - SEED_N + 1):
         counts_a[tuple(ka[i : i + SEED_N])] += 1
-    seeds: list[tuple[int, int]] = []
+    seeds: list[tuple[int, int, int]] = []
     for i in range(len(ka) - SEED_N + 1):
         gram = tuple(ka[i : i + SEED_N])
         hits = index.get(gram)
         if hits and len(hits) <= MAX_SEED_HITS and counts_a[gram] <= MAX_SEED_HITS:
-            seeds.extend((i, j) for j in hits)
+            seeds.extend((i, j, counts_a[gram] + len(hits)) for j in hits)
     return [r for r in _chain(seeds) if r.matched >= min_words]
 
 
@@ -97,12 +101,13 @@ def _seedable(stems: list[str]) -> list[bool]:
     ]
 
 
-def _chain(seeds: list[tuple[int, int]]) -> list[Run]:
-    """Chain seeds lying close in both documents into runs."""
+def _chain(seeds: list[tuple[int, int, int]]) -> list[Run]:
+    """Chain seeds (i, j, occurrences) lying close in both documents into runs."""
     seeds.sort()
-    open_runs: list[list[int]] = []  # [a0, a1, b0, b1, matched, last_i, last_j]
+    # [a0, a1, b0, b1, matched, last_i, last_j, fewest occurrences of a seed]
+    open_runs: list[list[int]] = []
     done: list[list[int]] = []
-    for i, j in seeds:
+    for i, j, seen in seeds:
         placed = False
         for run in open_runs:
             di, dj = i - run[5], j - run[6]
@@ -114,20 +119,21 @@ def _chain(seeds: list[tuple[int, int]]) -> list[Run]:
                 run[4] += min(di, dj, SEED_N)
                 run[1], run[3] = max(run[1], i + SEED_N), max(run[3], j + SEED_N)
                 run[5], run[6] = i, j
+                run[7] = min(run[7], seen)
                 placed = True
                 break
             if di == 0 and dj == 0:
                 placed = True
                 break
         if not placed:
-            open_runs.append([i, i + SEED_N, j, j + SEED_N, SEED_N, i, j])
+            open_runs.append([i, i + SEED_N, j, j + SEED_N, SEED_N, i, j, seen])
         # Runs that can no longer grow are closed, keeping the open list short.
         keep = []
         for run in open_runs:
             (keep if i - run[5] <= MAX_GAP + SEED_N else done).append(run)
         open_runs = keep
     done.extend(open_runs)
-    return [Run(r[0], r[1], r[2], r[3], r[4]) for r in done]
+    return [Run(r[0], r[1], r[2], r[3], r[4], r[7]) for r in done]
 
 
 def sentence_scores(feats: Features, *, context: int = 0) -> Matrix:
