@@ -197,6 +197,7 @@ def synopsis(
     options: Options | None = None,
     base: int = 0,
     progress: Progress | None = None,
+    workers: int = 1,
 ) -> Synopsis:
     """Align ``docs`` together: every pairwise comparison, then groups.
 
@@ -206,6 +207,10 @@ def synopsis(
             of the reported groups. Defaults to ``Options()``.
         base: The document every group member is diffed against.
         progress: Called with the share of work done, 0.0-1.0.
+        workers: Processes comparing pairs, this one included (default 1).
+            Two pay off only on an otherwise idle machine with two or more
+            cores and a few hundred KB of text: a second process takes ~1.5 s
+            to start, and on a busy machine the two only contend.
 
     Returns:
         The ``Synopsis``.
@@ -220,21 +225,114 @@ def synopsis(
         raise AlignerError("a synopsis needs at least two documents")
     _check_base(base, len(documents))
     report = progress or (lambda _: None)
+    report(0.0)
     gather = dataclasses.replace(options, min_score=min(options.min_score, GATHER_FLOOR))
-    doc_pairs = list(itertools.combinations(range(len(documents)), 2))
-    comparisons: list[Comparison] = []
-    edges: list[Pair] = []
-    with _reused_segments(documents) as segs:
-        report(0.0)
-        for n, (i, j) in enumerate(doc_pairs):
-            c = engine.compare(documents[i], documents[j], options=gather)
-            edges += _to_global(c.pairs, i, j)
-            comparisons.append(_at_floor(c, options))
-            report(0.95 * (n + 1) / len(doc_pairs))
-        words = _Words(documents, segs)
-        groups = build_groups(documents, edges, base=base, min_score=options.min_score, words=words)
+    comparisons, segs = _pairwise(documents, gather, workers, report)
+    edges = [
+        p
+        for (i, j), c in zip(_doc_pairs(documents), comparisons, strict=True)
+        for p in _to_global(c.pairs, i, j)
+    ]
+    words = _Words(documents, segs)
+    groups = build_groups(documents, edges, base=base, min_score=options.min_score, words=words)
     report(1.0)
-    return Synopsis(documents, tuple(comparisons), groups, base, options, words.table())
+    floor = tuple(_at_floor(c, options) for c in comparisons)
+    return Synopsis(documents, floor, groups, base, options, words.table())
+
+
+def _doc_pairs(documents: Sequence[Document]) -> list[tuple[int, int]]:
+    return list(itertools.combinations(range(len(documents)), 2))
+
+
+# A second process costs ~1.5 s to start (imports, word vectors): it takes
+# no more than its share of the work, minus that much text.
+PARALLEL_CHARS = 250_000
+
+
+def _pairwise(
+    documents: tuple[Document, ...], gather: Options, workers: int, report: Progress
+) -> tuple[list[Comparison], dict[int, Segmented]]:
+    """Compare every two documents, some pairs in a second process."""
+    doc_pairs = _doc_pairs(documents)
+    remote = _remote_share(documents, doc_pairs) if workers > 1 else []
+    local = [p for p in doc_pairs if p not in remote]
+    results: dict[tuple[int, int], Comparison] = {}
+    pool, future = _start_remote(documents, remote, gather)
+    try:
+        with _reused_segments(documents) as segs:
+            for n, (i, j) in enumerate(local):
+                results[(i, j)] = engine.compare(documents[i], documents[j], options=gather)
+                report(0.9 * (n + 1) / len(doc_pairs))
+            if future is not None:
+                done = _remote_result(future, documents, remote, gather)
+                for (i, j), c in zip(remote, done, strict=True):
+                    # The worker's copies of the documents are equal: keep ours.
+                    results[(i, j)] = dataclasses.replace(c, documents=(documents[i], documents[j]))
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
+    report(0.95)
+    return [results[p] for p in doc_pairs], segs
+
+
+def _remote_share(
+    documents: Sequence[Document], doc_pairs: list[tuple[int, int]]
+) -> list[tuple[int, int]]:
+    """Pairs for the second process: greedy balance of an estimated cost."""
+    size = [len(d.text) for d in documents]
+    load = [0.0, float(PARALLEL_CHARS) / 2]  # the second process starts late
+    remote = []
+    for i, j in sorted(doc_pairs, key=lambda p: -(size[p[0]] + size[p[1]])):
+        side = 0 if load[0] <= load[1] else 1
+        load[side] += size[i] + size[j]
+        if side:
+            remote.append((i, j))
+    return sorted(remote)
+
+
+def _start_remote(
+    documents: tuple[Document, ...], remote: list[tuple[int, int]], gather: Options
+) -> tuple[Any, Any]:
+    if not remote:
+        return None, None
+    import concurrent.futures
+    import multiprocessing
+
+    try:
+        # spawn, not fork: the caller may be a threaded app (the TUI's worker).
+        pool = concurrent.futures.ProcessPoolExecutor(
+            max_workers=1, mp_context=multiprocessing.get_context("spawn"), initializer=_init_worker
+        )
+        return pool, pool.submit(_compare_pairs, documents, remote, gather)
+    except (OSError, RuntimeError):
+        return None, None
+
+
+def _remote_result(
+    future: Any, documents: tuple[Document, ...], remote: list[tuple[int, int]], gather: Options
+) -> list[Comparison]:
+    from concurrent.futures.process import BrokenProcessPool
+
+    try:
+        return list(future.result())
+    except (BrokenProcessPool, OSError, RuntimeError):
+        # No second process after all (killed, no spawn here): do it ourselves.
+        return _compare_pairs(documents, remote, gather)
+
+
+def _init_worker() -> None:
+    # Two processes on two cores: a BLAS thread pool in each would only contend
+    # (numpy is not imported yet in a fresh spawned process).
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+
+def _compare_pairs(
+    documents: tuple[Document, ...], doc_pairs: list[tuple[int, int]], options: Options
+) -> list[Comparison]:
+    """Compare the given pairs (runs in the second process, or as a fallback)."""
+    needed = sorted({k for pair in doc_pairs for k in pair})
+    with _reused_segments([documents[k] for k in needed]):
+        return [engine.compare(documents[i], documents[j], options=options) for i, j in doc_pairs]
 
 
 def _check_base(base: int, n: int) -> None:
@@ -282,7 +380,8 @@ def _cached_segment(doc: Document) -> Segmented:
 
 class _reused_segments:  # noqa: N801 - used as a context manager, like contextlib's
     def __init__(self, documents: Sequence[Document]) -> None:
-        self.table = {id(d): segment(d) for d in documents}
+        # Inside another lending (a fallback), reuse its segmentations.
+        self.table = {id(d): _cached_segment(d) for d in documents}
 
     def __enter__(self) -> dict[int, Segmented]:
         with _INSTALL:

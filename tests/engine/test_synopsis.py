@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import aligner
+import aligner.synopsis as synopsis_module
 from aligner import AlignerError, Document, Options, Pair, Span
 from aligner.documents import make_document
 from aligner.synopsis import (
@@ -306,6 +307,45 @@ def test_groups_are_consistent(
         # never two overlapping spans of one document inside a group
         spans = [m.span for m in g.members]
         assert not any(x.overlaps(y) for k, x in enumerate(spans) for y in spans[k + 1 :])
+
+
+QUOTE = (
+    "Comrade Stalin, having become General Secretary, has concentrated enormous power in his "
+    "hands, and I am not sure that he always knows how to use that power with sufficient caution."
+)
+
+
+def test_a_second_process_gives_the_same_result(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Small texts would all stay in this process: hand the second one a share.
+    monkeypatch.setattr(synopsis_module, "PARALLEL_CHARS", 0)
+    assert synopsis_module._remote_share(
+        [make_document("x", name=str(k)) for k in range(3)], [(0, 1), (0, 2), (1, 2)]
+    )
+    texts = [
+        f"Account {k}. In December 1922 Lenin dictated a note. {QUOTE} Then he fell ill again.\n"
+        for k in range(3)
+    ]
+    one = synopsis(texts)
+    two = synopsis(texts, workers=2)
+    assert [_same_group(g) for g in one.groups] == [_same_group(g) for g in two.groups]
+    assert [list(map(_same_pair, c.pairs)) for c in one.comparisons] == [
+        list(map(_same_pair, c.pairs)) for c in two.comparisons
+    ]
+    assert all(
+        c.documents[0] is two.documents[i]
+        for (i, _), c in zip(two.doc_pairs(), two.comparisons, strict=True)
+    )
+    assert [g.docs for g in one.groups] == [(0, 1, 2)]
+
+
+def _same_pair(p: Pair) -> tuple[object, ...]:
+    # Evidence items of equal weight come in set order, which differs between
+    # processes (string hashing): compare them as a set.
+    return (p.a, p.b, p.score, p.kind, p.diff, frozenset(p.evidence))
+
+
+def _same_group(g: Group) -> tuple[object, ...]:
+    return (g.members, g.kind, g.score, g.diffs, tuple(map(_same_pair, g.pairs)))
 
 
 def test_bad_arguments(samples: dict[str, Path]) -> None:
