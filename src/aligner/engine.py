@@ -14,11 +14,11 @@ import time
 from collections.abc import Callable
 
 from aligner import align, match, ordered
-from aligner.diff import word_diff
+from aligner.diff import equal_words, word_diff
 from aligner.documents import load_document
 from aligner.evidence import find_evidence
 from aligner.features import build_features
-from aligner.model import Comparison, Document, Kind, Options, Pair, Span
+from aligner.model import Comparison, DiffOp, Document, Kind, Options, Pair, Span
 from aligner.segment import Segmented, Word, segment
 
 Progress = Callable[[float], None]
@@ -118,6 +118,10 @@ def _pair(
     words_a = _words_in(seg_a, starts[0], c.a)
     words_b = _words_in(seg_b, starts[1], c.b)
     kind: Kind = c.kind  # type: ignore[assignment]
+    diff = word_diff(words_a, words_b)
+    if kind == "retelling" and _mostly_same_words(diff, words_a, words_b):
+        # Told "in other words" that are mostly the same words: a quotation.
+        kind = "quotation"
     return Pair(
         a=Span(0, *c.a),
         b=Span(1, *c.b),
@@ -126,8 +130,18 @@ def _pair(
         score=round(min(max(c.score, 0.0), 1.0), 4),
         kind=kind,
         evidence=find_evidence(words_a, words_b, feats),  # type: ignore[arg-type]
-        diff=word_diff(words_a, words_b),
+        diff=diff,
     )
+
+
+QUOTED_SHARE = 0.5
+"""Share of the shorter passage's words that the diff finds equal, in order,
+for a pair to count as a quotation rather than a retelling."""
+
+
+def _mostly_same_words(diff: tuple[DiffOp, ...], words_a: tuple[Word, ...], words_b: tuple[Word, ...]) -> bool:
+    equal = equal_words(diff, words_a)
+    return equal >= 8 and equal >= QUOTED_SHARE * min(len(words_a), len(words_b))
 
 
 def _words_in(seg: Segmented, starts: list[int], span: tuple[int, int]) -> tuple[Word, ...]:
