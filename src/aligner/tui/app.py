@@ -19,8 +19,9 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from aligner.engine import compare
 from aligner.model import AlignerError, Comparison, Options
+from aligner.tui.commands import COMMANDS
 from aligner.tui.messages import ComparisonFailed, ComparisonProgress, ComparisonReady
-from aligner.tui.screens.compare import COMMANDS, CompareScreen
+from aligner.tui.screens.compare import CompareScreen
 from aligner.tui.screens.help import HelpScreen
 
 

@@ -29,13 +29,7 @@ from textual.widgets import (
 from aligner.model import Comparison, Pair
 from aligner.tui.render import location
 from aligner.tui.screens.detail import DetailScreen
-from aligner.tui.screens.export import (
-    ExportChoice,
-    ExportScreen,
-    default_name,
-    output_errors,
-    write_markdown,
-)
+from aligner.tui.screens.export import export_dialog
 from aligner.tui.view_state import Match, ViewState, nearest_pair, pair_at, span_of
 from aligner.tui.widgets.coverage import CoverageStrip
 from aligner.tui.widgets.document_view import DocumentView
@@ -43,23 +37,6 @@ from aligner.tui.widgets.pair_list import SORT_LABELS, PairList, sort_pairs
 from aligner.tui.widgets.side_by_side import SideBySide
 
 Mode = Literal["pairs", "document"]
-
-COMMANDS: tuple[tuple[str, str, str], ...] = (
-    ("Next pair", "Select the next pair in the list", "next_pair"),
-    ("Previous pair", "Select the previous pair in the list", "previous_pair"),
-    ("Reading mode", "Switch between the pair view and whole documents", "toggle_mode"),
-    ("Pair details", "Score, kind and evidence of the selected pair", "details"),
-    ("Sort pairs", "By position in A, position in B, or score", "cycle_sort"),
-    ("Raise minimum score", "Hide pairs scoring below the next step", "score_up"),
-    ("Lower minimum score", "Show pairs down to the previous step", "score_down"),
-    ("Filter by kind", "All kinds, quotations, retellings or versions", "cycle_kind"),
-    ("Search", "Search both documents", "search"),
-    ("Next match", "Go to the next search match", "next_match"),
-    ("Previous match", "Go to the previous search match", "previous_match"),
-    ("Export to Markdown", "Write the shown pairs to a Markdown file", "export"),
-    ("Copy pair", "Copy the selected pair's text to the clipboard", "copy"),
-)
-"""Command palette entries: title, help, action name."""
 
 
 def _holds(span: tuple[int, int], offset: int) -> bool:
@@ -393,23 +370,9 @@ class CompareScreen(Screen[None]):
         self._update_status()
 
     def action_export(self) -> None:
-        if self.comparison is None:
-            return
-        comparison = replace(self.comparison, pairs=sort_pairs(self.shown, "a"))
-
-        def write(choice: ExportChoice | None) -> None:
-            if choice is None:
-                return
-            path, force = choice
-            try:
-                write_markdown(comparison, path, force=force)
-            except output_errors() as exc:
-                self.notify(f"Not exported: {exc}", severity="error", timeout=8)
-                return
-            self.notify(f"Exported {len(comparison.pairs)} pair(s) to {path}")
-
-        screen = ExportScreen(default_name(self.comparison), len(self.shown))
-        self.app.push_screen(screen, write)
+        if self.comparison is not None:
+            pairs = sort_pairs(self.shown, "a")
+            self.app.push_screen(*export_dialog(self, replace(self.comparison, pairs=pairs)))
 
     def action_copy(self) -> None:
         if self.comparison is None or self.current is None:

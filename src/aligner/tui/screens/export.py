@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from rich.text import Text
@@ -16,6 +17,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.message_pump import MessagePump
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
@@ -118,3 +120,26 @@ class ExportScreen(ModalScreen[ExportChoice | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+def export_dialog(
+    owner: MessagePump, comparison: Comparison
+) -> tuple[ExportScreen, Callable[[ExportChoice | None], None]]:
+    """The dialog for exporting ``comparison``, and the callback that writes it.
+
+    Push both with ``app.push_screen(*export_dialog(...))``; the outcome is
+    reported with ``owner.notify``.
+    """
+
+    def write(choice: ExportChoice | None) -> None:
+        if choice is None:
+            return
+        path, force = choice
+        try:
+            write_markdown(comparison, path, force=force)
+        except output_errors() as exc:
+            owner.app.notify(f"Not exported: {exc}", severity="error", timeout=8)
+            return
+        owner.app.notify(f"Exported {len(comparison.pairs)} pair(s) to {path}")
+
+    return ExportScreen(default_name(comparison), len(comparison.pairs)), write

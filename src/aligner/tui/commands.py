@@ -1,0 +1,24 @@
+"""Command palette entries for the compare screen's actions.
+
+Kept apart from the screen so the app can list them without reaching into
+the screen's internals.
+"""
+
+from __future__ import annotations
+
+COMMANDS: tuple[tuple[str, str, str], ...] = (
+    ("Next pair", "Select the next pair in the list", "next_pair"),
+    ("Previous pair", "Select the previous pair in the list", "previous_pair"),
+    ("Reading mode", "Switch between the pair view and whole documents", "toggle_mode"),
+    ("Pair details", "Score, kind and evidence of the selected pair", "details"),
+    ("Sort pairs", "By position in A, position in B, or score", "cycle_sort"),
+    ("Raise minimum score", "Hide pairs scoring below the next step", "score_up"),
+    ("Lower minimum score", "Show pairs down to the previous step", "score_down"),
+    ("Filter by kind", "All kinds, quotations, retellings or versions", "cycle_kind"),
+    ("Search", "Search both documents", "search"),
+    ("Next match", "Go to the next search match", "next_match"),
+    ("Previous match", "Go to the previous search match", "previous_match"),
+    ("Export to Markdown", "Write the shown pairs to a Markdown file", "export"),
+    ("Copy pair", "Copy the selected pair's text to the clipboard", "copy"),
+)
+"""Command palette entries: title, help, action name."""
