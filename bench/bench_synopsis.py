@@ -19,9 +19,9 @@ of documents A and B as ``aligner compare`` would, from a synopsis of every
 ``*.txt`` in A's folder (computed once, then cached in the temp folder); with
 ``--triangulate`` it adds the pairs that groups support (``supported_pairs``):
 
-    python ../shared/eval/score.py --gold ../shared/gold/dev.json \\
-        --docs ../shared/seeds --cmd '.venv/bin/python bench/bench_synopsis.py pairs {a} {b}'
-    ... --cmd '.venv/bin/python bench/bench_synopsis.py pairs {a} {b} --triangulate'
+    python ../shared/eval/score.py --gold ../shared/gold/dev.json --docs ../shared/seeds \\
+        --cmd '.venv/bin/python bench/bench_synopsis.py pairs {a} {b} --cache /tmp/syn.json'
+    ... --cmd '... pairs {a} {b} --cache /tmp/syn.json --triangulate'
 
 It is a script, not a test.
 """
@@ -153,10 +153,10 @@ def _lands(syn: Synopsis, doc: int, span: tuple[int, int]) -> set[int]:
     }
 
 
-def _pairs(a: Path, b: Path, triangulate: bool) -> int:
+def _pairs(a: Path, b: Path, triangulate: bool, cache: Path | None) -> int:
     folder = a.resolve().parent
     files = sorted(folder.glob("*.txt"))
-    data = _cached(files)
+    data = _cached(files, cache)
     i, j = files.index(a.resolve()), files.index(b.resolve())
     key = f"{min(i, j)}-{max(i, j)}"
     pairs = data["triangulated" if triangulate else "plain"][key]
@@ -168,11 +168,12 @@ def _pairs(a: Path, b: Path, triangulate: bool) -> int:
     return 0
 
 
-def _cached(files: list[Path]) -> dict[str, Any]:
-    digest = hashlib.blake2b(digest_size=12)
-    for f in files + sorted((ROOT / "src" / "aligner").glob("*.py")):
-        digest.update(f.read_bytes())
-    cache = Path(tempfile.gettempdir()) / f"aligner-synopsis-{digest.hexdigest()}.json"
+def _cached(files: list[Path], cache: Path | None) -> dict[str, Any]:
+    if cache is None:
+        digest = hashlib.blake2b(digest_size=12)
+        for f in files + sorted((ROOT / "src" / "aligner").glob("*.py")):
+            digest.update(f.read_bytes())
+        cache = Path(tempfile.gettempdir()) / f"aligner-synopsis-{digest.hexdigest()}.json"
     if cache.exists():
         return json.loads(cache.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
     syn = synopsis(files)
@@ -205,13 +206,19 @@ def main() -> int:
     ap.add_argument("--docs", type=Path, default=SEEDS)
     ap.add_argument("--show", action="store_true", help="list each gold entry's outcome")
     ap.add_argument("--triangulate", action="store_true")
+    ap.add_argument(
+        "--cache",
+        type=Path,
+        help="pairs: keep the synopsis in this file (default: the temp folder, keyed by the "
+        "documents and the engine's sources), so that two scorer runs see one engine",
+    )
     args = ap.parse_args()
     if args.what == "gold":
         return _gold(args.gold, args.docs, args.show)
     if args.what == "pairs":
         if len(args.files) != 2:
             ap.error("pairs needs two files")
-        return _pairs(args.files[0], args.files[1], args.triangulate)
+        return _pairs(args.files[0], args.files[1], args.triangulate, args.cache)
     return _time(args.repeat, args.workers, args.child)
 
 

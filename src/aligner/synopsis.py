@@ -27,7 +27,7 @@ import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from aligner import engine
 from aligner.diff import word_diff
@@ -172,6 +172,16 @@ class Synopsis:
             dataclasses.replace(g, diffs=_diffs(g.members, base, words)) for g in self.groups
         )
         return dataclasses.replace(self, groups=_sorted(groups, base), base=base)
+
+    def sorted_groups(self, by: Literal["position", "accounts"] = "position") -> tuple[Group, ...]:
+        """The groups by position in the base document (their stored order), or
+        by how many accounts share them (most first, then by position)."""
+        if by == "position":
+            return self.groups
+        if by == "accounts":
+            rank = {id(g): n for n, g in enumerate(self.groups)}
+            return tuple(sorted(self.groups, key=lambda g: (-len(g.members), rank[id(g)])))
+        raise AlignerError(f"cannot sort groups by {by!r}; choose position or accounts")
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form: the comparison model over all documents, plus groups."""

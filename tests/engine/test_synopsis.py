@@ -80,6 +80,16 @@ def test_groups_follow_the_base_document(three: Synopsis) -> None:
         assert all(g.member(0) is None for g in three.groups[first_lacking:])
 
 
+def test_groups_by_number_of_accounts(three: Synopsis) -> None:
+    by_size = three.sorted_groups("accounts")
+    assert sorted(map(_key, by_size)) == sorted(map(_key, three.groups))
+    sizes = [len(g.members) for g in by_size]
+    assert sizes == sorted(sizes, reverse=True)
+    assert three.sorted_groups() == three.groups
+    with pytest.raises(AlignerError):
+        three.sorted_groups("colour")  # type: ignore[arg-type]
+
+
 def test_comparisons_are_what_compare_reports(three: Synopsis, samples: dict[str, Path]) -> None:
     """Reusing segmentations across pairs must not change the engine's result."""
     direct = aligner.compare(samples[THREE[1]], samples[THREE[2]])
