@@ -217,18 +217,21 @@ def test_markdown_escapes_document_content() -> None:
 # ---------------------------------------------------------------- triangulation
 
 
-def test_supported_pairs_join_every_two_members(three: Synopsis) -> None:
+def test_supported_pairs_add_to_the_plain_pairs(three: Synopsis) -> None:
     plain = three.pairwise().pairs
     tri = supported_pairs(three)
     assert sorted(tri) == list(three.doc_pairs())
     flat = [p for ps in tri.values() for p in ps]
     assert set(map(_pkey, plain)) <= set(map(_pkey, flat))
-    for g in three.groups:
-        for i, mi in enumerate(g.members):
-            for mj in g.members[i + 1 :]:
-                assert any(
-                    p.a.overlaps(mi.span) and p.b.overlaps(mj.span) for p in tri[(mi.doc, mj.doc)]
-                )
+    for p in set(flat) - set(plain):
+        # every added pair joins two members of one group
+        assert any(
+            (m := g.member(p.a.doc))
+            and (n := g.member(p.b.doc))
+            and p.a.overlaps(m.span)
+            and p.b.overlaps(n.span)
+            for g in three.groups
+        )
     for (i, j), ps in tri.items():
         for p in ps:
             assert (p.a.doc, p.b.doc) == (i, j)
@@ -249,6 +252,18 @@ def test_a_third_account_completes_a_pair() -> None:
     syn = Synopsis(docs, tuple(_empty(docs, i, j) for i, j in ((0, 1), (0, 2), (1, 2))), (g,))
     added = supported_pairs(syn)[(0, 1)]
     assert len(added) == 1 and added[0].score == g.score
+
+
+def test_no_pair_from_a_third_account_that_disagrees() -> None:
+    """A~C on a tight quotation, B~C on a long retelling around it: one group,
+    but the two pairs do not agree on C's passage, so no A~B pair is added."""
+    docs = tuple(make_document(f"{w} " * 100, name=f"d{i}") for i, w in enumerate("xyz"))
+    ac = _pair(docs, 0, 2, (0, 20), (40, 60), 0.9, "quotation")
+    bc = _pair(docs, 1, 2, (0, 160), (0, 160), 0.8)
+    (g,) = build_groups(docs, [ac, bc])
+    assert g.docs == (0, 1, 2) and g.kind == "retelling"
+    syn = Synopsis(docs, tuple(_empty(docs, i, j) for i, j in ((0, 1), (0, 2), (1, 2))), (g,))
+    assert supported_pairs(syn)[(0, 1)] == []
 
 
 def test_loose_links_do_not_chain() -> None:
