@@ -222,17 +222,23 @@ def test_no_parallels_is_success_with_a_note(
     assert "no parallel passages found" in err
 
 
-def test_three_documents_compare_every_pair(
-    run: Run, tmp_path: Path, text_file: Path, stub_compare: list[object]
-) -> None:
+def test_three_documents_make_a_synopsis(run: Run, tmp_path: Path, text_file: Path) -> None:
+    """The real synopsis on tiny texts: only the report's shape is asserted."""
     others = []
     for name in ("b.txt", "c.txt"):
         (tmp_path / name).write_text(TEXT + name, encoding="utf-8")
         others.append(tmp_path / name)
     code, out, _ = run("compare", text_file, *others, "--format", "json")
     assert code == 0
-    names = [[d["name"] for d in c["documents"]] for c in json.loads(out)["comparisons"]]
-    assert names == [["a.txt", "b.txt"], ["a.txt", "c.txt"], ["b.txt", "c.txt"]]
+    report = json.loads(out)
+    assert [d["name"] for d in report["documents"]] == ["a.txt", "b.txt", "c.txt"]
+    assert isinstance(report["groups"], list)
+    for group in report["groups"]:
+        for m in group["members"]:
+            text = (TEXT, TEXT + "b.txt", TEXT + "c.txt")[m["doc"]]
+            assert text[m["start"] : m["end"]] == m["text"]
+    code, out, _ = run("compare", text_file, *others, "--format", "text")
+    assert code == 0 and out.startswith("Synopsis of 3 accounts")
 
 
 # ------------------------------------------------------------ output protection

@@ -17,11 +17,17 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO, Union
 
 from aligner.documents import document_from_bytes, read_document, sample_paths
 from aligner.model import KINDS, AlignerError, Comparison, Document, Kind, Options
 from aligner.render import printable
+
+if TYPE_CHECKING:
+    from aligner.synopsis import Synopsis
+
+Result = Union[Comparison, "Synopsis"]
+"""What a run produces: one comparison (two documents) or a synopsis (more)."""
 
 EXIT_OK = 0
 EXIT_INPUT = 1
@@ -180,10 +186,10 @@ def _run(args: argparse.Namespace) -> int:
         if _open_tui(paths, options):
             return EXIT_OK
         fmt = "text"
-    comparisons = _compare_all(docs, options, quiet=args.quiet)
-    report = _render(comparisons, fmt)
+    result = _compare_all(docs, options, quiet=args.quiet)
+    report = _render(result, fmt)
     # The report says so too; repeat it on stderr unless the report is on screen.
-    if not args.quiet and not any(c.pairs for c in comparisons):
+    if not args.quiet and not _found(result):
         if output or not sys.stdout.isatty():
             print("aligner: no parallel passages found", file=sys.stderr)
     if output:
@@ -273,33 +279,34 @@ def _open_tui(paths: Sequence[str], options: Options) -> bool:
     return True
 
 
-def _compare_all(docs: Sequence[Document], options: Options, *, quiet: bool) -> list[Comparison]:
-    from aligner import compare
-
+def _compare_all(docs: Sequence[Document], options: Options, *, quiet: bool) -> Result:
+    """Two documents: one comparison. More: a synopsis (every pair, then groups)."""
     tty = sys.stderr.isatty()
     total = sum(len(d.text) for d in docs)
     show = not quiet and total >= (_PROGRESS_TTY_FROM if tty else _PROGRESS_FROM)
-    pairs = list(itertools.combinations(range(len(docs)), 2))
-    started = time.monotonic()
-    out: list[Comparison] = []
-    for n, (i, j) in enumerate(pairs):
-        progress = _progress_printer(n, len(pairs), sys.stderr, started) if show else None
-        out.append(compare(docs[i], docs[j], options=options, progress=progress))
+    progress = _progress_printer(sys.stderr, time.monotonic()) if show else None
+    result: Result
+    if len(docs) == 2:
+        from aligner import compare
+
+        result = compare(docs[0], docs[1], options=options, progress=progress)
+    else:
+        from aligner.synopsis import synopsis
+
+        result = synopsis(docs, options=options, progress=progress)
     if show and tty:
         sys.stderr.write("\r\x1b[K")  # erase the progress line: the report follows
         sys.stderr.flush()
-    return out
+    return result
 
 
-def _progress_printer(
-    n: int, count: int, stream: TextIO, started: float
-) -> Callable[[float], None]:
+def _progress_printer(stream: TextIO, started: float) -> Callable[[float], None]:
     """Report progress on ``stream``: in place on a terminal, every 10 % otherwise."""
     state = {"last": -1.0, "at": 0.0}
     tty = stream.isatty()
 
     def report(share: float) -> None:
-        share = (n + min(max(share, 0.0), 1.0)) / count
+        share = min(max(share, 0.0), 1.0)
         now = time.monotonic()
         elapsed = f"{now - started:.0f} s"
         if tty and (now - state["at"] >= 0.1 or share >= 1.0) and share != state["last"]:
@@ -314,22 +321,29 @@ def _progress_printer(
     return report
 
 
-def _render(comparisons: Sequence[Comparison], fmt: str) -> str:
+def _render(result: Result, fmt: str) -> str:
     from aligner import export
 
-    if fmt == "json":
-        if len(comparisons) == 1:
-            return export.to_json(comparisons[0]) + "\n"
-        from aligner import __version__
-
-        data = {"aligner": __version__, "comparisons": [export.to_dict(c) for c in comparisons]}
-        return export.dumps(data) + "\n"
-    if fmt == "markdown":
-        return "\n".join(export.to_markdown(c) for c in comparisons)
     width = 80
     if sys.stdout.isatty():  # fit the terminal, within readable bounds
         width = min(max(shutil.get_terminal_size().columns, 60), 120)
-    return "\n".join(export.to_text(c, width=width) for c in comparisons)
+    if isinstance(result, Comparison):
+        if fmt == "json":
+            return export.to_json(result) + "\n"
+        return (
+            export.to_markdown(result) if fmt == "markdown" else export.to_text(result, width=width)
+        )
+    if fmt == "json":
+        return result.to_json() + "\n"
+    if fmt == "markdown":
+        return result.to_markdown()
+    from aligner.render import render_synopsis_text
+
+    return render_synopsis_text(result, width=width)
+
+
+def _found(result: Result) -> bool:
+    return bool(result.pairs if isinstance(result, Comparison) else result.groups)
 
 
 def _print(report: str) -> None:

@@ -18,9 +18,12 @@ from __future__ import annotations
 
 import re
 import textwrap
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from aligner.model import KINDS, Comparison, DiffOp, Pair
+
+if TYPE_CHECKING:
+    from aligner.synopsis import Synopsis
 
 Side = Literal["a", "b"]
 
@@ -217,3 +220,44 @@ def _wrap(text: str, prefix: str, width: int) -> list[str]:
             break_on_hyphens=False,
         )
     return out or [prefix.rstrip()]
+
+
+# ---------------------------------------------------------------- synopsis text
+
+
+def render_synopsis_text(syn: Synopsis, *, width: int = 80, max_chars: int = 600) -> str:
+    """A synopsis of three or more documents as a compact terminal report.
+
+    One block per group: a header line (number, kind, score, where each
+    document has it or ``-``), then each member's passage, marked against the
+    base member as in the Markdown synopsis.
+    """
+    from aligner.synopsis import _label, _shown, _Words
+
+    docs = syn.documents
+    lines = [f"Synopsis of {len(docs)} accounts (differences against {_label(syn.base)})"]
+    for i, doc in enumerate(docs):
+        n = sum(1 for g in syn.groups if g.member(i))
+        name = printable(" ".join(doc.name.split()))
+        lines.append(f"{_label(i)}  {name}  ({len(doc.text):,} chars, in {n} groups)")
+    lines += [f"{len(syn.groups)} groups", ""]
+    if not syn.groups:
+        lines.append("no parallel passages found")
+    words = _Words(docs, {id(seg.doc): seg for seg in syn._segments})
+    for n, g in enumerate(syn.groups, 1):
+        where = "  ".join(
+            f"{_label(i)} ¶{docs[i].paragraph_number(m.start)}"
+            if (m := g.member(i))
+            else f"{_label(i)} -"
+            for i in range(len(docs))
+        )
+        lines.append(f"#{n}  {g.kind}  {g.score:.2f}  {where}")
+        ref = g.member(syn.base)
+        for m, ops in zip(g.members, g.diffs, strict=True):
+            shown = _shown(ref, m, ops, g.kind, words)
+            body = _text_passage(shown, "b", max_chars=max_chars)
+            lines += _wrap(body, f"  {_label(m.doc)} | ", width)
+        if g.topic:
+            lines += _wrap(printable(", ".join(g.topic)), "  topic: ", width)
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
