@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -259,3 +260,9 @@ def sample_files(tmp_path: Path) -> tuple[Path, Path]:
     a.write_text(TEXT_A, encoding="utf-8")
     b.write_text(TEXT_B, encoding="utf-8")
     return a, b
+
+
+@pytest.fixture
+def pair_maker() -> Callable[..., Pair]:
+    """``make_pair``, for tests that build their own small pairs."""
+    return make_pair

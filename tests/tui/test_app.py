@@ -32,7 +32,10 @@ def status(app: AlignerApp) -> str:
 
 
 def passage(app: AlignerApp, side: str) -> str:
-    return str(main(app).query_one(f"#passage-{side}", Static).render())
+    view = main(app).query_one(SideBySide)
+    if view.pair is None:
+        return str(view.query_one("#passages", Static).render())
+    return view.texts[0 if side == "a" else 1].plain
 
 
 async def test_opens_on_first_pair(comparison: Comparison) -> None:
@@ -84,7 +87,7 @@ async def test_retelling_highlights_evidence_not_diff(comparison: Comparison) ->
         await pilot.press("n")
         pair = main(app).current
         assert pair is not None and pair.kind == "retelling"
-        text = main(app).query_one("#passage-b", Static).render()
+        text = main(app).query_one(SideBySide).texts[1]
         styled = {str(text)[s.start : s.end] for s in getattr(text, "spans", [])}
         assert {"1924", "Congress", "delegates"} <= {t.strip() for t in styled} | styled
         assert "shared:" in str(main(app).query_one("#legend", Static).render())
@@ -94,7 +97,7 @@ async def test_quotation_marks_diff_and_spelling(comparison: Comparison) -> None
     app = AlignerApp(comparison=comparison)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        text = main(app).query_one("#passage-a", Static).render()
+        text = main(app).query_one(SideBySide).texts[0]
         plain = str(text)
         marked = {plain[s.start : s.end] for s in getattr(text, "spans", [])}
         assert "enormous power" in marked  # replaced words

@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from hypothesis import given
 from hypothesis import strategies as st
 
-from aligner.model import Comparison
-from aligner.tui.render import DEFAULT_PALETTE, diff_text, evidence_text, first_words, passage_text
+from aligner.documents import make_document
+from aligner.model import Comparison, Pair
+from aligner.tui.render import (
+    DEFAULT_PALETTE,
+    diff_text,
+    evidence_text,
+    first_words,
+    passage_text,
+    sentence_blocks,
+)
 from aligner.tui.view_state import ViewState, find_matches, nearest_pair, pair_at
 from aligner.tui.widgets.coverage import merge
 from aligner.tui.widgets.document_view import wrap_lines
@@ -91,3 +101,27 @@ def test_pair_lookup_by_place(comparison: Comparison) -> None:
     assert pair_at(comparison.pairs, 0, 0) is None
     assert nearest_pair(comparison.pairs, 0, 0) is comparison.pairs[0]
     assert nearest_pair((), 0, 0) is None
+
+
+def test_sentence_blocks_line_up_quotations(
+    comparison: Comparison, pair_maker: Callable[..., Pair]
+) -> None:
+    a = make_document("He said: One. Two words here. Three!\n", name="a")
+    b = make_document("She wrote: One. Two other words here. Three!\n", name="b")
+    pair = pair_maker(a, b, ("One.", "Three!"), ("One.", "Three!"), 0.9, "quotation")
+    blocks = sentence_blocks(pair)
+    assert [a.text[a0:a1].strip() for a0, a1, _, _ in blocks] == [
+        "One.",
+        "Two words here.",
+        "Three!",
+    ]
+    assert [b.text[b0:b1].strip() for _, _, b0, b1 in blocks] == [
+        "One.",
+        "Two other words here.",
+        "Three!",
+    ]
+    assert blocks[0][0] == pair.a.start and blocks[-1][1] == pair.a.end
+    retelling = comparison.pairs[1]
+    assert sentence_blocks(retelling) == [
+        (retelling.a.start, retelling.a.end, retelling.b.start, retelling.b.end)
+    ]

@@ -9,6 +9,7 @@ absolute offsets into the documents. Each style keeps a non-colour cue
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
@@ -101,6 +102,44 @@ def passage_text(pair: Pair, side: Side, palette: Palette = DEFAULT_PALETTE) -> 
     if pair.kind == "retelling" or not pair.diff:
         return evidence_text(pair, side, palette)
     return diff_text(pair, side, palette)
+
+
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*(?=\s+[\"“‘'(\[]?[A-Z]|\s*$)")
+"""The end of a sentence: final punctuation and closing quotes, then a capital
+(so "p. 430" and "Vol. 3" do not end one)."""
+
+Block = tuple[int, int, int, int]
+"""``(a_start, a_end, b_start, b_end)``: parts of a pair shown on the same rows."""
+
+
+def sentence_blocks(pair: Pair) -> list[Block]:
+    """Cut ``pair`` into parts that start on the same row in both columns.
+
+    Cuts fall at sentence ends inside the diff's ``equal`` runs, where both
+    passages read alike, so a long quotation lines up sentence by sentence.
+    Retellings (and pairs with no diff) stay one block.
+
+    Returns:
+        Absolute ranges covering both passages, in order.
+    """
+    cuts: list[tuple[int, int]] = []
+    if pair.kind != "retelling":
+        ends_a = [pair.a.start + m.end() for m in _SENTENCE_END.finditer(pair.a_text)]
+        ends_b = [pair.b.start + m.end() for m in _SENTENCE_END.finditer(pair.b_text)]
+        for op in pair.diff:
+            if op.tag != "equal":
+                continue
+            in_a = [e for e in ends_a if op.a_start < e <= op.a_end]
+            in_b = [e for e in ends_b if op.b_start < e <= op.b_end]
+            if len(in_a) == len(in_b):
+                cuts.extend(zip(in_a, in_b, strict=True))
+    points = [(pair.a.start, pair.b.start)]
+    for a, b in sorted(cuts):
+        last_a, last_b = points[-1]
+        if last_a < a < pair.a.end and last_b < b < pair.b.end:
+            points.append((a, b))
+    points.append((pair.a.end, pair.b.end))
+    return [(a0, a1, b0, b1) for (a0, b0), (a1, b1) in zip(points, points[1:], strict=False)]
 
 
 def legend(pair: Pair | None, palette: Palette = DEFAULT_PALETTE) -> Text:

@@ -2,19 +2,32 @@
 
 Only the selected pair is rendered (never whole documents), so moving to the
 next pair costs two small ``Text`` objects, whatever the documents' size.
+The passages go in a two-column table with one row per sentence block
+(``render.sentence_blocks``), so a long quotation stays lined up sentence
+by sentence even where one side has more words.
 """
 
 from __future__ import annotations
 
+from rich import box
+from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from aligner.model import Document, Pair
-from aligner.tui.render import Palette, legend, location, passage_text
+from aligner.tui.render import Palette, legend, location, passage_text, sentence_blocks
 
 _PARTS = ("removed", "added", "changed", "char", "name", "number", "rare", "phrase", "word")
+
+
+def _piece(text: Text, start: int, end: int) -> Text:
+    """``text[start:end]`` with its marks, without the spaces it starts with."""
+    plain = text.plain
+    while start < end and plain[start].isspace():
+        start += 1
+    return text[start:end]
 
 
 class SideBySide(VerticalScroll):
@@ -25,14 +38,14 @@ class SideBySide(VerticalScroll):
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id)
         self.pair: Pair | None = None
+        self.texts: tuple[Text, Text] = (Text(), Text())
+        """Both passages as shown, with their marks (for tests and copies)."""
         self._palette: Palette | None = None
         self._docs: tuple[Document, ...] = ()
         self._empty = ""
 
     def compose(self) -> ComposeResult:
-        with Horizontal(id="passages"):
-            yield Static(id="passage-a", classes="passage")
-            yield Static(id="passage-b", classes="passage")
+        yield Static(id="passages")
 
     @property
     def palette(self) -> Palette:
@@ -56,25 +69,38 @@ class SideBySide(VerticalScroll):
     def show(self, pair: Pair | None, docs: tuple[Document, ...], *, empty: str = "") -> None:
         """Render ``pair`` (or the ``empty`` message when there is none)."""
         self.pair, self._docs, self._empty = pair, docs, empty
-        side_a = self.query_one("#passage-a", Static)
-        side_b = self.query_one("#passage-b", Static)
+        passages = self.query_one("#passages", Static)
         if pair is None:
-            side_a.update(Text(empty or "No pair selected.", style="italic"))
-            side_b.update("")
+            self.texts = (Text(), Text())
+            passages.update(Text(empty or "No pair selected.", style="italic"))
         else:
-            palette = self.palette
-            side_a.update(self._side(pair, docs[0], "a", palette))
-            side_b.update(self._side(pair, docs[1], "b", palette))
+            passages.update(self._table(pair, docs))
         self.scroll_home(animate=False)
 
-    @staticmethod
-    def _side(pair: Pair, doc: Document, side: str, palette: Palette) -> Text:
-        span = pair.a if side == "a" else pair.b
-        out = Text()
-        out.append(f"{location(doc, span.start)} · {span.start:,}–{span.end:,}\n", style="dim")
-        # append_text keeps the passage's own marks (Text + Text would spread "dim").
-        out.append_text(passage_text(pair, "a" if side == "a" else "b", palette))
-        return out
+    def _table(self, pair: Pair, docs: tuple[Document, ...]) -> Table:
+        palette = self.palette
+        a, b = passage_text(pair, "a", palette), passage_text(pair, "b", palette)
+        self.texts = (a, b)
+        table = Table(
+            box=box.MINIMAL,
+            show_header=False,
+            show_edge=False,
+            expand=True,
+            padding=(0, 1),
+            border_style="dim",
+        )
+        table.add_column(ratio=1)
+        table.add_column(ratio=1)
+        heads = [
+            Text(f"{location(doc, span.start)} · {span.start:,}–{span.end:,}", style="dim")
+            for doc, span in ((docs[0], pair.a), (docs[1], pair.b))
+        ]
+        table.add_row(heads[0], heads[1])
+        for a0, a1, b0, b1 in sentence_blocks(pair):
+            piece_a = _piece(a, a0 - pair.a.start, a1 - pair.a.start)
+            piece_b = _piece(b, b0 - pair.b.start, b1 - pair.b.start)
+            table.add_row(piece_a, piece_b)
+        return table
 
     def legend(self) -> Text:
         """The key to the marks of the selected pair."""
