@@ -40,7 +40,8 @@ def summary(comparison: Comparison, pair: Pair) -> Text:
     for doc, span, text in ((a, pair.a, pair.a_text), (b, pair.b, pair.b_text)):
         out.append(f"{doc.name} {location(doc, span.start)}", "bold")
         out.append(f"  {span.start:,}–{span.end:,} ({len(span):,} chars)\n", "dim")
-        out.append(f"  {first_words(text, 150)}\n")
+        out.append(f"  {first_words(text, 150)}\n\n")
+    out.rstrip()
     return out
 
 
