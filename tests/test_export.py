@@ -7,6 +7,7 @@ changes. Regenerate the golden files after reviewing a change with
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import re
@@ -360,3 +361,37 @@ def test_marked_runs_join_back_to_the_passage(
     md = to_markdown(Comparison((doc, doc), (pair,)))
     assert re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", md) is None
     to_text(Comparison((doc, doc), (pair,)))
+
+
+MARKDOWNISH = st.lists(
+    st.sampled_from(
+        [
+            *"ab 1.#*_-+=>|<[]()!`~$&\\:/\n\t",
+            "<script>",
+            "http://x.y",
+            "&amp;",
+            "    ",
+            "1. ",
+            "```",
+        ]
+    ),
+    min_size=1,
+    max_size=30,
+).map("".join)
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(MARKDOWNISH.filter(lambda t: t.strip()))
+def test_rendered_markdown_shows_exactly_the_document_text(text: str) -> None:
+    """Render with a CommonMark parser (plus GFM tables and strikethrough): the
+    passage must come out as plain text, no element made from its content."""
+    markdown_it = pytest.importorskip("markdown_it")
+    parser = markdown_it.MarkdownIt("commonmark").enable(["table", "strikethrough"])
+    doc = make_document(text, name="t")
+    pair = Pair(Span(0, 0, len(text)), Span(1, 0, len(text)), text, text, 0.9, "quotation")
+    page = parser.render(to_markdown(Comparison((doc, doc), (pair,))))
+    quotes = re.findall(r"<blockquote>\n(.*?)</blockquote>", page, re.S)
+    assert len(quotes) == 2
+    assert re.search(r"<(?!/?(p|br ?/?)>)", quotes[0]) is None  # no tag but paragraphs
+    plain = html.unescape(re.sub(r"<[^>]+>", "", quotes[0]))
+    assert plain.split() == printable(text).split()
