@@ -183,6 +183,16 @@ class Synopsis:
             return tuple(sorted(self.groups, key=lambda g: (-len(g.members), rank[id(g)])))
         raise AlignerError(f"cannot sort groups by {by!r}; choose position or accounts")
 
+    def shown(self, group: Group, member: Member) -> Pair:
+        """(base member, ``member``) as a ``Pair`` whose side ``b`` carries the marks
+        reports show: for quotations the words the base lacks (from the diff),
+        for retellings the content words shared with the base. Render it with
+        ``render.mark_passage(pair, "b")``; unmarked when the member is the base
+        or the base lacks the group."""
+        words = _Words(self.documents, {id(seg.doc): seg for seg in self._segments})
+        ops = group.diffs[group.members.index(member)]
+        return _shown(group.member(self.base), member, ops, group.kind, words)
+
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready form: the comparison model over all documents, plus groups."""
         return _synopsis_dict(self)

@@ -187,6 +187,20 @@ def test_markdown_synopsis(three: Synopsis) -> None:
     assert "(base)" in md
 
 
+def test_shown_marks_members_against_the_base(three: Synopsis) -> None:
+    from aligner.render import mark_passage
+
+    for g in three.groups:
+        for m in g.members:
+            runs = mark_passage(three.shown(g, m), "b")
+            assert "".join(text for text, _ in runs) == m.text
+            if m.doc == three.base or g.member(three.base) is None:
+                assert not any(marked for _, marked in runs)
+    testament = next(g for g in three.groups if "capricious" in g.members[0].text)
+    runs = mark_passage(three.shown(testament, testament.members[1]), "b")
+    assert any(marked for _, marked in runs)
+
+
 def _hostile_synopsis() -> Synopsis:
     evil = "Stalin | <script>alert(1)</script> *bold* [link](x) ~~gone~~ ends here."
     docs = tuple(
