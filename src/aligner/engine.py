@@ -100,7 +100,7 @@ def _compare(
     clock.lap("align")
     report(0.8)
     starts = ([w.start for w in seg_a.words], [w.start for w in seg_b.words])
-    pairs = [_pair(c, seg_a, seg_b, feats, starts) for c in cands]
+    pairs = _drop_echoes([_pair(c, seg_a, seg_b, feats, starts) for c in cands], cands)
     pairs = [p for p in pairs if p.score >= options.min_score and p.kind in options.kinds]
     pairs.sort(key=lambda p: (p.a.start, p.b.start))
     clock.lap("diff")
@@ -132,6 +132,22 @@ def _pair(
         evidence=find_evidence(words_a, words_b, feats),  # type: ignore[arg-type]
         diff=diff,
     )
+
+
+def _drop_echoes(pairs: list[Pair], cands: list[align.Candidate]) -> list[Pair]:
+    """Drop retelling windows that turned out quotations around a quotation.
+
+    Such a window is the tight quotation it holds plus the narration around
+    it: as a second quotation it would only repeat the first.
+    """
+    found = [p for p, c in zip(pairs, cands, strict=True) if c.kind == "quotation"]
+    return [
+        p
+        for p, c in zip(pairs, cands, strict=True)
+        if c.kind == "quotation"
+        or p.kind != "quotation"
+        or not any(p.a.overlaps(q.a) and p.b.overlaps(q.b) for q in found)
+    ]
 
 
 QUOTED_SHARE = 0.5
