@@ -11,6 +11,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from aligner.segment import STOPWORDS, Segmented, is_stop
@@ -176,6 +177,7 @@ def _commonness(segs: tuple[Segmented, Segmented], names: frozenset[str]) -> dic
     }
 
 
+@lru_cache(maxsize=1 << 16)
 def _content(stem: str) -> str:
     if is_stop(stem) or len(stem) < 2 and not stem.isdigit():
         return ""
