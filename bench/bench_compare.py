@@ -67,11 +67,15 @@ def main() -> None:
     runs = [run_cli() for _ in range(args.runs)]
     wall = min(r[0] for r in runs)
     mem = max(r[1] for r in runs)
-    print(f"pair: {A.name} ({A.stat().st_size // 1024} KB) ~ {B.name} ({B.stat().st_size // 1024} KB)")
+    print(
+        f"pair: {A.name} ({A.stat().st_size // 1024} KB) ~ {B.name} ({B.stat().st_size // 1024} KB)"
+    )
     print(f"CLI end to end: {wall:.2f} s wall (best of {args.runs}), {mem:.0f} MB peak")
     print("engine stages (in-process, warm): " + ", ".join(f"{n} {s:.3f} s" for n, s in stages()))
     p = peer()
-    print(f"peer: difflib.SequenceMatcher over the word lists: {p:.2f} s (aligner/peer = {wall / p:.2f})")
+    print(
+        f"peer: difflib.SequenceMatcher over the word lists: {p:.2f} s (aligner/peer = {wall / p:.2f})"
+    )
 
 
 if __name__ == "__main__":

@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import bisect
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from aligner import match
 from aligner.features import Features
 from aligner.match import Run
-from aligner.segment import Segmented, Sentence
+from aligner.segment import Segmented
 
 if TYPE_CHECKING:
     from aligner.features import Matrix
@@ -149,8 +150,10 @@ def _stretch(seg: Segmented, start: int, step: int) -> list[str]:
         return []
     starts = [p[0] for p in seg.paragraphs]
     para = bisect.bisect_right(starts, words[start].start)
-    lo, hi = (starts[para - 1], starts[para]) if para < len(starts) else (starts[-1], len(seg.doc.text))
-    out = []
+    lo, hi = (
+        (starts[para - 1], starts[para]) if para < len(starts) else (starts[-1], len(seg.doc.text))
+    )
+    out: list[str] = []
     k = start
     while 0 <= k < len(words) and len(out) < EXTEND_WORDS and lo <= words[k].start < hi:
         out.append(words[k].stem)
@@ -182,7 +185,7 @@ def select_windows(score: Matrix, context: Matrix, feats: Features) -> list[Cand
     seg_a, seg_b = feats.segs
     if score.size == 0:
         return []
-    rank = (score + context) / 2
+    rank: Matrix = ((score + context) / 2).astype(np.float32)
     best_b = rank.argmax(axis=1)
     best_a = rank.argmax(axis=0)
     cells = {(i, int(j)) for i, j in enumerate(best_b)}
@@ -227,7 +230,7 @@ def _shared(feats: Features, i: int, j: int) -> tuple[int, float]:
     stems = [w.stem for w in seg.words[s.w0 : s.w1]]
     joined = sum(
         1
-        for x, y in zip(stems, stems[1:])
+        for x, y in zip(stems, stems[1:], strict=False)
         if x in common and y in common and x in feats.names and y in feats.names
     )
     return len(common) - joined, sum(feats.idf[t] for t in common)
@@ -236,12 +239,9 @@ def _shared(feats: Features, i: int, j: int) -> tuple[int, float]:
 def _grow(
     score: Matrix, feats: Features, i: int, j: int, taken_a: object, taken_b: object
 ) -> tuple[int, int, int, int]:
-    """Widen the seed (i, j) with neighbours that agree with the other side.
-
-    """
+    """Widen the seed (i, j) with neighbours that agree with the other side."""
     a0 = a1 = i
     b0 = b1 = j
-    sents = (feats.segs[0].sentences, feats.segs[1].sentences)
     n_a, n_b = score.shape
     while True:
         options = []
@@ -394,7 +394,7 @@ def _pad_side(
     span: tuple[int, int],
     owner: dict[int, int],
     me: int,
-    support: object,
+    support: Callable[[int], float],
 ) -> tuple[int, int]:
     sents = seg.sentences
     inside = _sentences_in(seg, span)
@@ -413,7 +413,7 @@ def _pad_side(
         ]
         if not options:
             break
-        k = max(options, key=support)  # type: ignore[arg-type]
+        k = max(options, key=support)
         owner[k] = me
         if k < k0:
             k0, start = k, min(start, sents[k].start)

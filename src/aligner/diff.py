@@ -29,8 +29,8 @@ def word_diff(a: Sequence[Word], b: Sequence[Word]) -> tuple[DiffOp, ...]:
         return ()
     na = [w.norm for w in a]
     nb = [w.norm for w in b]
-    for tag, i1, i2, j1, j2 in Levenshtein.opcodes(na, nb):
-        ops.extend(_ops(tag, a, b, i1, i2, j1, j2))
+    for op in Levenshtein.opcodes(na, nb):
+        ops.extend(_ops(op.tag, a, b, op.src_start, op.src_end, op.dest_start, op.dest_end))
     return tuple(_merge(ops))
 
 
@@ -72,8 +72,14 @@ def _char_ops(wa: Word, wb: Word) -> tuple[DiffOp, ...]:
     if len(wa.norm) != wa.end - wa.start or len(wb.norm) != wb.end - wb.start:
         return ()  # normalisation changed the length: offsets would not map back
     return tuple(
-        DiffOp(_tag(t), wa.start + i1, wa.start + i2, wb.start + j1, wb.start + j2)
-        for t, i1, i2, j1, j2 in Levenshtein.opcodes(wa.norm, wb.norm)
+        DiffOp(
+            _tag(op.tag),
+            wa.start + op.src_start,
+            wa.start + op.src_end,
+            wb.start + op.dest_start,
+            wb.start + op.dest_end,
+        )
+        for op in Levenshtein.opcodes(wa.norm, wb.norm)
     )
 
 

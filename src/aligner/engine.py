@@ -155,7 +155,9 @@ QUOTED_SHARE = 0.5
 for a pair to count as a quotation rather than a retelling."""
 
 
-def _mostly_same_words(diff: tuple[DiffOp, ...], words_a: tuple[Word, ...], words_b: tuple[Word, ...]) -> bool:
+def _mostly_same_words(
+    diff: tuple[DiffOp, ...], words_a: tuple[Word, ...], words_b: tuple[Word, ...]
+) -> bool:
     equal = equal_words(diff, words_a)
     return equal >= 8 and equal >= QUOTED_SHARE * min(len(words_a), len(words_b))
 

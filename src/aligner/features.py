@@ -217,7 +217,8 @@ def _top_direction(rows: Matrix, *, steps: int = 30) -> Matrix:
         if norm == 0.0:
             break
         v = w / norm
-    return v
+    result: Matrix = v
+    return result
 
 
 def _sentence_vectors(

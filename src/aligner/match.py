@@ -128,7 +128,7 @@ def _chain(seeds: list[tuple[int, int, int]]) -> list[Run]:
         if not placed:
             open_runs.append([i, i + SEED_N, j, j + SEED_N, SEED_N, i, j, seen])
         # Runs that can no longer grow are closed, keeping the open list short.
-        keep = []
+        keep: list[list[int]] = []
         for run in open_runs:
             (keep if i - run[5] <= MAX_GAP + SEED_N else done).append(run)
         open_runs = keep
@@ -149,9 +149,15 @@ def sentence_scores(feats: Features, *, context: int = 0) -> Matrix:
     mats = _tfidf_rows(feats)
     vecs = feats.vectors
     if context:
-        mats = tuple(_widen(m, seg, context, normalise=True) for m, seg in zip(mats, feats.segs))
+        mats = (
+            _widen(mats[0], feats.segs[0], context, normalise=True),
+            _widen(mats[1], feats.segs[1], context, normalise=True),
+        )
         if vecs is not None:
-            vecs = tuple(_widen(v, seg, context, normalise=True) for v, seg in zip(vecs, feats.segs))
+            vecs = (
+                _widen(vecs[0], feats.segs[0], context, normalise=True),
+                _widen(vecs[1], feats.segs[1], context, normalise=True),
+            )
     lexical = mats[0] @ mats[1].T
     if vecs is not None:
         cos = vecs[0] @ vecs[1].T
@@ -267,4 +273,3 @@ def years(feats: Features, side: int, rng: range) -> set[str]:
             if len(w.norm) == 4 and w.norm.isdigit() and 1700 <= int(w.norm) < 2100:
                 out.add(w.norm)
     return out
-

@@ -149,9 +149,7 @@ class Pair:
             b_text=self.a_text,
             score=self.score,
             kind=self.kind,
-            evidence=tuple(
-                Evidence(e.kind, e.term, e.weight, e.b, e.a) for e in self.evidence
-            ),
+            evidence=tuple(Evidence(e.kind, e.term, e.weight, e.b, e.a) for e in self.evidence),
             diff=tuple(_swap_op(op) for op in self.diff),
         )
 
@@ -220,9 +218,7 @@ class Comparison:
 
     def coverage(self, doc: int) -> float:
         """Share of document ``doc``'s characters inside some pair, 0.0-1.0."""
-        spans = sorted(
-            (s.start, s.end) for p in self.pairs for s in (p.a, p.b) if s.doc == doc
-        )
+        spans = sorted((s.start, s.end) for p in self.pairs for s in (p.a, p.b) if s.doc == doc)
         covered, reach = 0, 0
         for start, end in spans:
             start = max(start, reach)
@@ -237,9 +233,7 @@ class Comparison:
     ) -> Comparison:
         """A copy holding only the pairs at ``min_score`` or above, of ``kinds``."""
         keep = tuple(
-            p
-            for p in self.pairs
-            if p.score >= min_score and (kinds is None or p.kind in kinds)
+            p for p in self.pairs if p.score >= min_score and (kinds is None or p.kind in kinds)
         )
         return Comparison(self.documents, keep, self.options, self.ordered, self.timings)
 

@@ -101,7 +101,9 @@ def _increasing(cells: list[tuple[int, int]]) -> int:
     return len(tails)
 
 
-def align_ordered(score: Matrix, feats: Features, groups_a: list[list[int]], groups_b: list[list[int]]) -> list[Candidate]:
+def align_ordered(
+    score: Matrix, feats: Features, groups_a: list[list[int]], groups_b: list[list[int]]
+) -> list[Candidate]:
     """Monotone paragraph alignment covering both documents."""
     n, m = score.shape
     lengths = [_lengths(feats, 0, groups_a), _lengths(feats, 1, groups_b)]
@@ -127,7 +129,11 @@ def align_ordered(score: Matrix, feats: Features, groups_a: list[list[int]], gro
     while i > 0 or j > 0:
         di, dj = back[i][j]
         if di and dj:
-            out.append(_candidate(feats, groups_a[i - di : i], groups_b[j - dj : j], score, i - di, j - dj, di, dj))
+            out.append(
+                _candidate(
+                    feats, groups_a[i - di : i], groups_b[j - dj : j], score, i - di, j - dj, di, dj
+                )
+            )
         i, j = i - di, j - dj
     out.reverse()
     return out

@@ -29,15 +29,18 @@ _NOTE = re.compile(r'\[\d{1,3}\]|(?<=[.,;:”"’)])\d{1,3}(?=[\s,;]|$)')
 _TRANSLATE = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'"})
 
 STOPWORDS = frozenset(
-    """a about above after again against all also am an and any are as at be because been before being
-    below between both but by can could did do does doing down during each even ever every few for from
-    further had has have having he her here hers herself him himself his how i if in into is it its itself
-    just may me might more most must my myself no nor not now of off on once only or other ought our ours
-    ourselves out over own same shall she should so some such than that the their theirs them themselves
-    then there these they this those through thus to too under until up upon us very was we were what when
-    where which while who whom whose why will with within without would yet you your yours yourself
-    yourselves one two three many much however therefore indeed already still since though although
-    whether either neither rather quite also i.e e.g etc s t ll d re ve m o p pp op cit ibid vol""".split()
+    """
+    a about above after again against all also am an and any are as at be because been before
+    being below between both but by can could did do does doing down during each even ever
+    every few for from further had has have having he her here hers herself him himself his how
+    i if in into is it its itself just may me might more most must my myself no nor not now of
+    off on once only or other ought our ours ourselves out over own same shall she should so
+    some such than that the their theirs them themselves then there these they this those
+    through thus to too under until up upon us very was we were what when where which while who
+    whom whose why will with within without would yet you your yours yourself yourselves one
+    two three many much however therefore indeed already still since though although whether
+    either neither rather quite also i.e e.g etc s t ll d re ve m o p pp op cit ibid vol
+    """.split()
 )
 
 
@@ -113,7 +116,7 @@ def _forms(token: str) -> tuple[str, str]:
 @lru_cache(maxsize=65536)
 def stem(norm: str) -> str:
     """Snowball stem of a normalised word (cached: words repeat a lot)."""
-    return _stemmer().stem(norm)
+    return str(_stemmer().stem(norm))
 
 
 @lru_cache(maxsize=1)

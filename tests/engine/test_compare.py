@@ -116,7 +116,9 @@ def test_unrelated_texts_have_no_parallels() -> None:
     assert aligner.compare(a, b).pairs == ()
 
 
-def test_options_filter_kinds_and_scores(testament_pair: Comparison, samples: dict[str, Path]) -> None:
+def test_options_filter_kinds_and_scores(
+    testament_pair: Comparison, samples: dict[str, Path]
+) -> None:
     a, b = samples["how-the-bureaucracy-seized-power"], samples["clr-james-lenin-stalin"]
     only = aligner.compare(a, b, options=Options(kinds=("quotation",)))
     assert only.pairs and {p.kind for p in only} == {"quotation"}

@@ -49,7 +49,9 @@ def test_unrelated_words_get_no_character_detail() -> None:
     assert [op for op in ops if op.tag == "replace"][0].chars == ()
 
 
-WORDS = st.lists(st.sampled_from(["lenin", "stalin", "the", "party", "1924", "purge", "Trotsky"]), max_size=12)
+WORDS = st.lists(
+    st.sampled_from(["lenin", "stalin", "the", "party", "1924", "purge", "Trotsky"]), max_size=12
+)
 
 
 @settings(max_examples=200, deadline=None)

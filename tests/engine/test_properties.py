@@ -13,7 +13,18 @@ from hypothesis import strategies as st
 import aligner
 from aligner import Options
 
-WORDS = ["Lenin", "Stalin", "Trotsky", "1924", "purge", "party", "the", "of", "testament", "Kronstadt"]
+WORDS = [
+    "Lenin",
+    "Stalin",
+    "Trotsky",
+    "1924",
+    "purge",
+    "party",
+    "the",
+    "of",
+    "testament",
+    "Kronstadt",
+]
 
 # Arbitrary Unicode, including control characters, combining marks and emoji.
 ANY_TEXT = st.text(st.characters(codec="utf-8"), max_size=300)

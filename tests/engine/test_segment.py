@@ -9,7 +9,8 @@ TEXT = """Home | News | Donate | Join
 
 Share this Article
 
-In 1921 the tenth congress adopted the N.E.P. as a retreat. Mr. Smith, the visitor, was not convinced.[2] He said so in print.
+In 1921 the tenth congress adopted the N.E.P. as a retreat.
+Mr. Smith, the visitor, was not convinced.[2] He said so in print.
 
 Lenin called it “a retreat”.5 Trotsky agreed at once.
 """
