@@ -405,7 +405,9 @@ class _reused_segments:  # noqa: N801 - used as a context manager, like contextl
 
     def __enter__(self) -> dict[int, Segmented]:
         with _INSTALL:
-            if engine.segment is segment:  # type: ignore[attr-defined]
+            # Only over the plain ``segment`` the engine imports: if the engine
+            # changes how it segments, the lending simply stops (no error).
+            if getattr(engine, "segment", None) is segment:
                 engine.segment = _cached_segment  # type: ignore[attr-defined]
         self.saved = getattr(_LOCAL, "segments", None)
         _LOCAL.segments = self.table
