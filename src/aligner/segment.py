@@ -137,9 +137,10 @@ def segment(doc: Document) -> Segmented:
     tokenizer = _sentence_tokenizer(text)
     words: list[Word] = []
     sentences: list[Sentence] = []
+    listed = _link_lists([text[s:e] for s, e in paragraphs])
     for p_index, (p_start, p_end) in enumerate(paragraphs):
         block = text[p_start:p_end]
-        boiler_par = _is_boilerplate(block)
+        boiler_par = p_index in listed or _is_boilerplate(block)
         # Punkt sees note markers as blanks (same length, so offsets hold):
         # "convinced.[2] He" must end a sentence like "convinced. He".
         masked = _NOTE.sub(lambda m: " " * len(m.group()), block)
@@ -198,6 +199,27 @@ def _sentence_spans(tokenizer, block: str) -> list[tuple[int, int]]:  # type: ig
         if end > start:
             spans.append((start, end))
     return spans
+
+
+def _link_lists(blocks: list[str]) -> set[int]:
+    """Paragraphs in runs of three or more short unpunctuated lines.
+
+    Web pages end with lists of related links and titles ("Lessons of
+    October - Introduction deals with German Revolution"); one such line
+    may be a heading, three in a row are a list.
+    """
+    bare = [
+        len(_WORD.findall(b)) < 16 and not re.search(r"[.!?…:;\"”]\s*$", b.strip())
+        for b in blocks
+    ]
+    out: set[int] = set()
+    start = 0
+    for k in range(len(bare) + 1):
+        if k == len(bare) or not bare[k]:
+            if k - start >= 3:
+                out.update(range(start, k))
+            start = k + 1
+    return out
 
 
 def _is_boilerplate(block: str) -> bool:
