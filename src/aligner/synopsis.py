@@ -465,18 +465,53 @@ class _Words:
 class _Cluster:
     """A group being built: one span per document and the pairs inside."""
 
-    def __init__(self, pair: Pair) -> None:
-        self.spans: dict[int, tuple[int, int]] = {
-            pair.a.doc: (pair.a.start, pair.a.end),
-            pair.b.doc: (pair.b.start, pair.b.end),
-        }
+    def __init__(self, pair: Pair, index: _Index, serial: int) -> None:
+        self.spans: dict[int, tuple[int, int]] = {}
         self.pairs: list[Pair] = [pair]
+        self.index = index
+        self.serial = serial
+        """Creation order, for deterministic ties."""
+        self.take(pair.a)
+        self.take(pair.b)
 
     def take(self, span: Span) -> None:
         old = self.spans.get(span.doc)
-        self.spans[span.doc] = (
-            _grown(old, (span.start, span.end)) if old else (span.start, span.end)
-        )
+        new = _grown(old, (span.start, span.end)) if old else (span.start, span.end)
+        if new != old:
+            self.index.move(self, span.doc, old, new)
+            self.spans[span.doc] = new
+
+
+# Clusters are looked up by position: a grid of buckets per document keeps
+# the lookup local (a scan of all clusters per pair would be quadratic).
+_BUCKET = 2_000
+
+
+class _Index:
+    """Which clusters hold a span near a position, per document."""
+
+    def __init__(self) -> None:
+        self.buckets: dict[tuple[int, int], set[_Cluster]] = defaultdict(set)
+
+    def move(
+        self, c: _Cluster, doc: int, old: tuple[int, int] | None, new: tuple[int, int] | None
+    ) -> None:
+        if old is not None:
+            for k in range(old[0] // _BUCKET, (old[1] - 1) // _BUCKET + 1):
+                self.buckets[(doc, k)].discard(c)
+        if new is not None:
+            for k in range(new[0] // _BUCKET, (new[1] - 1) // _BUCKET + 1):
+                self.buckets[(doc, k)].add(c)
+
+    def near(self, span: Span) -> set[_Cluster]:
+        out: set[_Cluster] = set()
+        for k in range(span.start // _BUCKET, (span.end - 1) // _BUCKET + 1):
+            out |= self.buckets.get((span.doc, k), set())
+        return out
+
+    def drop(self, c: _Cluster) -> None:
+        for doc, span in c.spans.items():
+            self.move(c, doc, span, None)
 
 
 def _grown(old: tuple[int, int], new: tuple[int, int]) -> tuple[int, int]:
@@ -518,12 +553,12 @@ class _Graph:
         return sum(links) / len(links) if links else 0.0
 
 
-def _find(clusters: list[_Cluster], span: Span) -> _Cluster | None:
+def _find(index: _Index, span: Span) -> _Cluster | None:
     """The cluster whose member in ``span``'s document is the same passage."""
     best, share = None, SAME_PASSAGE
-    for c in clusters:
-        held = c.spans.get(span.doc)
-        if held is not None and (s := _same(held, (span.start, span.end))) >= share:
+    # In creation order, so that set order never decides a tie (the newest wins).
+    for c in sorted(index.near(span), key=lambda c: c.serial):
+        if (s := _same(c.spans[span.doc], (span.start, span.end))) >= share:
             best, share = c, s
     return best
 
@@ -536,18 +571,21 @@ def _compatible(g: _Cluster, h: _Cluster) -> bool:
 def _cluster(edges: Sequence[Pair]) -> list[_Cluster]:
     """Greedy average-link clustering of ``edges``, strongest first."""
     graph = _Graph(edges)
+    index = _Index()
     clusters: list[_Cluster] = []
+    serials = itertools.count()
     order = sorted(edges, key=lambda p: (-p.score, p.a.doc, p.a.start, p.b.doc, p.b.start))
     for p in order:
-        cu, cv = _find(clusters, p.a), _find(clusters, p.b)
+        cu, cv = _find(index, p.a), _find(index, p.b)
         if cu is None and cv is None:
-            clusters.append(_Cluster(p))
+            clusters.append(_Cluster(p, index, serial=next(serials)))
         elif cu is not None and cv is not None:
             if cu is cv:
                 cu.take(p.a)
                 cu.take(p.b)
                 cu.pairs.append(p)
             elif _compatible(cu, cv) and graph.average(cu.spans, cv.spans) >= JOIN:
+                index.drop(cv)
                 _merge(cu, cv, p)
                 clusters.remove(cv)
         else:
@@ -595,9 +633,8 @@ def build_groups(
     edges = [p for p in pairs if p.a.doc != p.b.doc]
     out = []
     for c in _cluster(edges):
-        group = _group(documents, c, base, words)
-        if group.score >= min_score:
-            out.append(group)
+        if max(p.score for p in c.pairs) >= min_score:  # the group's score: diff only those kept
+            out.append(_group(documents, c, base, words))
     return _sorted(tuple(out), base)
 
 
