@@ -152,7 +152,9 @@ class Synopsis:
         if i < j:
             return c
         pairs = sorted((_flip(p) for p in c.pairs), key=lambda p: (p.a.start, p.b.start))
-        return Comparison((c.documents[1], c.documents[0]), tuple(pairs), c.options, c.ordered)
+        return dataclasses.replace(
+            c, documents=(c.documents[1], c.documents[0]), pairs=tuple(pairs)
+        )
 
     def pairwise(self) -> Comparison:
         """Every pairwise pair in one ``Comparison`` over all documents."""
@@ -363,7 +365,7 @@ def _check_base(base: int, n: int) -> None:
 def _at_floor(c: Comparison, options: Options) -> Comparison:
     """``c`` as ``compare(..., options=options)`` would have returned it."""
     keep = tuple(p for p in c.pairs if p.score >= options.min_score)
-    return Comparison(c.documents, keep, options, c.ordered, c.timings)
+    return dataclasses.replace(c, pairs=keep, options=options)
 
 
 def _to_global(pairs: Sequence[Pair], i: int, j: int) -> list[Pair]:
