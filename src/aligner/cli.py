@@ -187,6 +187,10 @@ def _run(args: argparse.Namespace) -> int:
             return EXIT_OK
         fmt = "text"
     result = _compare_all(docs, options, quiet=args.quiet)
+    if not args.quiet:
+        for comparison in result.comparisons if hasattr(result, "comparisons") else (result,):
+            for note in comparison.notes:
+                print(f"aligner: note: {note}", file=sys.stderr)
     report = _render(result, fmt)
     # The report says so too; repeat it on stderr unless the report is on screen.
     if not args.quiet and not _found(result):

@@ -10,6 +10,7 @@ import bisect
 import dataclasses
 import hashlib
 import os
+import re
 import time
 from collections.abc import Callable
 
@@ -54,7 +55,9 @@ def compare(
         # order and mirror, so that compare(b, a) is compare(a, b) swapped.
         flipped = _compare(docs[1], docs[0], options, progress, clock)
         pairs = sorted((_mirror(p) for p in flipped.pairs), key=lambda p: (p.a.start, p.b.start))
-        return Comparison(docs, tuple(pairs), options, flipped.ordered, flipped.timings)
+        return Comparison(
+            docs, tuple(pairs), options, flipped.ordered, flipped.timings, flipped.notes
+        )
     return _compare(docs[0], docs[1], options, progress, clock)
 
 
@@ -79,24 +82,40 @@ def _compare(
     report = progress or (lambda _: None)
     docs = (doc_a, doc_b)
     report(0.05)
+    if doc_a.text == doc_b.text:
+        return _identical(docs, options, clock)
     seg_a, seg_b = segment(docs[0]), segment(docs[1])
     clock.lap("segment")
     report(0.4)
-    feats = build_features(seg_a, seg_b, semantic=options.semantic)
+    cells = len(seg_a.sentences) * len(seg_b.sentences)
+    dense = cells <= MAX_CELLS
+    notes: tuple[str, ...] = ()
+    if not dense:
+        notes = (
+            f"documents too large to compare sentence by sentence ({cells:,} sentence pairs, "
+            f"limit {MAX_CELLS:,}): shared quotations only",
+        )
+    feats = build_features(seg_a, seg_b, semantic=options.semantic, dense=dense)
     runs = match.find_runs(seg_a, seg_b)
-    scores = match.sentence_scores(feats)
-    context = match.sentence_scores(feats, context=1)
     clock.lap("match")
     report(0.7)
-    par_scores, groups_a, groups_b = ordered.paragraph_scores(feats)
-    in_order = options.ordered if options.ordered is not None else ordered.keeps_order(par_scores)
+    in_order = False
+    if dense:
+        scores = match.sentence_scores(feats)
+        context = match.sentence_scores(feats, context=1)
+        par_scores, groups_a, groups_b = ordered.paragraph_scores(feats)
+        in_order = (
+            options.ordered if options.ordered is not None else ordered.keeps_order(par_scores)
+        )
     if in_order:
         cands = ordered.align_ordered(par_scores, feats, groups_a, groups_b)
-    else:
+    elif dense:
         cands = align.merge(
             align.select_runs(runs, feats) + align.select_windows(scores, context, feats)
         )
         cands = align.pad(cands, scores, feats)
+    else:
+        cands = align.merge(align.select_runs(runs, feats))
     clock.lap("align")
     report(0.8)
     starts = ([w.start for w in seg_a.words], [w.start for w in seg_b.words])
@@ -105,7 +124,54 @@ def _compare(
     pairs.sort(key=lambda p: (p.a.start, p.b.start))
     clock.lap("diff")
     report(1.0)
-    return Comparison(docs, tuple(pairs), options, in_order, tuple(clock.laps))
+    return Comparison(docs, tuple(pairs), options, in_order, tuple(clock.laps), notes)
+
+
+MAX_CELLS = 4_000_000
+"""Most sentence pairs scored densely (a 16 MB float matrix; a few are held
+at once). Beyond it, e.g. a book against a book, only shared quotations are
+searched, which costs time and memory linear in the documents."""
+
+
+def _identical(docs: tuple[Document, Document], options: Options, clock: _Clock) -> Comparison:
+    """The same text twice: every paragraph is its own version, all equal.
+
+    Answered without segmenting, so that a file given twice (however large
+    or repetitive) costs a scan of its paragraphs.
+    """
+    text = docs[0].text
+    pairs = []
+    for start, end in _blocks(text):
+        op = DiffOp("equal", start, end, start, end)
+        pairs.append(
+            Pair(
+                Span(0, start, end),
+                Span(1, start, end),
+                text[start:end],
+                text[start:end],
+                1.0,
+                "version",
+                (),
+                (op,),
+            )
+        )
+    clock.lap("align")
+    keep = tuple(p for p in pairs if p.score >= options.min_score and p.kind in options.kinds)
+    return Comparison(docs, keep, options, True, tuple(clock.laps))
+
+
+def _blocks(text: str) -> list[tuple[int, int]]:
+    """Paragraphs of ``text`` without their surrounding blanks."""
+    out = []
+    for m in re.finditer(r"[^\n]+(?:\n(?![ \t]*\n)[^\n]*)*", text):
+        start, end = m.start(), m.end()
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if end > start:
+            out.append((start, end))
+    return out
 
 
 def _pair(

@@ -65,6 +65,7 @@ def to_dict(c: Comparison) -> dict[str, Any]:
         "counts": c.counts(),
         "coverage": [round(c.coverage(i), 4) for i in range(len(c.documents))],
         "timings": {stage: round(secs, 4) for stage, secs in c.timings},
+        "notes": list(c.notes),
         "pairs": [_pair_dict(c, p) for p in c.pairs],
     }
 
@@ -149,7 +150,8 @@ def from_dict(d: Mapping[str, Any], *, documents: Sequence[Document] | None = No
         )
         pairs = tuple(_pair_from(p) for p in d["pairs"])
         timings = tuple((str(k), float(v)) for k, v in (d.get("timings") or {}).items())
-        return Comparison(docs, pairs, options, bool(d.get("ordered", False)), timings)
+        notes = tuple(str(n) for n in d.get("notes") or ())
+        return Comparison(docs, pairs, options, bool(d.get("ordered", False)), timings, notes)
     except (KeyError, TypeError, ValueError, IndexError) as exc:
         raise AlignerError(f"not an aligner comparison: {exc!r}") from None
 
@@ -242,6 +244,9 @@ def _md_summary(c: Comparison) -> str:
     lines += [f"| **all** | {len(c.pairs)} |", ""]
     order = "ordered (one text's versions, in order)" if c.ordered else "free order"
     lines.append(f"Alignment: {order}.")
+    for note in c.notes:
+        lines.append("")
+        lines.append(f"Note: {escape_markdown(note)}")
     if not c.pairs:
         lines += ["", "No parallel passages found."]
     else:

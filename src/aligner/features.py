@@ -62,8 +62,14 @@ class Features:
         return stem in self.names or bool(_NUMBER.search(stem))
 
 
-def build_features(a: Segmented, b: Segmented, *, semantic: bool = True) -> Features:
-    """Compute the sentence features of ``a`` and ``b`` together."""
+def build_features(
+    a: Segmented, b: Segmented, *, semantic: bool = True, dense: bool = True
+) -> Features:
+    """Compute the sentence features of ``a`` and ``b`` together.
+
+    With ``dense=False`` (documents too large for sentence-by-sentence
+    scoring) the tf-idf rows and vectors are left empty.
+    """
     segs = (a, b)
     df: Counter[str] = Counter()
     n_sent = 0
@@ -103,7 +109,7 @@ def build_features(a: Segmented, b: Segmented, *, semantic: bool = True) -> Feat
     words: dict[str, int] = {}
     word_vecs = None
     vectors = None
-    if semantic:
+    if semantic and dense:
         from aligner import embed
 
         table = embed.load()
@@ -112,7 +118,12 @@ def build_features(a: Segmented, b: Segmented, *, semantic: bool = True) -> Feat
             words = {w: i for i, w in enumerate(ordered)}
             word_vecs = table.vectors(ordered)
             vectors = _sentence_vectors(segs, stems_per, df, words, word_vecs)
-    rows = _tfidf_rows((bags[0], bags[1]), (norms[0], norms[1]))
+    if dense:
+        rows = _tfidf_rows((bags[0], bags[1]), (norms[0], norms[1]))
+    else:
+        import numpy as np
+
+        rows = (np.zeros((0, 0), dtype=np.float32), np.zeros((0, 0), dtype=np.float32))
     return Features(
         segs,
         idf,

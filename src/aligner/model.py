@@ -198,6 +198,9 @@ class Comparison:
     """Whether the monotone (versions) alignment was used."""
     timings: tuple[tuple[str, float], ...] = ()
     """Seconds spent per engine stage, in order."""
+    notes: tuple[str, ...] = ()
+    """What the reader should know about how the comparison was made
+    (e.g. that documents too large were searched for quotations only)."""
 
     def __iter__(self) -> Iterator[Pair]:
         return iter(self.pairs)
@@ -235,7 +238,9 @@ class Comparison:
         keep = tuple(
             p for p in self.pairs if p.score >= min_score and (kinds is None or p.kind in kinds)
         )
-        return Comparison(self.documents, keep, self.options, self.ordered, self.timings)
+        return Comparison(
+            self.documents, keep, self.options, self.ordered, self.timings, self.notes
+        )
 
     def to_dict(self) -> dict[str, object]:
         """The canonical JSON-ready model (see the README)."""

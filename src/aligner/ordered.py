@@ -20,6 +20,8 @@ from aligner.match import LEXICAL_WEIGHT
 if TYPE_CHECKING:
     from aligner.features import Matrix
 
+BAND = 60
+"""Paragraphs either side of the proportional diagonal the alignment may use."""
 SKIP = -0.15
 """Score of leaving a paragraph unaligned: below what a real match earns."""
 MERGE_PENALTY = 0.05
@@ -112,7 +114,11 @@ def align_ordered(
     back: list[list[tuple[int, int]]] = [[(0, 0)] * (m + 1) for _ in range(n + 1)]
     best[0][0] = 0.0
     for i in range(n + 1):
-        for j in range(m + 1):
+        # Versions keep one order: only cells near the proportional diagonal
+        # are visited, so long documents cost O(n * BAND), not O(n * m).
+        centre = i * m / n if n else 0
+        width = BAND + abs(n - m)
+        for j in range(max(0, int(centre - width)), min(m, int(centre + width)) + 1):
             here = best[i][j]
             if here == -math.inf:
                 continue

@@ -174,6 +174,7 @@ def _text_summary(c: Comparison) -> str:
     by_kind = ", ".join(f"{counts[k]} {k}" for k in KINDS if k in counts)
     order = "ordered" if c.ordered else "free order"
     lines.append(f"{len(c.pairs)} pairs" + (f" ({by_kind})" if by_kind else "") + f"; {order}")
+    lines.extend(f"note: {printable(note)}" for note in c.notes)
     return "\n".join(lines)
 
 

@@ -132,3 +132,25 @@ def test_bad_options_are_refused() -> None:
         Options(min_score=2.0)
     with pytest.raises(aligner.OptionsError):
         Options(kinds=("gossip",))  # type: ignore[arg-type]
+
+
+def test_identical_texts_are_answered_without_matching() -> None:
+    """A file given twice, however repetitive, comes out all parallel at once."""
+    text = "the the the " * 20_000 + "\n\n" + "Lenin died in 1924. " * 50
+    c = aligner.compare(text, text)
+    assert c.ordered and len(c.pairs) == 2
+    for p in c.pairs:
+        assert p.a_text == p.b_text and [op.tag for op in p.diff] == ["equal"]
+
+
+def test_too_large_pairs_fall_back_to_quotations(monkeypatch: pytest.MonkeyPatch) -> None:
+    from aligner import engine
+
+    monkeypatch.setattr(engine, "MAX_CELLS", 10)
+    quote = "We took over the old machinery of state and that was our misfortune."
+    a = f"Lenin said it plainly in 1922. {quote} The party heard him.\n\nOther things."
+    b = f"In his speech to the Comintern he admitted: “{quote}” Few listened.\n\nMore."
+    c = aligner.compare(a, b)
+    assert c.notes and "quotations only" in c.notes[0]
+    assert [p.kind for p in c.pairs] == ["quotation"]
+    assert "machinery of state" in c.pairs[0].a_text
