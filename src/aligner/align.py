@@ -34,6 +34,9 @@ ONE_SIDED_SCORE = 0.35
 a passage may have parallels in several places of the other document."""
 MIN_SHARED = 2
 """Content words a seed pair must share: one shared word is chance."""
+REFERENCE_MAX_IDF = 7.3
+"""The largest idf in two documents of ~1,000 sentences each: the scale at
+which ``MIN_MASS`` and ``RUN_WEIGHT`` are set."""
 MIN_MASS = 6.5
 """Summed idf of those shared words (two rare ones, or several common)."""
 EXTEND_SCORE = 0.08
@@ -103,6 +106,7 @@ def select_runs(runs: list[Run], feats: Features) -> list[Candidate]:
             * run.matched
             / max(run.a1 - run.a0, 1)
         )
+        weight *= _idf_scale(feats)
         if weight < RUN_WEIGHT or (run.repeats > 2 and run.matched < STOCK_PHRASE_WORDS):
             continue
         a0, a1, b0, b1 = _extend(seg_a, seg_b, run)
@@ -196,6 +200,7 @@ def select_windows(score: Matrix, context: Matrix, feats: Features) -> list[Cand
         if rank[i, j] < (SEED_SCORE if mutual else ONE_SIDED_SCORE):
             continue
         shared, mass = _shared(feats, i, j)
+        mass *= _idf_scale(feats)
         if shared >= MIN_SHARED and mass >= MIN_MASS:
             seeds.append((float(rank[i, j]), i, j, mass))
     seeds.sort(reverse=True)
@@ -216,6 +221,15 @@ def select_windows(score: Matrix, context: Matrix, feats: Features) -> list[Cand
             )
         )
     return out
+
+
+def _idf_scale(feats: Features) -> float:
+    """Factor bringing idf sums to the scale of documents of ~1,000 sentences.
+
+    The thresholds above were set there; idf grows with the log of the
+    number of sentences, so two short texts would otherwise never reach them.
+    """
+    return REFERENCE_MAX_IDF / feats.max_idf if feats.max_idf > 0 else 1.0
 
 
 def _shared(feats: Features, i: int, j: int) -> tuple[int, float]:

@@ -49,7 +49,7 @@ def find_evidence(a: Sequence[Word], b: Sequence[Word], feats: Features) -> tupl
             )
         )
     order = {"name": 0, "number": 0, "rare": 1, "word": 2}
-    items.sort(key=lambda e: (order.get(e.kind, 3), -e.weight))
+    items.sort(key=lambda e: (order.get(e.kind, 3), -e.weight, e.term))
     return tuple(items[:MAX_ITEMS])
 
 

@@ -146,7 +146,7 @@ def test_identical_texts_are_answered_without_matching() -> None:
 def test_too_large_pairs_fall_back_to_quotations(monkeypatch: pytest.MonkeyPatch) -> None:
     from aligner import engine
 
-    monkeypatch.setattr(engine, "MAX_CELLS", 10)
+    monkeypatch.setattr(engine, "MAX_CELLS", 2)
     quote = "We took over the old machinery of state and that was our misfortune."
     a = f"Lenin said it plainly in 1922. {quote} The party heard him.\n\nOther things."
     b = f"In his speech to the Comintern he admitted: “{quote}” Few listened.\n\nMore."
