@@ -125,6 +125,8 @@ class CompareScreen(Screen[None]):
             self.state.min_score = comparison.options.min_score
         self.comparison = comparison
         self.remove_class("-loading")
+        # Its animation timer would keep running while hidden.
+        self.query(LoadingIndicator).remove()
         for side, doc in enumerate(comparison.documents[:2]):
             label = "AB"[side]
             name = Text(f"{label} ", style="bold reverse")
