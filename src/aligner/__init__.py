@@ -1,6 +1,7 @@
 """aligner: find the parallel passages in several accounts of one story.
 
-The public API is :func:`compare`; everything else here is the result model.
+The public API is :func:`compare` (two documents) and :func:`synopsis`
+(three or more); the rest is the result model and its exports.
 Importing ``aligner`` never loads Textual: the TUI lives in ``aligner.tui``.
 """
 
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 from aligner.documents import load_document
 from aligner.engine import compare
+from aligner.export import from_dict, to_json, to_markdown
 from aligner.model import (
     AlignerError,
     Comparison,
@@ -22,6 +24,7 @@ from aligner.model import (
     Span,
     Tag,
 )
+from aligner.synopsis import Group, Member, Synopsis, synopsis  # noqa: E402  (after the model)
 
 __version__ = "0.1.0"
 
@@ -38,7 +41,14 @@ __all__ = [
     "Pair",
     "Span",
     "Tag",
+    "Group",
+    "Member",
+    "Synopsis",
     "__version__",
     "compare",
+    "from_dict",
     "load_document",
+    "synopsis",
+    "to_json",
+    "to_markdown",
 ]
