@@ -65,6 +65,8 @@ ELSEWHERE = 0.2
 """A neighbour that matches somewhere else this much better stays out."""
 MAX_SENTENCES = 6
 """Longest window, in sentences, on either side."""
+SHORT_QUOTE_CHARS = 60
+"""A quotation shorter than this inside a retelling is left to the retelling."""
 NEST_RATIO = 1.3
 """A retelling window this many times longer than a quotation inside it is
 reported beside it (it tells the event around the quotation); a shorter one
@@ -72,6 +74,8 @@ gives way to the quotation."""
 STOCK_PHRASE_WORDS = 12
 """A run shorter than this whose every n-gram recurs elsewhere in the
 documents is a stock phrase, not a quotation."""
+SNAP_KEEP = 4
+"""Words a run must keep when it gives back a spill into another sentence."""
 RUN_WEIGHT = 7.0
 """Summed rarity (idf) of matched words that makes a run a quotation."""
 EXTEND_WORDS = 40
@@ -166,7 +170,17 @@ def _stretch(seg: Segmented, start: int, step: int) -> list[str]:
 
 
 def _snap_words(seg: Segmented, w0: int, w1: int) -> tuple[int, int]:
-    """Word range -> characters; ends within 3 words of a sentence end snap to it."""
+    """Word range -> characters, ends snapped to nearby sentence boundaries.
+
+    An end within 3 words of its sentence's end reaches it; a run that spills
+    one or two words over into the next sentence ("...of the working class.
+    The") or starts with the last words of the previous one gives them back.
+    """
+    for s in seg.sentences:
+        if s.w0 < w1 <= s.w1 and 0 < w1 - s.w0 <= 2 and s.w0 - w0 >= SNAP_KEEP:
+            w1 = s.w0
+        if s.w0 <= w0 < s.w1 and 0 < s.w1 - w0 <= 2 and w1 - s.w1 >= SNAP_KEEP:
+            w0 = s.w1
     start, end = seg.words[w0].start, seg.words[w1 - 1].end
     for s in seg.sentences:
         if s.w0 <= w0 < s.w1 and w0 - s.w0 <= 3:
@@ -352,7 +366,15 @@ def merge(cands: list[Candidate]) -> list[Candidate]:
             )
         elif all(k.kind == "quotation" and _nests(k, c) for k in clash):
             kept.append(c)
+            # A short quotation inside it adds nothing the retelling lacks.
+            for k in clash:
+                if _shorter_side(k) < SHORT_QUOTE_CHARS:
+                    kept.remove(k)
     return kept
+
+
+def _shorter_side(c: Candidate) -> int:
+    return min(c.a[1] - c.a[0], c.b[1] - c.b[0])
 
 
 def _nests(inner: Candidate, outer: Candidate) -> bool:
