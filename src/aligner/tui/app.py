@@ -1,8 +1,10 @@
-"""AlignerApp: the Textual app that shows one comparison of two accounts.
+"""AlignerApp: the Textual app that shows one comparison of two accounts,
+or a synopsis of three or more.
 
-The app paints at once; a thread worker runs ``aligner.compare`` and reports
-back with messages (``ComparisonProgress``, ``ComparisonReady``,
-``ComparisonFailed``). Everything else lives in the compare screen.
+The app paints at once; a thread worker runs ``aligner.compare`` (or
+``aligner.synopsis.synopsis`` for three or more documents) and reports back
+with messages (``ComparisonProgress``, ``ComparisonReady``, ``SynopsisReady``,
+``ComparisonFailed``). Everything else lives in the compare and synopsis screens.
 """
 
 from __future__ import annotations
@@ -19,10 +21,17 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from aligner.engine import compare
 from aligner.model import AlignerError, Comparison, Options
+from aligner.synopsis import Synopsis, synopsis
 from aligner.tui.commands import COMMANDS
-from aligner.tui.messages import ComparisonFailed, ComparisonProgress, ComparisonReady
+from aligner.tui.messages import (
+    ComparisonFailed,
+    ComparisonProgress,
+    ComparisonReady,
+    SynopsisReady,
+)
 from aligner.tui.screens.compare import CompareScreen
 from aligner.tui.screens.help import HelpScreen
+from aligner.tui.screens.synopsis import SynopsisScreen
 
 
 class AlignerApp(App[None]):
@@ -41,34 +50,45 @@ class AlignerApp(App[None]):
         paths: Sequence[str | Path] | None = None,
         comparison: Comparison | None = None,
         options: Options | None = None,
+        synopsis: Synopsis | None = None,
     ) -> None:
-        """Open on ``paths`` (compared in a worker) or on a ready ``comparison``.
+        """Open on ``paths`` (aligned in a worker), a ready ``comparison`` or ``synopsis``.
 
         Args:
-            paths: The two documents to compare.
+            paths: The documents: two are compared, three or more make a synopsis.
             comparison: A precomputed comparison (tests, or a caller that has one).
             options: Engine options for ``paths``.
+            synopsis: A precomputed synopsis of three or more documents.
         """
         super().__init__()
-        if comparison is None and (paths is None or len(paths) != 2):
-            raise ValueError("AlignerApp needs two paths or a comparison")
+        if comparison is None and synopsis is None and (paths is None or len(paths) < 2):
+            raise ValueError("AlignerApp needs two or more paths, a comparison or a synopsis")
         self.paths = tuple(Path(p) for p in paths or ())
         self.comparison = comparison
+        self.synopsis = synopsis
         self.options = options
         self.error: str | None = None
 
     def get_default_screen(self) -> Screen[None]:
+        if self.synopsis is not None or (self.comparison is None and len(self.paths) > 2):
+            return SynopsisScreen(self.synopsis)
         return CompareScreen(self.comparison)
 
     @property
     def compare_screen(self) -> CompareScreen:
-        """The main screen (the bottom of the stack)."""
+        """The topmost compare screen (the main one, or a synopsis's pair view)."""
+        screen = next(s for s in reversed(self.screen_stack) if isinstance(s, CompareScreen))
+        return screen
+
+    @property
+    def main_screen(self) -> CompareScreen | SynopsisScreen:
+        """The bottom of the stack: where the worker's results go."""
         screen = self.screen_stack[0]
-        assert isinstance(screen, CompareScreen)
+        assert isinstance(screen, CompareScreen | SynopsisScreen)
         return screen
 
     def on_mount(self) -> None:
-        if self.comparison is None:
+        if self.comparison is None and self.synopsis is None:
             self.sub_title = " and ".join(p.name for p in self.paths)
             # Start once the screen is composed, so results always have widgets to go to.
             self.call_after_refresh(self.run_compare)
@@ -82,10 +102,13 @@ class AlignerApp(App[None]):
             if not worker.is_cancelled:
                 self.post_message(ComparisonProgress(share))
 
-        outcome: list[Comparison | BaseException] = []
+        outcome: list[Comparison | Synopsis | BaseException] = []
 
         def align() -> None:
             try:
+                if len(self.paths) > 2:
+                    outcome.append(synopsis(self.paths, options=self.options, progress=progress))
+                    return
                 outcome.append(
                     compare(self.paths[0], self.paths[1], options=self.options, progress=progress)
                 )
@@ -106,23 +129,32 @@ class AlignerApp(App[None]):
             self.post_message(ComparisonFailed(str(result)))
         elif isinstance(result, BaseException):
             raise result
+        elif isinstance(result, Synopsis):
+            self.post_message(SynopsisReady(result))
         else:
             self.post_message(ComparisonReady(result))
 
     @on(ComparisonProgress)
     def handle_progress(self, message: ComparisonProgress) -> None:
         names = " and ".join(p.name for p in self.paths)
-        self.compare_screen.show_progress(message.share, f"Aligning {names}…")
+        self.main_screen.show_progress(message.share, f"Aligning {names}…")
 
     @on(ComparisonReady)
     def handle_ready(self, message: ComparisonReady) -> None:
         self.comparison = message.comparison
         self.compare_screen.show_comparison(message.comparison)
 
+    @on(SynopsisReady)
+    def handle_synopsis(self, message: SynopsisReady) -> None:
+        self.synopsis = message.synopsis
+        screen = self.main_screen
+        assert isinstance(screen, SynopsisScreen)
+        screen.show_synopsis(message.synopsis)
+
     @on(ComparisonFailed)
     def handle_failed(self, message: ComparisonFailed) -> None:
         self.error = message.error
-        self.compare_screen.show_error(message.error)
+        self.main_screen.show_error(message.error)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """Report a crash of the engine as a message, not a traceback."""
@@ -138,6 +170,8 @@ class AlignerApp(App[None]):
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         yield SystemCommand("Help", "Keys and marks of the aligner", self.action_help)
+        if not any(isinstance(s, CompareScreen) for s in self.screen_stack):
+            return
         main = self.compare_screen
         for title, help_text, action in COMMANDS:
             yield SystemCommand(title, help_text, getattr(main, f"action_{action}"))

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from textual.message import Message
 
 from aligner.model import Comparison
+from aligner.synopsis import Synopsis
 
 
 @dataclass
@@ -26,6 +27,14 @@ class ComparisonReady(Message):
     """The engine finished: here is what it found."""
 
     comparison: Comparison
+    """The result to show."""
+
+
+@dataclass
+class SynopsisReady(Message):
+    """The engine aligned three or more documents together."""
+
+    synopsis: Synopsis
     """The result to show."""
 
 

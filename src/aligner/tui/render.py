@@ -1,5 +1,7 @@
 """Turn the engine's precomputed opcodes and evidence into styled Rich ``Text``.
 
+Document text goes through ``aligner.render.printable`` (same length, so
+offsets hold): no control character or ANSI escape reaches the terminal.
 Nothing here diffs or aligns: every highlighted range comes from
 ``Pair.diff`` (and ``DiffOp.chars``) or ``Pair.evidence``, which carry
 absolute offsets into the documents. Each style keeps a non-colour cue
@@ -18,6 +20,7 @@ from rich.style import Style
 from rich.text import Text
 
 from aligner.model import Document, Pair
+from aligner.render import printable
 
 Side = Literal["a", "b"]
 
@@ -64,7 +67,7 @@ def diff_text(pair: Pair, side: Side, palette: Palette = DEFAULT_PALETTE) -> Tex
         The passage text, styled.
     """
     span = pair.a if side == "a" else pair.b
-    text = Text(pair.a_text if side == "a" else pair.b_text)
+    text = Text(printable(pair.a_text if side == "a" else pair.b_text))
     for op in pair.diff:
         start, end = (op.a_start, op.a_end) if side == "a" else (op.b_start, op.b_end)
         if op.tag == "equal" or end <= start:
@@ -89,7 +92,7 @@ def evidence_text(pair: Pair, side: Side, palette: Palette = DEFAULT_PALETTE) ->
     changed would hide what actually links the passages.
     """
     span = pair.a if side == "a" else pair.b
-    text = Text(pair.a_text if side == "a" else pair.b_text)
+    text = Text(printable(pair.a_text if side == "a" else pair.b_text))
     # Weakest first, so the strongest evidence is applied last and wins.
     for ev in sorted(pair.evidence, key=lambda e: e.weight):
         for start, end in ev.a if side == "a" else ev.b:
@@ -169,8 +172,8 @@ def legend(pair: Pair | None, palette: Palette = DEFAULT_PALETTE) -> Text:
 
 
 def first_words(text: str, limit: int = 60) -> str:
-    """The start of ``text`` on one line, cut at a word boundary."""
-    flat = " ".join(text.split())
+    """The start of ``text`` on one line, cut at a word boundary, safe to print."""
+    flat = printable(" ".join(text.split()))
     if len(flat) <= limit:
         return flat
     cut = flat.rfind(" ", 0, limit)

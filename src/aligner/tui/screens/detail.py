@@ -11,6 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from aligner.model import Comparison, Pair
+from aligner.render import printable
 from aligner.tui.render import first_words, location
 
 
@@ -27,7 +28,8 @@ def evidence_table(pair: Pair) -> Table:
     table.add_column("A", justify="right", no_wrap=True)
     table.add_column("B", justify="right", no_wrap=True)
     for ev in pair.evidence:
-        table.add_row(ev.kind, ev.term, f"{ev.weight:.2f}", _occurrences(ev.a), _occurrences(ev.b))
+        term = printable(ev.term)
+        table.add_row(ev.kind, term, f"{ev.weight:.2f}", _occurrences(ev.a), _occurrences(ev.b))
     return table
 
 

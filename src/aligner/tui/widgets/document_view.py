@@ -24,6 +24,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from aligner.render import printable
 from aligner.tui.widgets.coverage import merge
 
 _DISPLAY = str.maketrans({"\t": " ", "\r": " ", "\x0b": " ", "\x0c": " "})
@@ -277,7 +278,7 @@ class DocumentView(ScrollView, can_focus=True):
 
     def _render_index(self, index: int) -> Strip:
         start, end = self.lines[index]
-        text = Text(self.text[start:end].translate(_DISPLAY), no_wrap=True, end="")
+        text = Text(printable(self.text[start:end].translate(_DISPLAY)), no_wrap=True, end="")
         text.stylize(self._style("unaligned"))
         aligned_line = False
         for s, e in _overlapping(self._aligned, self._aligned_starts, start, max(end, start + 1)):

@@ -1,0 +1,374 @@
+"""The synopsis screen: three or more accounts, one column each, one row per group.
+
+Each row is one parallel (a ``Group``); each cell is where an account has
+it (paragraph and first words) or ``—`` where the account lacks it. Below
+the grid, the selected group's members are shown in full, each marked
+against the base account with the marks the engine prepared
+(``Synopsis.shown``). The screen holds view state only (base, order,
+cursor): it never matches, groups or diffs.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from rich.table import Table
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import ContentSwitcher, DataTable, Footer, ProgressBar, Static
+
+from aligner.model import Pair, Span
+from aligner.render import printable
+from aligner.synopsis import Group, Member, Synopsis
+from aligner.tui.render import Palette, first_words, location, passage_text
+from aligner.tui.screens.compare import CompareScreen
+from aligner.tui.screens.help import HelpScreen
+from aligner.tui.widgets.pair_list import KIND_LABELS, PairList
+
+Order = Literal["position", "accounts"]
+ORDER_LABELS: dict[Order, str] = {"position": "position in base", "accounts": "accounts sharing"}
+FIXED = 2
+"""Columns before the accounts: group number and kind (they stay when scrolling)."""
+GAP = "—"
+"""What a cell shows where an account lacks the group."""
+
+KEYS: tuple[tuple[str, str], ...] = (
+    ("n / j", "next group"),
+    ("p / k", "previous group"),
+    ("← → / click", "choose an account (column)"),
+    ("enter", "read the group's passages (escape: back to the grid)"),
+    ("b", "next base account (differences are marked against it)"),
+    ("s", "sort by position in the base, or by how many accounts share the group"),
+    ("v", "pair view: the chosen account against the base"),
+    ("?", "this help"),
+    ("q", "quit (in the pair view: back to the synopsis)"),
+)
+"""Every key of the synopsis screen, as its help lists them."""
+
+MARKS = (
+    "Against the base account: in quotations and versions, [underline]added[/] and "
+    "[italic]changed[/] words, [reverse bold]letters[/] of spelling variants; in "
+    "retellings, the [underline]words shared[/] with the base. — : the account lacks it."
+)
+
+
+def label(doc: int) -> str:
+    """How the screen names document ``doc``: D1, D2 … (as the reports do)."""
+    return f"D{doc + 1}"
+
+
+class SynopsisHelp(HelpScreen):
+    """The keys of the synopsis screen."""
+
+    def compose(self) -> ComposeResult:
+        table = Table(box=None, show_header=False, padding=(0, 1), expand=True)
+        table.add_column("key", style="bold", no_wrap=True)
+        table.add_column("action", ratio=1)
+        for key, action in KEYS:
+            table.add_row(key, action)
+        with VerticalScroll(id="help-box", classes="dialog"):
+            yield Static(Text("aligner synopsis: keys", style="bold"), classes="dialog-title")
+            yield Static(table)
+            yield Static(Text.from_markup(MARKS), id="help-marks")
+
+
+class PairScreen(CompareScreen):
+    """The pair view of two accounts, opened from the synopsis; ``q`` goes back."""
+
+    BINDINGS = [Binding("q", "back", "Back")]
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+
+class GroupView(VerticalScroll, can_focus=True):
+    """Every member of one group, in full, marked against the base member."""
+
+    COMPONENT_CLASSES = {"group-view--added", "group-view--changed", "group-view--char"} | {
+        "group-view--word",
+        "group-view--heading",
+    }
+
+    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
+        super().__init__(id=id)
+        self.texts: dict[int, Text] = {}
+        """Each member's passage as shown, by document (for tests)."""
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="members")
+
+    @property
+    def palette(self) -> Palette:
+        """The marks, from ``app.tcss`` (only side b's marks are used here)."""
+        style = self.get_component_rich_style
+        return Palette(
+            added=style("group-view--added", partial=True),
+            changed=style("group-view--changed", partial=True),
+            char=style("group-view--char", partial=True),
+            word=style("group-view--word", partial=True),
+        )
+
+    def show(self, syn: Synopsis, group: Group | None, chosen: int | None) -> None:
+        """Render ``group``'s members; ``chosen`` is the account under the cursor."""
+        self.texts = {}
+        body = self.query_one("#members", Static)
+        if group is None:
+            body.update(Text("The engine found no parallels shared by these accounts.", "italic"))
+            return
+        palette, heading = self.palette, self.get_component_rich_style("group-view--heading")
+        out = Text()
+        for doc in range(len(syn.documents)):
+            member = group.member(doc)
+            out.append("▸ " if doc == chosen else "  ", heading)
+            out.append(f" {label(doc)} ", "bold reverse")
+            out.append(f" {printable(syn.documents[doc].name)}", heading)
+            if doc == syn.base:
+                out.append("  (base)", "bold")
+            if member is None:
+                out.append(f"  {GAP} no parallel\n\n", "dim")
+                continue
+            where = location(syn.documents[doc], member.start)
+            out.append(f"  {where} · {member.start:,}–{member.end:,}\n", "dim")
+            text = passage_text(syn.shown(group, member), "b", palette)
+            self.texts[doc] = text
+            out.append_text(text)
+            out.append("\n\n")
+        out.rstrip()
+        body.update(out)
+        self.scroll_home(animate=False)
+
+
+class SynopsisScreen(Screen[None]):
+    """All accounts side by side, one row per parallel."""
+
+    BINDINGS = [
+        Binding("n", "step(1)", "Next"),
+        Binding("j", "step(1)", "Next", show=False),
+        Binding("p", "step(-1)", "Prev"),
+        Binding("k", "step(-1)", "Prev", show=False),
+        Binding("b", "cycle_base", "Base"),
+        Binding("s", "cycle_order", "Sort"),
+        Binding("v", "pair_view", "Pair view"),
+        Binding("escape", "to_grid", "Grid", show=False),
+        Binding("question_mark", "help", "Help"),
+    ]
+
+    def __init__(self, synopsis: Synopsis | None = None) -> None:
+        super().__init__()
+        self.synopsis = synopsis
+        self.order: Order = "position"
+        self.rows: tuple[Group, ...] = ()
+        self.current: Group | None = None
+        self.account: int | None = None
+        """The account (document) whose column the cursor is in, if any."""
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="status")
+        with ContentSwitcher(id="synopsis-body", initial="loading"):
+            with Vertical(id="loading"):
+                yield Static("Reading the documents…", id="loading-message")
+                yield ProgressBar(total=1.0, show_eta=False, id="progress")
+            with Vertical(id="synopsis-view"):
+                yield DataTable(id="groups", cursor_type="cell", zebra_stripes=True)
+                yield GroupView(id="group-view")
+        yield Static(id="legend")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        if self.synopsis is not None:
+            self.show_synopsis(self.synopsis)
+        else:
+            self.show_progress(0.0, f"Aligning {self.app.sub_title}…")
+
+    # -- loading -------------------------------------------------------------
+
+    def show_progress(self, share: float, label: str = "Aligning…") -> None:
+        """Show how far the engine has got."""
+        self.query_one("#loading-message", Static).update(f"{label} {share:.0%}")
+        self.query_one(ProgressBar).update(progress=share)
+
+    def show_error(self, message: str) -> None:
+        """Show an engine error in place of the synopsis."""
+        self.query_one(ProgressBar).display = False
+        error = Text("Could not align the documents\n\n", style="bold")
+        error.append(message, style="")
+        error.append("\n\nPress q to quit.", style="dim")
+        self.query_one("#loading-message", Static).update(error)
+        self.query_one("#loading-message").add_class("-error")
+
+    def show_synopsis(self, syn: Synopsis) -> None:
+        """Show ``syn``, keeping the selected group and account when they are still there."""
+        self.synopsis = syn
+        self.query_one("#synopsis-body", ContentSwitcher).current = "synopsis-view"
+        self._fill(keep=self.current)
+        self.query_one("#groups", DataTable).focus()
+
+    # -- the grid --------------------------------------------------------------
+
+    def _width(self) -> int:
+        """Cells per account column: two fit at 80 columns, all of them when there is room."""
+        assert self.synopsis is not None
+        n = len(self.synopsis.documents)
+        # The fixed columns take 14 cells and the scrollbar 2; each column pads 2.
+        return max(26, min(60, (self.app.size.width - 16) // n - 2))
+
+    def _fill(self, keep: Group | None) -> None:
+        syn = self.synopsis
+        assert syn is not None
+        self.rows = syn.sorted_groups(self.order)
+        table = self.query_one("#groups", DataTable)
+        column = table.cursor_column
+        table.clear(columns=True)
+        table.fixed_columns = FIXED
+        table.add_column("#", key="n", width=3)
+        table.add_column("kind", key="kind", width=7)
+        width = self._width()
+        for doc, document in enumerate(syn.documents):
+            head = Text(f"{label(doc)}{'★' if doc == syn.base else ''} ", style="bold")
+            head.append(printable(document.name), "bold" if doc == syn.base else "")
+            table.add_column(head, key=f"doc-{doc}", width=width)
+        for n, group in enumerate(self.rows, 1):
+            kind = KIND_LABELS.get(group.kind, group.kind)
+            cells = [self._cell(syn, group, doc, width) for doc in range(len(syn.documents))]
+            table.add_row(str(n), kind, *cells)
+        row = self._row_of(keep)
+        if self.rows:
+            table.move_cursor(row=row, column=max(column, FIXED), animate=False)
+        self._select(self.rows[row] if self.rows else None)
+
+    def _row_of(self, group: Group | None) -> int:
+        """The row of ``group`` (matched by its members: ``with_base`` makes new groups)."""
+        if group is not None:
+            for row, other in enumerate(self.rows):
+                if other.members == group.members:
+                    return row
+        return 0
+
+    @staticmethod
+    def _cell(syn: Synopsis, group: Group, doc: int, width: int) -> Text:
+        member = group.member(doc)
+        if member is None:
+            return Text(GAP, style="dim", justify="center")
+        where = location(syn.documents[doc], member.start)
+        cell = Text(f"{where} ", style="dim")
+        words = first_words(member.text, max(8, width - len(where) - 1))
+        cell.append(printable(words), "bold" if doc == syn.base else "")
+        return cell
+
+    @on(DataTable.CellHighlighted, "#groups")
+    def _highlighted(self, event: DataTable.CellHighlighted) -> None:
+        row, column = event.coordinate
+        self.account = column - FIXED if column >= FIXED else None
+        self._select(self.rows[row] if 0 <= row < len(self.rows) else None)
+
+    @on(DataTable.CellSelected, "#groups")
+    def _chosen(self) -> None:
+        self.query_one(GroupView).focus()
+
+    def _select(self, group: Group | None) -> None:
+        self.current = group
+        if self.synopsis is not None:
+            self.query_one(GroupView).show(self.synopsis, group, self.account)
+        self._update_status()
+
+    def _update_status(self) -> None:
+        syn = self.synopsis
+        if syn is None:
+            return
+        row = self._row_of(self.current) + 1 if self.current is not None else 0
+        status = Text(f" group {row}/{len(self.rows)}", style="bold")
+        status.append(f" · {len(syn.documents)} accounts · base ")
+        status.append(f"{label(syn.base)} {printable(syn.documents[syn.base].name)}", "bold")
+        status.append(f" · by {ORDER_LABELS[self.order]}")
+        if self.current is not None:
+            status.append(f" · {self.current.kind} {self.current.score:.2f}")
+            if self.current.topic:
+                status.append(f" · {printable(', '.join(self.current.topic))}", "italic")
+        self.query_one("#status", Static).update(status)
+        self.query_one("#legend", Static).update(self._legend())
+
+    def _legend(self) -> Text:
+        syn, group = self.synopsis, self.current
+        if syn is None or group is None:
+            return Text()
+        palette = self.query_one(GroupView).palette
+        base = label(syn.base)
+        if group.member(syn.base) is None:
+            return Text(f" {base} (the base) lacks this group: nothing to mark; b changes the base")
+        if group.kind == "retelling":
+            return Text.assemble(f" against {base}: ", ("words shared", palette.word))
+        return Text.assemble(
+            f" against {base}: ",
+            ("added", palette.added),
+            "  ",
+            ("changed", palette.changed),
+            "  ",
+            ("spelling", palette.char),
+        )
+
+    # -- actions -----------------------------------------------------------------
+
+    def action_step(self, delta: int) -> None:
+        table = self.query_one("#groups", DataTable)
+        if self.rows:
+            row = min(max(table.cursor_row + delta, 0), len(self.rows) - 1)
+            table.move_cursor(row=row, animate=False)
+
+    def action_cycle_base(self) -> None:
+        if self.synopsis is not None:
+            base = (self.synopsis.base + 1) % len(self.synopsis.documents)
+            self.show_synopsis(self.synopsis.with_base(base))
+
+    def action_cycle_order(self) -> None:
+        if self.synopsis is not None:
+            self.order = "accounts" if self.order == "position" else "position"
+            self._fill(keep=self.current)
+
+    def action_to_grid(self) -> None:
+        self.query_one("#groups", DataTable).focus()
+
+    def action_help(self) -> None:
+        self.app.push_screen(SynopsisHelp())
+
+    def partner(self) -> int | None:
+        """The account the pair view compares with the base: the chosen one, or
+        else the first other account holding the selected group."""
+        syn, group = self.synopsis, self.current
+        if syn is None:
+            return None
+        if self.account is not None and self.account != syn.base:
+            return self.account
+        docs = group.docs if group is not None else ()
+        others = [d for d in docs if d != syn.base]
+        return others[0] if others else (syn.base + 1) % len(syn.documents)
+
+    def action_pair_view(self) -> None:
+        syn, other = self.synopsis, self.partner()
+        if syn is None or other is None:
+            return
+        comparison = syn.comparison(syn.base, other)
+        screen = PairScreen(comparison)
+        self.app.push_screen(screen)
+        pair = self._pair_for(comparison.pairs, syn.base, other)
+        if pair is not None:
+            screen.call_after_refresh(_select_pair, screen, pair)
+
+    def _pair_for(self, pairs: tuple[Pair, ...], a: int, b: int) -> Pair | None:
+        """The comparison's pair for the selected group's members in ``a`` and ``b``."""
+        group = self.current
+        ma, mb = (group.member(a), group.member(b)) if group else (None, None)
+        if ma is None or mb is None:
+            return None
+        return next((p for p in pairs if _overlaps(p.a, ma) and _overlaps(p.b, mb)), None)
+
+
+def _overlaps(span: Span, member: Member) -> bool:
+    return span.start < member.end and member.start < span.end
+
+
+def _select_pair(screen: CompareScreen, pair: Pair) -> None:
+    screen.query_one(PairList).select_pair(pair)

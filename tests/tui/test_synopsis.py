@@ -1,0 +1,357 @@
+"""The synopsis screen: pilot tests of its keys, and SVG snapshots.
+
+The synopsis is built by hand from three short accounts (the two of
+conftest.py and a third), so these tests are about the screen, not about
+how the engine groups passages: six groups whose members are written out
+here. Only the word diffs against the base come from the engine
+(``Synopsis.with_base``), as they do in the app.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rich.text import Text
+from textual.pilot import Pilot
+from textual.widgets import DataTable, Static
+
+from aligner.documents import make_document
+from aligner.model import Comparison, Document, Kind, Options, Pair
+from aligner.synopsis import Group, Member, Synopsis
+from aligner.tui.app import AlignerApp
+from aligner.tui.screens.synopsis import KEYS, GroupView, PairScreen, SynopsisHelp, SynopsisScreen
+from aligner.tui.widgets.side_by_side import SideBySide
+
+TEXT_C = """\
+The Defeat of the Opposition
+
+a third account
+
+Lenin's letter to the Congress said: "Comrade Stalin, having become General Secretary, has concentrated unlimited power in his hands, and I am not sure that he will always know how to use that power with sufficient caution."
+
+On 7 November 1927 the Opposition joined the anniversary parade in Moscow with banners reading "Carry out Lenin's Testament!"; the police tore the banners down.
+
+In January 1928 Trotsky was deported to Alma-Ata.
+
+Socialism in one country became the doctrine of the party, and Bukharin its theorist.
+"""  # noqa: E501
+
+GROUPS: list[tuple[Kind, float, tuple[str, ...], list[tuple[str, str] | None]]] = [
+    (
+        "quotation",
+        0.91,
+        ("Stalin", "General Secretary"),
+        [
+            ("Comrade Stalin, having", "judgement."),
+            ("Comrade Stalin, having", "judgment."),
+            ("Comrade Stalin, having", "caution."),
+        ],
+    ),
+    (
+        "retelling",
+        0.74,
+        ("1924", "Congress"),
+        [("The Testament was read", "not published."), ("When the Congress met", "decades."), None],
+    ),
+    (
+        "retelling",
+        0.68,
+        ("7 November 1927", "banners"),
+        [
+            ("On 7 November 1927", "the marchers."),
+            ("The Oppositionists joined", "their hands."),
+            ("On 7 November 1927", "banners down."),
+        ],
+    ),
+    (
+        "retelling",
+        0.55,
+        ("Zinoviev", "Trotsky"),
+        [("A week later", "from the party."), ("Within weeks", "out of the party."), None],
+    ),
+    (
+        "version",
+        0.62,
+        ("1928", "Alma-Ata"),
+        [
+            ("In January 1928", "with his family."),
+            ("In 1928 Trotsky", "close to China."),
+            ("In January 1928", "Alma-Ata."),
+        ],
+    ),
+    (
+        "retelling",
+        0.6,
+        ("socialism in one country",),
+        [
+            None,
+            ("The theory of socialism", "official doctrine."),
+            ("Socialism in one", "theorist."),
+        ],
+    ),
+]
+"""Kind, score, topic and, per account, the first and last words of its member."""
+
+
+def _member(doc: int, document: Document, words: tuple[str, str]) -> Member:
+    start = document.text.index(words[0])
+    end = document.text.index(words[1], start) + len(words[1])
+    return Member(doc, start, end, document.text[start:end])
+
+
+def build_synopsis(comparison: Comparison, pair_maker: Callable[..., Pair]) -> Synopsis:
+    """Three accounts, six groups; the comparison of the first two is conftest's."""
+    docs = (*comparison.documents, make_document(TEXT_C, name="defeat.txt", path="defeat.txt"))
+    groups = []
+    for kind, score, topic, spans in GROUPS:
+        members = tuple(_member(d, docs[d], w) for d, w in enumerate(spans) if w is not None)
+        missing = tuple(d for d, w in enumerate(spans) if w is None)
+        diffs = tuple(() for _ in members)
+        groups.append(Group(members, kind, score, missing, diffs, topic=topic))
+    others = []
+    for i, j in ((0, 2), (1, 2)):
+        pairs = [
+            pair_maker(docs[i], docs[j], spans[i], spans[j], score, kind)
+            for kind, score, _, spans in GROUPS
+            if spans[i] is not None and spans[j] is not None
+        ]
+        pairs.sort(key=lambda p: (p.a.start, p.b.start))
+        others.append(Comparison((docs[i], docs[j]), tuple(pairs), Options(min_score=0.0)))
+    syn = Synopsis(
+        documents=docs,
+        comparisons=(comparison, *others),
+        groups=tuple(groups),
+        options=Options(min_score=0.0),
+    )
+    return syn.with_base(0)  # the engine's word diffs against the base
+
+
+@pytest.fixture
+def syn(comparison: Comparison, pair_maker: Callable[..., Pair]) -> Synopsis:
+    return build_synopsis(comparison, pair_maker)
+
+
+SIZE = (120, 40)
+
+
+def screen(app: AlignerApp) -> SynopsisScreen:
+    main = app.screen_stack[0]
+    assert isinstance(main, SynopsisScreen)
+    return main
+
+
+def status(app: AlignerApp) -> str:
+    return str(screen(app).query_one("#status", Static).render())
+
+
+def grid(app: AlignerApp) -> DataTable[Any]:
+    return screen(app).query_one("#groups", DataTable)
+
+
+def headers(app: AlignerApp) -> list[str]:
+    return [str(c.label) for c in grid(app).ordered_columns]
+
+
+def column_text(app: AlignerApp, column: int) -> list[str]:
+    table = grid(app)
+    return [
+        Text.from_markup(str(table.get_cell_at((r, column)))).plain for r in range(table.row_count)
+    ]
+
+
+async def test_grid_has_one_column_per_account_and_gaps(syn: Synopsis) -> None:
+    app = AlignerApp(synopsis=syn)
+    async with app.run_test(size=SIZE):
+        assert headers(app)[2:] == [
+            "D1★ last-struggle.txt",
+            "D2 revolution-to-bureaucracy.txt",
+            "D3 defeat.txt",
+        ]
+        assert grid(app).row_count == 6
+        # The base lacks the socialism group: it comes last, with a gap in D1.
+        d1 = [str(c) for c in column_text(app, 2)]
+        assert d1[-1] == "—" and d1[0].startswith("¶3 Comrade Stalin, having")
+        d3 = [str(c) for c in column_text(app, 4)]
+        assert d3.count("—") == 2
+        assert "group 1/6" in status(app) and "base D1 last-struggle.txt" in status(app)
+
+
+async def test_b_cycles_the_base(syn: Synopsis) -> None:
+    app = AlignerApp(synopsis=syn)
+    async with app.run_test(size=SIZE) as pilot:
+        first = screen(app).current
+        await pilot.press("b")
+        assert screen(app).synopsis is not None and screen(app).synopsis.base == 1
+        assert "base D2 revolution-to-bureaucracy.txt" in status(app)
+        assert headers(app)[2:4] == ["D1 last-struggle.txt", "D2★ revolution-to-bureaucracy.txt"]
+        # Rows follow the new base's order; the selected group stays selected.
+        assert first is not None and screen(app).current is not None
+        assert screen(app).current.members == first.members
+        await pilot.press("b", "b")
+        assert screen(app).synopsis.base == 0 and "base D1" in status(app)
+
+
+async def test_s_sorts_by_accounts_sharing(syn: Synopsis) -> None:
+    app = AlignerApp(synopsis=syn)
+    async with app.run_test(size=SIZE) as pilot:
+        kinds = column_text(app, 1)
+        await pilot.press("s")
+        assert "by accounts sharing" in status(app)
+        rows = screen(app).rows
+        assert [len(g.members) for g in rows] == [3, 3, 3, 2, 2, 2]
+        assert column_text(app, 1) != kinds
+        await pilot.press("s")
+        assert "by position in base" in status(app)
+        assert [len(g.members) for g in screen(app).rows] == [3, 2, 3, 2, 3, 2]
+
+
+async def test_selecting_a_group_shows_its_members(syn: Synopsis) -> None:
+    app = AlignerApp(synopsis=syn)
+    async with app.run_test(size=SIZE) as pilot:
+        view = screen(app).query_one(GroupView)
+        # First group, a quotation: the other accounts' changes from the base are marked.
+        assert set(view.texts) == {0, 1, 2}
+        b = view.texts[1]
+        marked = {b.plain[s.start : s.end] for s in b.spans}
+        assert "unlimited authority" in " ".join(marked)
+        assert not view.texts[0].spans  # the base itself carries no marks
+        await pilot.press("j")
+        assert screen(app).current is screen(app).rows[1]
+        assert set(view.texts) == {0, 1}  # D3 lacks the Congress group
+        shown = str(view.query_one("#members", Static).render())
+        assert "no parallel" in shown and "When the Congress met" in shown
+        # A retelling marks the words shared with the base.
+        b = view.texts[1]
+        assert {b.plain[s.start : s.end] for s in b.spans} >= {"Congress", "delegates"}
+        await pilot.press("n", "n", "p", "k")
+        assert screen(app).current is screen(app).rows[1]
+        # A click on a row selects that group.
+        await pilot.click(grid(app), offset=(30, 4))  # the header, then rows 0-3
+        await pilot.pause()
+        assert screen(app).current is screen(app).rows[3]
+
+
+async def test_v_opens_the_pair_view_of_chosen_account_and_base(syn: Synopsis) -> None:
+    app = AlignerApp(synopsis=syn)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("right", "right", "right")  # the cursor to D2's column, then D3's
+        assert screen(app).account == 2
+        await pilot.press("v")
+        await pilot.pause()
+        pair_screen = app.screen
+        assert isinstance(pair_screen, PairScreen)
+        assert pair_screen.comparison is not None
+        names = [d.name for d in pair_screen.comparison.documents]
+        assert names == ["last-struggle.txt", "defeat.txt"]
+        # The pair of the selected group is selected there.
+        await pilot.pause()
+        view = pair_screen.query_one(SideBySide)
+        assert view.pair is not None and view.pair.b_text.startswith("Comrade Stalin")
+        await pilot.press("q")
+        assert app.screen is screen(app) and app.is_running
+
+
+async def test_v_on_the_base_column_compares_with_the_next_account(syn: Synopsis) -> None:
+    app = AlignerApp(synopsis=syn)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("b", "j", "v")  # base D2; the cursor is in D1's column
+        await pilot.pause()
+        assert isinstance(app.screen, PairScreen) and app.screen.comparison is not None
+        names = [d.name for d in app.screen.comparison.documents]
+        assert names == ["revolution-to-bureaucracy.txt", "last-struggle.txt"]
+
+
+async def test_help_lists_the_synopsis_keys(syn: Synopsis) -> None:
+    app = AlignerApp(synopsis=syn)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, SynopsisHelp)
+        for key, _ in KEYS:
+            assert key
+        await pilot.press("q")
+        assert app.screen is screen(app)
+        await pilot.press("q")
+    assert not app.is_running
+
+
+async def test_worker_builds_a_synopsis_for_three_paths(
+    tmp_path: Path, syn: Synopsis, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    paths = []
+    for doc in syn.documents:
+        paths.append(tmp_path / doc.name)
+        paths[-1].write_text(doc.text, encoding="utf-8")
+    seen: list[int] = []
+
+    def fake(docs: list[Path], *, options: Options | None = None, progress: Any = None) -> Synopsis:
+        seen.append(len(docs))
+        progress(0.5)
+        return syn
+
+    monkeypatch.setattr("aligner.tui.app.synopsis", fake)
+    app = AlignerApp(paths=paths)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert seen == [3] and app.synopsis is syn
+        assert grid(app).row_count == 6
+
+
+EVIL = "\x1b[2J\x1b]0;PWNED\x07"
+"""Clears the screen and sets the window title, if it reaches a terminal raw."""
+
+
+async def test_control_characters_never_reach_the_terminal(
+    comparison: Comparison, pair_maker: Callable[..., Pair]
+) -> None:
+    a, b = comparison.documents
+    evil = make_document(a.text.replace("having become", f"having {EVIL}become"), name="a.txt")
+    spans = GROUPS[0][3]
+    testament = pair_maker(evil, b, spans[0], spans[1], 0.9, "quotation")
+    hostile = Comparison((evil, b), (testament,), comparison.options)
+    app = AlignerApp(synopsis=build_synopsis(hostile, pair_maker))
+    async with app.run_test(size=(200, 50)) as pilot:
+        await pilot.pause()
+        assert "\x1b" not in screen(app).query_one(GroupView).texts[0].plain
+        for step in ("", "v", "d"):  # synopsis, pair view, reading mode
+            if step:
+                await pilot.press(step)
+                await pilot.pause()
+            painted = app.export_screenshot()  # every character the screen shows
+            assert "PWNED" in painted, step
+            assert "\x1b" not in painted and "\x07" not in painted, step
+        pair_view = app.screen
+        assert isinstance(pair_view, PairScreen) and pair_view.mode == "document"
+
+
+# ---------------------------------------------------------------- snapshots
+
+SnapCompare = Callable[..., bool]
+SIZES = [pytest.param((120, 40), id="120x40"), pytest.param((200, 50), id="200x50")]
+
+
+def keys(*pressed: str) -> Callable[[Pilot[Any]], Awaitable[None]]:
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await pilot.pause()
+        await pilot.press(*pressed)
+        await pilot.pause()
+
+    return run_before
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_snapshot_quotation(
+    snap_compare: SnapCompare, syn: Synopsis, size: tuple[int, int]
+) -> None:
+    assert snap_compare(AlignerApp(synopsis=syn), terminal_size=size, run_before=keys("right"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_snapshot_retelling_base_d2_by_accounts(
+    snap_compare: SnapCompare, syn: Synopsis, size: tuple[int, int]
+) -> None:
+    app = AlignerApp(synopsis=syn)
+    assert snap_compare(app, terminal_size=size, run_before=keys("b", "s", "j"))
