@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from rich.table import Table
 from rich.text import Text
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Static
@@ -269,8 +270,11 @@ async def test_help_lists_the_synopsis_keys(syn: Synopsis) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("question_mark")
         assert isinstance(app.screen, SynopsisHelp)
-        for key, _ in KEYS:
-            assert key
+        tables = [w.content for w in app.screen.query(Static) if isinstance(w.content, Table)]
+        assert len(tables) == 1
+        keys, actions = (list(column.cells) for column in tables[0].columns)
+        assert keys == [k for k, _ in KEYS] and actions == [a for _, a in KEYS]
+        assert any(key.startswith("b") for key in keys) and "v" in keys and "s" in keys
         await pilot.press("q")
         assert app.screen is screen(app)
         await pilot.press("q")
@@ -300,6 +304,46 @@ async def test_worker_builds_a_synopsis_for_three_paths(
         assert grid(app).row_count == 6
 
 
+async def test_worker_runs_the_engine_on_three_files(tmp_path: Path, syn: Synopsis) -> None:
+    paths = []
+    for doc in syn.documents:
+        paths.append(tmp_path / doc.name)
+        paths[-1].write_text(doc.text, encoding="utf-8")
+    app = AlignerApp(paths=paths)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.synopsis is not None and app.error is None
+        assert [d.name for d in app.synopsis.documents] == [p.name for p in paths]
+        assert grid(app).row_count == len(app.synopsis.groups)
+        assert len(headers(app)) == 2 + 3 and "base D1" in status(app)
+
+
+async def test_unreadable_file_is_reported(tmp_path: Path, syn: Synopsis) -> None:
+    paths = [tmp_path / "a.txt", tmp_path / "b.txt", tmp_path / "missing.txt"]
+    for path, doc in zip(paths[:2], syn.documents, strict=False):
+        path.write_text(doc.text, encoding="utf-8")
+    app = AlignerApp(paths=paths)
+    async with app.run_test(size=SIZE) as pilot:
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.synopsis is None and app.error is not None and "missing.txt" in app.error
+        message = str(screen(app).query_one("#loading-message", Static).render())
+        assert "Could not align" in message and "missing.txt" in message
+
+
+async def test_columns_follow_the_terminal_width(syn: Synopsis) -> None:
+    app = AlignerApp(synopsis=syn)
+    async with app.run_test(size=(80, 24)) as pilot:
+        narrow = grid(app).ordered_columns[2].width
+        # At 80 columns two accounts fit beside the fixed columns.
+        assert 14 + 2 * (narrow + 2) <= 80
+        await pilot.resize_terminal(200, 50)
+        await pilot.pause()
+        wide = grid(app).ordered_columns[2].width
+        assert wide > narrow and 14 + 3 * (wide + 2) <= 200
+
+
 EVIL = "\x1b[2J\x1b]0;PWNED\x07"
 """Clears the screen and sets the window title, if it reaches a terminal raw."""
 
@@ -325,6 +369,14 @@ async def test_control_characters_never_reach_the_terminal(
             assert "\x1b" not in painted and "\x07" not in painted, step
         pair_view = app.screen
         assert isinstance(pair_view, PairScreen) and pair_view.mode == "document"
+
+
+def test_docs_list_every_synopsis_key() -> None:
+    docs = (Path(__file__).parents[2] / "docs" / "tui.md").read_text(encoding="utf-8")
+    for key, _ in KEYS:
+        for part in key.replace("click", "").split(" / "):
+            for single in part.split():
+                assert f"`{single}`" in docs, single
 
 
 # ---------------------------------------------------------------- snapshots

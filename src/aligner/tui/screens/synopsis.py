@@ -165,6 +165,7 @@ class SynopsisScreen(Screen[None]):
         self.current: Group | None = None
         self.account: int | None = None
         """The account (document) whose column the cursor is in, if any."""
+        self._columns = 0
 
     def compose(self) -> ComposeResult:
         yield Static(id="status")
@@ -226,7 +227,7 @@ class SynopsisScreen(Screen[None]):
         table.fixed_columns = FIXED
         table.add_column("#", key="n", width=3)
         table.add_column("kind", key="kind", width=7)
-        width = self._width()
+        width = self._columns = self._width()
         for doc, document in enumerate(syn.documents):
             head = Text(f"{label(doc)}{'★' if doc == syn.base else ''} ", style="bold")
             head.append(printable(document.name), "bold" if doc == syn.base else "")
@@ -239,6 +240,10 @@ class SynopsisScreen(Screen[None]):
         if self.rows:
             table.move_cursor(row=row, column=max(column, FIXED), animate=False)
         self._select(self.rows[row] if self.rows else None)
+
+    def on_resize(self) -> None:
+        if self.synopsis is not None and self._columns and self._width() != self._columns:
+            self._fill(keep=self.current)
 
     def _row_of(self, group: Group | None) -> int:
         """The row of ``group`` (matched by its members: ``with_base`` makes new groups)."""
