@@ -10,6 +10,7 @@ here. Only the word diffs against the base come from the engine
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -178,6 +179,30 @@ async def test_grid_has_one_column_per_account_and_gaps(syn: Synopsis) -> None:
         d3 = [str(c) for c in column_text(app, 4)]
         assert d3.count("—") == 2
         assert "group 1/6" in status(app) and "base D1 last-struggle.txt" in status(app)
+
+
+async def test_no_groups(syn: Synopsis) -> None:
+    app = AlignerApp(synopsis=replace(syn, groups=()))
+    async with app.run_test(size=SIZE) as pilot:
+        assert grid(app).row_count == 0 and "group 0/0" in status(app)
+        members = str(screen(app).query_one("#members", Static).render())
+        assert "found no parallels" in members
+        await pilot.press("j", "s", "b")
+        assert "base D2" in status(app)
+        await pilot.press("v")
+        assert isinstance(app.screen, PairScreen)
+
+
+async def test_theme_change_repaints_the_marks(syn: Synopsis) -> None:
+    app = AlignerApp(synopsis=syn)
+    async with app.run_test(size=SIZE) as pilot:
+        view = screen(app).query_one(GroupView)
+        before = {s.style for s in view.texts[1].spans}
+        app.theme = "textual-light"
+        await pilot.pause()
+        await pilot.pause()
+        after = {s.style for s in view.texts[1].spans}
+        assert after and after != before
 
 
 async def test_b_cycles_the_base(syn: Synopsis) -> None:

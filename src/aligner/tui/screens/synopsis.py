@@ -88,7 +88,10 @@ class PairScreen(CompareScreen):
 class GroupView(VerticalScroll, can_focus=True):
     """Every member of one group, in full, marked against the base member."""
 
-    COMPONENT_CLASSES = {"group-view--added", "group-view--changed", "group-view--char"} | {
+    COMPONENT_CLASSES = {
+        "group-view--added",
+        "group-view--changed",
+        "group-view--char",
         "group-view--word",
         "group-view--heading",
     }
@@ -97,6 +100,13 @@ class GroupView(VerticalScroll, can_focus=True):
         super().__init__(id=id)
         self.texts: dict[int, Text] = {}
         """Each member's passage as shown, by document (for tests)."""
+        self._shown: tuple[Synopsis, Group | None, int | None] | None = None
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        if getattr(self, "_shown", None) is not None:
+            # The theme changed: repaint the marks in its colours.
+            self.call_later(self.show, *self._shown)
 
     def compose(self) -> ComposeResult:
         yield Static(id="members")
@@ -114,7 +124,7 @@ class GroupView(VerticalScroll, can_focus=True):
 
     def show(self, syn: Synopsis, group: Group | None, chosen: int | None) -> None:
         """Render ``group``'s members; ``chosen`` is the account under the cursor."""
-        self.texts = {}
+        self._shown, self.texts = (syn, group, chosen), {}
         body = self.query_one("#members", Static)
         if group is None:
             body.update(Text("The engine found no parallels shared by these accounts.", "italic"))
