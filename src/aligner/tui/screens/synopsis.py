@@ -104,9 +104,10 @@ class GroupView(VerticalScroll, can_focus=True):
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
-        if getattr(self, "_shown", None) is not None:
+        shown = getattr(self, "_shown", None)
+        if shown is not None:
             # The theme changed: repaint the marks in its colours.
-            self.call_later(self.show, *self._shown)
+            self.call_later(self.show, *shown)
 
     def compose(self) -> ComposeResult:
         yield Static(id="members")
