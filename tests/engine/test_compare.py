@@ -154,3 +154,13 @@ def test_too_large_pairs_fall_back_to_quotations(monkeypatch: pytest.MonkeyPatch
     assert c.notes and "quotations only" in c.notes[0]
     assert [p.kind for p in c.pairs] == ["quotation"]
     assert "machinery of state" in c.pairs[0].a_text
+
+
+def test_boilerplate_and_note_markers_make_no_parallels() -> None:
+    """Two unrelated pages sharing only web furniture and note numbers."""
+    furniture = (
+        "Home | News | Donate | Join\n\nShare this Article\n\nFacebook\n\nTwitter\n\nWhatsApp\n\n"
+    )
+    a = furniture + "The harvest of 1930 was gathered late in the southern provinces.[1]\n"
+    b = "Quarks carry a colour charge that gluons exchange.[1]\n\n" + furniture
+    assert aligner.compare(a, b, options=Options(min_score=0.0)).pairs == ()
