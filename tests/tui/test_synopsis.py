@@ -24,6 +24,7 @@ from aligner.documents import make_document
 from aligner.model import Comparison, Document, Kind, Options, Pair
 from aligner.synopsis import Group, Member, Synopsis
 from aligner.tui.app import AlignerApp
+from aligner.tui.screens.detail import DetailScreen
 from aligner.tui.screens.synopsis import KEYS, GroupView, PairScreen, SynopsisHelp, SynopsisScreen
 from aligner.tui.widgets.side_by_side import SideBySide
 
@@ -377,7 +378,8 @@ async def test_control_characters_never_reach_the_terminal(
     comparison: Comparison, pair_maker: Callable[..., Pair]
 ) -> None:
     a, b = comparison.documents
-    evil = make_document(a.text.replace("having become", f"having {EVIL}become"), name="a.txt")
+    text = a.text.replace("having become", f"having {EVIL}become")
+    evil = make_document(text, name="a\x1b[1m.txt")  # file names can hold escapes too
     spans = GROUPS[0][3]
     testament = pair_maker(evil, b, spans[0], spans[1], 0.9, "quotation")
     hostile = Comparison((evil, b), (testament,), comparison.options)
@@ -385,15 +387,17 @@ async def test_control_characters_never_reach_the_terminal(
     async with app.run_test(size=(200, 50)) as pilot:
         await pilot.pause()
         assert "\x1b" not in screen(app).query_one(GroupView).texts[0].plain
-        for step in ("", "v", "d"):  # synopsis, pair view, reading mode
+        for step in ("", "v", "d", "i"):  # synopsis, pair view, reading mode, details
             if step:
                 await pilot.press(step)
                 await pilot.pause()
             painted = app.export_screenshot()  # every character the screen shows
             assert "PWNED" in painted, step
             assert "\x1b" not in painted and "\x07" not in painted, step
-        pair_view = app.screen
-        assert isinstance(pair_view, PairScreen) and pair_view.mode == "document"
+            assert "␛[1m.txt" in painted, step
+        pair_view = app.screen_stack[-2]
+        assert isinstance(app.screen, DetailScreen) and isinstance(pair_view, PairScreen)
+        assert pair_view.mode == "document"
 
 
 def test_docs_list_every_synopsis_key() -> None:

@@ -27,6 +27,7 @@ from textual.widgets import (
 )
 
 from aligner.model import Comparison, Pair
+from aligner.render import printable
 from aligner.tui.render import location
 from aligner.tui.screens.detail import DetailScreen
 from aligner.tui.screens.export import export_dialog
@@ -130,7 +131,7 @@ class CompareScreen(Screen[None]):
         for side, doc in enumerate(comparison.documents[:2]):
             label = "AB"[side]
             name = Text(f"{label} ", style="bold reverse")
-            name.append(f" {doc.name}", style="bold")
+            name.append(f" {printable(doc.name)}", style="bold")
             name.append(f"  {comparison.coverage(side):.0%} aligned", style="dim")
             self.query_one(f"#name-{side}", Static).update(name)
         self._refilter(keep=None)

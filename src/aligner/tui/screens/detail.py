@@ -40,7 +40,7 @@ def summary(comparison: Comparison, pair: Pair) -> Text:
     out.append(f"{pair.kind}", "bold")
     out.append(f" · score {pair.score:.2f}\n\n")
     for doc, span, text in ((a, pair.a, pair.a_text), (b, pair.b, pair.b_text)):
-        out.append(f"{doc.name} {location(doc, span.start)}", "bold")
+        out.append(f"{printable(doc.name)} {location(doc, span.start)}", "bold")
         out.append(f"  {span.start:,}–{span.end:,} ({len(span):,} chars)\n", "dim")
         out.append(f"  {first_words(text, 150)}\n\n")
     out.rstrip()
