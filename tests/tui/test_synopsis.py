@@ -358,6 +358,20 @@ async def test_unreadable_file_is_reported(tmp_path: Path, syn: Synopsis) -> Non
         assert "Could not align" in message and "missing.txt" in message
 
 
+async def test_file_names_with_escapes_are_shown_inert(tmp_path: Path, syn: Synopsis) -> None:
+    paths = [tmp_path / f"{n}\x1b]0;PWNED\x07.txt" for n in "abc"]  # none of them exists
+    app = AlignerApp(paths=paths)
+    async with app.run_test(size=SIZE) as pilot:
+        painted = app.export_screenshot()  # "Aligning …" names the files
+        assert "PWNED" in painted and "\x1b" not in painted and "\x07" not in painted
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.error is not None and "\x1b" in app.error  # the engine's own words
+        painted = app.export_screenshot()
+        assert "Could" in painted and "PWNED" in painted  # (spaces are &#160; in SVG)
+        assert "\x1b" not in painted and "\x07" not in painted
+
+
 async def test_columns_follow_the_terminal_width(syn: Synopsis) -> None:
     app = AlignerApp(synopsis=syn)
     async with app.run_test(size=(80, 24)) as pilot:

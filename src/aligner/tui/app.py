@@ -21,6 +21,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from aligner.engine import compare
 from aligner.model import AlignerError, Comparison, Options
+from aligner.render import printable
 from aligner.synopsis import Synopsis, synopsis
 from aligner.tui.commands import COMMANDS
 from aligner.tui.messages import (
@@ -89,7 +90,7 @@ class AlignerApp(App[None]):
 
     def on_mount(self) -> None:
         if self.comparison is None and self.synopsis is None:
-            self.sub_title = " and ".join(p.name for p in self.paths)
+            self.sub_title = printable(" and ".join(p.name for p in self.paths))
             # Start once the screen is composed, so results always have widgets to go to.
             self.call_after_refresh(self.run_compare)
 
@@ -136,7 +137,7 @@ class AlignerApp(App[None]):
 
     @on(ComparisonProgress)
     def handle_progress(self, message: ComparisonProgress) -> None:
-        names = " and ".join(p.name for p in self.paths)
+        names = printable(" and ".join(p.name for p in self.paths))
         self.main_screen.show_progress(message.share, f"Aligning {names}…")
 
     @on(ComparisonReady)
@@ -154,7 +155,7 @@ class AlignerApp(App[None]):
     @on(ComparisonFailed)
     def handle_failed(self, message: ComparisonFailed) -> None:
         self.error = message.error
-        self.main_screen.show_error(message.error)
+        self.main_screen.show_error(printable(message.error))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """Report a crash of the engine as a message, not a traceback."""
