@@ -118,8 +118,7 @@ def _compare(
         cands = align.merge(align.select_runs(runs, feats))
     clock.lap("align")
     report(0.8)
-    starts = ([w.start for w in seg_a.words], [w.start for w in seg_b.words])
-    pairs = _drop_echoes([_pair(c, seg_a, seg_b, feats, starts) for c in cands], cands)
+    pairs = _drop_echoes([_pair(c, seg_a, seg_b, feats) for c in cands], cands)
     pairs = [p for p in pairs if p.score >= options.min_score and p.kind in options.kinds]
     pairs.sort(key=lambda p: (p.a.start, p.b.start))
     clock.lap("diff")
@@ -179,10 +178,9 @@ def _pair(
     seg_a: Segmented,
     seg_b: Segmented,
     feats: object,
-    starts: tuple[list[int], list[int]],
 ) -> Pair:
-    words_a = _words_in(seg_a, starts[0], c.a)
-    words_b = _words_in(seg_b, starts[1], c.b)
+    words_a = _words_in(seg_a, c.a)
+    words_b = _words_in(seg_b, c.b)
     kind: Kind = c.kind  # type: ignore[assignment]
     diff = word_diff(words_a, words_b)
     if kind == "retelling" and _mostly_same_words(diff, words_a, words_b):
@@ -228,10 +226,14 @@ def _mostly_same_words(
     return equal >= 8 and equal >= QUOTED_SHARE * min(len(words_a), len(words_b))
 
 
-def _words_in(seg: Segmented, starts: list[int], span: tuple[int, int]) -> tuple[Word, ...]:
-    lo = bisect.bisect_left(starts, span[0])
-    hi = bisect.bisect_left(starts, span[1])
+def _words_in(seg: Segmented, span: tuple[int, int]) -> tuple[Word, ...]:
+    lo = bisect.bisect_left(seg.words, span[0], key=_start)
+    hi = bisect.bisect_left(seg.words, span[1], key=_start)
     return seg.words[lo:hi]
+
+
+def _start(word: Word) -> int:
+    return word.start
 
 
 class _Clock:

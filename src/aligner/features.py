@@ -92,7 +92,9 @@ def build_features(
     max_idf = math.log((n + 1) / 1.5)
     bags: list[tuple[dict[str, float], ...]] = []
     norms: list[tuple[float, ...]] = []
-    for per_doc in stems_per:
+    # Without dense scoring nothing reads the bags: skip them (and their
+    # hundreds of MB for a book-length document).
+    for per_doc in stems_per if dense else ([], []):
         doc_bags = []
         for stems in per_doc:
             bag: dict[str, float] = {}

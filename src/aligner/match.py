@@ -68,9 +68,13 @@ def find_runs(a: Segmented, b: Segmented, *, min_words: int = 6) -> list[Run]:
     for j in range(len(kb) - SEED_N + 1):
         if seedable[j]:
             index[tuple(kb[j : j + SEED_N])].append(j)
+    # Only n-grams b has are counted in a: a's own n-grams would take
+    # gigabytes for a book-length document.
     counts_a: dict[tuple[str, ...], int] = defaultdict(int)
     for i in range(len(ka) - SEED_N + 1):
-        counts_a[tuple(ka[i : i + SEED_N])] += 1
+        gram = tuple(ka[i : i + SEED_N])
+        if gram in index:
+            counts_a[gram] += 1
     seeds: list[tuple[int, int, int]] = []
     for i in range(len(ka) - SEED_N + 1):
         gram = tuple(ka[i : i + SEED_N])
