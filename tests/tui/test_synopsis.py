@@ -327,6 +327,7 @@ async def test_worker_builds_a_synopsis_for_three_paths(
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert seen == [3] and app.synopsis is syn
+        assert app.sub_title == "last-struggle.txt, revolution-to-bureaucracy.txt and defeat.txt"
         assert grid(app).row_count == 6
 
 

@@ -35,6 +35,12 @@ from aligner.tui.screens.help import HelpScreen
 from aligner.tui.screens.synopsis import SynopsisScreen
 
 
+def _names(paths: Sequence[Path]) -> str:
+    """``a.txt and b.txt``, or ``a.txt, b.txt and c.txt``, safe to print."""
+    names = [p.name for p in paths]
+    return printable(" and ".join([", ".join(names[:-1]), names[-1]] if names else []))
+
+
 class AlignerApp(App[None]):
     """Two accounts side by side, with their parallel passages lined up."""
 
@@ -90,7 +96,7 @@ class AlignerApp(App[None]):
 
     def on_mount(self) -> None:
         if self.comparison is None and self.synopsis is None:
-            self.sub_title = printable(" and ".join(p.name for p in self.paths))
+            self.sub_title = _names(self.paths)
             # Start once the screen is composed, so results always have widgets to go to.
             self.call_after_refresh(self.run_compare)
 
@@ -137,7 +143,7 @@ class AlignerApp(App[None]):
 
     @on(ComparisonProgress)
     def handle_progress(self, message: ComparisonProgress) -> None:
-        names = printable(" and ".join(p.name for p in self.paths))
+        names = _names(self.paths)
         self.main_screen.show_progress(message.share, f"Aligning {names}…")
 
     @on(ComparisonReady)
