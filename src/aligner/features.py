@@ -179,10 +179,9 @@ def _commonness(segs: tuple[Segmented, Segmented], names: frozenset[str]) -> dic
         return {}
     best: dict[str, float] = {}
     for seg in segs:
-        for w in seg.words:
-            z = lexicon.zipf(w.norm)
-            if z > best.get(w.stem, -1.0):
-                best[w.stem] = z
+        for stem, z in _doc_stats(seg).zipf.items():
+            if z > best.get(stem, -1.0):
+                best[stem] = z
     return {
         t: min(max((7.0 - z) / 3.0, MIN_COMMON), MAX_RARE)
         for t, z in best.items()
@@ -202,15 +201,55 @@ def _names(segs: tuple[Segmented, Segmented]) -> frozenset[str]:
     upper: Counter[str] = Counter()
     lower: Counter[str] = Counter()
     for seg in segs:
-        for s in seg.sentences:
-            for k in range(s.w0 + 1, s.w1):
-                w = seg.words[k]
-                if w.norm[0].isdigit():
-                    continue
-                (upper if w.cap else lower)[w.stem] += 1
+        stats = _doc_stats(seg)
+        upper.update(stats.upper)
+        lower.update(stats.lower)
     return frozenset(
         t for t, c in upper.items() if t not in _NOT_NAMES and lower[t] <= 0.1 * c and len(t) > 1
     )
+
+
+@dataclass(frozen=True, slots=True)
+class _DocStats:
+    """What one document contributes to its comparisons, whatever the other."""
+
+    upper: Counter[str]
+    """Mid-sentence occurrences of each stem written with a capital."""
+    lower: Counter[str]
+    """Mid-sentence occurrences written in lower case."""
+    zipf: dict[str, float]
+    """Per stem, the English frequency of its commonest form."""
+
+
+# A synopsis compares each document with every other: its statistics are
+# computed once. Keyed by id(), holding the Segmented so the id stays its own.
+_STATS: dict[int, tuple[Segmented, _DocStats]] = {}
+_STATS_KEPT = 16
+
+
+def _doc_stats(seg: Segmented) -> _DocStats:
+    hit = _STATS.get(id(seg))
+    if hit is not None and hit[0] is seg:
+        return hit[1]
+    from aligner import lexicon
+
+    upper: Counter[str] = Counter()
+    lower: Counter[str] = Counter()
+    for s in seg.sentences:
+        for k in range(s.w0 + 1, s.w1):
+            w = seg.words[k]
+            if not w.norm[0].isdigit():
+                (upper if w.cap else lower)[w.stem] += 1
+    zipf: dict[str, float] = {}
+    for w in seg.words:
+        z = lexicon.zipf(w.norm)
+        if z > zipf.get(w.stem, -1.0):
+            zipf[w.stem] = z
+    stats = _DocStats(upper, lower, zipf)
+    if len(_STATS) >= _STATS_KEPT:
+        _STATS.pop(next(iter(_STATS)))
+    _STATS[id(seg)] = (seg, stats)
+    return stats
 
 
 def _top_direction(rows: Matrix, *, steps: int = 30) -> Matrix:
