@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from aligner.segment import STOPWORDS, Segmented, is_stop
+from aligner.segment import STOPWORDS, Segmented, is_stop, per_document
 
 if TYPE_CHECKING:
     import numpy as np
@@ -221,16 +221,8 @@ class _DocStats:
     """Per stem, the English frequency of its commonest form."""
 
 
-# A synopsis compares each document with every other: its statistics are
-# computed once. Keyed by id(), holding the Segmented so the id stays its own.
-_STATS: dict[int, tuple[Segmented, _DocStats]] = {}
-_STATS_KEPT = 16
-
-
+@per_document
 def _doc_stats(seg: Segmented) -> _DocStats:
-    hit = _STATS.get(id(seg))
-    if hit is not None and hit[0] is seg:
-        return hit[1]
     from aligner import lexicon
 
     upper: Counter[str] = Counter()
@@ -245,11 +237,7 @@ def _doc_stats(seg: Segmented) -> _DocStats:
         z = lexicon.zipf(w.norm)
         if z > zipf.get(w.stem, -1.0):
             zipf[w.stem] = z
-    stats = _DocStats(upper, lower, zipf)
-    if len(_STATS) >= _STATS_KEPT:
-        _STATS.pop(next(iter(_STATS)))
-    _STATS[id(seg)] = (seg, stats)
-    return stats
+    return _DocStats(upper, lower, zipf)
 
 
 def _top_direction(rows: Matrix, *, steps: int = 30) -> Matrix:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from aligner.features import Features
-from aligner.segment import Segmented, is_stop
+from aligner.segment import Segmented, is_stop, per_document
 
 if TYPE_CHECKING:
     from aligner.features import Matrix
@@ -62,28 +62,37 @@ def opcodes(a: list[str], b: list[str]) -> list[tuple[str, int, int, int, int]]:
 
 def find_runs(a: Segmented, b: Segmented, *, min_words: int = 6) -> list[Run]:
     """Stretches where both documents use the same words in the same order."""
-    ka, kb = _live_stems(a), _live_stems(b)
-    seedable = _seedable(kb)
-    index: dict[tuple[str, ...], list[int]] = defaultdict(list)
-    for j in range(len(kb) - SEED_N + 1):
-        if seedable[j]:
-            index[tuple(kb[j : j + SEED_N])].append(j)
-    # Only n-grams b has are counted in a: a's own n-grams would take
+    ka = _live_stems(a)
+    index = _gram_index(b)
+    # Only the n-grams b has are collected from a: all of a's own would take
     # gigabytes for a book-length document.
-    counts_a: dict[tuple[str, ...], int] = defaultdict(int)
+    in_a: dict[tuple[str, ...], list[int]] = defaultdict(list)
     for i in range(len(ka) - SEED_N + 1):
         gram = tuple(ka[i : i + SEED_N])
         if gram in index:
-            counts_a[gram] += 1
+            in_a[gram].append(i)
     seeds: list[tuple[int, int, int]] = []
-    for i in range(len(ka) - SEED_N + 1):
-        gram = tuple(ka[i : i + SEED_N])
-        hits = index.get(gram)
-        if hits and len(hits) <= MAX_SEED_HITS and counts_a[gram] <= MAX_SEED_HITS:
-            seeds.extend((i, j, counts_a[gram] + len(hits)) for j in hits)
+    for gram, positions in in_a.items():
+        hits = index[gram]
+        if len(hits) <= MAX_SEED_HITS and len(positions) <= MAX_SEED_HITS:
+            seen = len(positions) + len(hits)
+            seeds.extend((i, j, seen) for i in positions for j in hits)
     return [r for r in _chain(seeds) if r.matched >= min_words]
 
 
+@per_document
+def _gram_index(seg: Segmented) -> dict[tuple[str, ...], list[int]]:
+    """Where each seedable n-gram of ``seg`` starts."""
+    stems = _live_stems(seg)
+    seedable = _seedable(stems)
+    index: dict[tuple[str, ...], list[int]] = defaultdict(list)
+    for j in range(len(stems) - SEED_N + 1):
+        if seedable[j]:
+            index[tuple(stems[j : j + SEED_N])].append(j)
+    return dict(index)
+
+
+@per_document
 def _live_stems(seg: Segmented) -> list[str]:
     """Stems of each word; words of boilerplate sentences never match."""
     out = [w.stem for w in seg.words]

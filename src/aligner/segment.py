@@ -9,10 +9,13 @@ It never decides what is parallel.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TypeVar
 
 from aligner.model import Document
 
@@ -84,6 +87,35 @@ class Segmented:
     paragraphs: tuple[tuple[int, int], ...]
     sentence_ends: tuple[int, ...]
     """``end`` of each sentence, ascending (for bisecting offsets)."""
+
+
+_T = TypeVar("_T")
+
+
+def per_document(fn: Callable[[Segmented], _T]) -> Callable[[Segmented], _T]:
+    """Cache ``fn(seg)`` for the last few segmented documents.
+
+    A synopsis compares each document with every other; what depends on one
+    document alone is computed once. Keyed by identity, holding the
+    ``Segmented`` itself so that an id is never reused while cached.
+    """
+    cache: dict[int, tuple[Segmented, _T]] = {}
+
+    @functools.wraps(fn)
+    def cached(seg: Segmented) -> _T:
+        hit = cache.get(id(seg))
+        if hit is not None and hit[0] is seg:
+            return hit[1]
+        value = fn(seg)
+        if len(cache) >= _DOCUMENTS_KEPT:
+            cache.pop(next(iter(cache)))
+        cache[id(seg)] = (seg, value)
+        return value
+
+    return cached
+
+
+_DOCUMENTS_KEPT = 16
 
 
 def normalise(token: str) -> str:
@@ -209,8 +241,7 @@ def _link_lists(blocks: list[str]) -> set[int]:
     may be a heading, three in a row are a list.
     """
     bare = [
-        len(_WORD.findall(b)) < 16 and not re.search(r"[.!?…:;\"”]\s*$", b.strip())
-        for b in blocks
+        len(_WORD.findall(b)) < 16 and not re.search(r"[.!?…:;\"”]\s*$", b.strip()) for b in blocks
     ]
     out: set[int] = set()
     start = 0
