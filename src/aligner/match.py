@@ -85,11 +85,11 @@ def _gram_index(seg: Segmented) -> dict[tuple[str, ...], list[int]]:
     """Where each seedable n-gram of ``seg`` starts."""
     stems = _live_stems(seg)
     seedable = _seedable(stems)
-    index: dict[tuple[str, ...], list[int]] = defaultdict(list)
+    index: dict[tuple[str, ...], list[int]] = {}
     for j in range(len(stems) - SEED_N + 1):
         if seedable[j]:
-            index[tuple(stems[j : j + SEED_N])].append(j)
-    return dict(index)
+            index.setdefault(tuple(stems[j : j + SEED_N]), []).append(j)
+    return index
 
 
 @per_document
@@ -171,17 +171,20 @@ def sentence_scores(feats: Features, *, context: int = 0) -> Matrix:
                 _widen(vecs[0], feats.segs[0], context, normalise=True),
                 _widen(vecs[1], feats.segs[1], context, normalise=True),
             )
-    lexical = mats[0] @ mats[1].T
+    score: Matrix = mats[0] @ mats[1].T
+    del mats  # the widened rows are the largest arrays here: free them early
     if vecs is not None:
-        cos = vecs[0] @ vecs[1].T
-        score = LEXICAL_WEIGHT * lexical + (1 - LEXICAL_WEIGHT) * _csls(cos)
-    else:
-        score = lexical
+        semantic = _csls(vecs[0] @ vecs[1].T)
+        # In place: no extra matrix of the same size.
+        score *= LEXICAL_WEIGHT
+        semantic *= 1 - LEXICAL_WEIGHT
+        score += semantic
+        del semantic
     dead_a = np.array([not bag for bag in feats.bags[0]], dtype=bool)
     dead_b = np.array([not bag for bag in feats.bags[1]], dtype=bool)
     score[dead_a, :] = -1.0
     score[:, dead_b] = -1.0
-    return score.astype(np.float32)
+    return score.astype(np.float32, copy=False)
 
 
 def _widen(rows: Matrix, seg: Segmented, context: int, *, normalise: bool) -> Matrix:
