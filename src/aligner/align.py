@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from aligner import match
 from aligner.features import Features
 from aligner.match import Run
-from aligner.segment import Segmented
+from aligner.segment import Segmented, Sentence
 
 if TYPE_CHECKING:
     from aligner.features import Matrix
@@ -176,18 +176,33 @@ def _snap_words(seg: Segmented, w0: int, w1: int) -> tuple[int, int]:
     one or two words over into the next sentence ("...of the working class.
     The") or starts with the last words of the previous one gives them back.
     """
-    for s in seg.sentences:
-        if s.w0 < w1 <= s.w1 and 0 < w1 - s.w0 <= 2 and s.w0 - w0 >= SNAP_KEEP:
+    first, last = _sentence_of(seg, w0), _sentence_of(seg, w1 - 1)
+    if first is not None and last is not None:
+        s = seg.sentences[last]
+        if 0 < w1 - s.w0 <= 2 and s.w0 - w0 >= SNAP_KEEP:
             w1 = s.w0
-        if s.w0 <= w0 < s.w1 and 0 < s.w1 - w0 <= 2 and w1 - s.w1 >= SNAP_KEEP:
+        s = seg.sentences[first]
+        if 0 < s.w1 - w0 <= 2 and w1 - s.w1 >= SNAP_KEEP:
             w0 = s.w1
     start, end = seg.words[w0].start, seg.words[w1 - 1].end
-    for s in seg.sentences:
-        if s.w0 <= w0 < s.w1 and w0 - s.w0 <= 3:
-            start = s.start
-        if s.w0 < w1 <= s.w1 and s.w1 - w1 <= 3:
-            end = s.end
+    first, last = _sentence_of(seg, w0), _sentence_of(seg, w1 - 1)
+    if first is not None and w0 - seg.sentences[first].w0 <= 3:
+        start = seg.sentences[first].start
+    if last is not None and seg.sentences[last].w1 - w1 <= 3:
+        end = seg.sentences[last].end
     return start, end
+
+
+def _sentence_of(seg: Segmented, word: int) -> int | None:
+    """Index of the sentence holding word ``word``, by bisection."""
+    k = bisect.bisect_right(seg.sentences, word, key=_first_word) - 1
+    if 0 <= k < len(seg.sentences) and seg.sentences[k].w0 <= word < seg.sentences[k].w1:
+        return k
+    return None
+
+
+def _first_word(s: Sentence) -> int:
+    return s.w0
 
 
 def select_windows(score: Matrix, context: Matrix, feats: Features) -> list[Candidate]:

@@ -225,18 +225,19 @@ class _DocStats:
 def _doc_stats(seg: Segmented) -> _DocStats:
     from aligner import lexicon
 
+    words = seg.words
     upper: Counter[str] = Counter()
     lower: Counter[str] = Counter()
     for s in seg.sentences:
-        for k in range(s.w0 + 1, s.w1):
-            w = seg.words[k]
-            if not w.norm[0].isdigit():
+        for w in words[s.w0 + 1 : s.w1]:
+            if not w.norm[:1].isdigit():
                 (upper if w.cap else lower)[w.stem] += 1
     zipf: dict[str, float] = {}
-    for w in seg.words:
-        z = lexicon.zipf(w.norm)
-        if z > zipf.get(w.stem, -1.0):
-            zipf[w.stem] = z
+    # Each distinct (form, stem) once: a book repeats its words a lot.
+    for norm, stem in {(w.norm, w.stem) for w in words}:
+        z = lexicon.zipf(norm)
+        if z > zipf.get(stem, -1.0):
+            zipf[stem] = z
     return _DocStats(upper, lower, zipf)
 
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from aligner.features import Features
-from aligner.segment import Segmented, is_stop, per_document
+from aligner.segment import Segmented, per_document, stop_stems
 
 if TYPE_CHECKING:
     from aligner.features import Matrix
@@ -105,11 +105,13 @@ def _live_stems(seg: Segmented) -> list[str]:
 
 def _seedable(stems: list[str]) -> list[bool]:
     """Per start position: does the n-gram there hold two content words?"""
-    content = [0] + [not is_stop(t) and not t.startswith("\x00") for t in stems]
+    stop = stop_stems()
+    dead = [t[:1] == "\x00" for t in stems]  # boilerplate markers from _live_stems
+    content = [0] + [t not in stop and not d for t, d in zip(stems, dead, strict=True)]
     for k in range(1, len(content)):
         content[k] += content[k - 1]
     return [
-        content[j + SEED_N] - content[j] >= 2 and not stems[j].startswith("\x00")
+        content[j + SEED_N] - content[j] >= 2 and not dead[j]
         for j in range(len(stems) - SEED_N + 1)
     ]
 

@@ -130,11 +130,12 @@ def normalise(token: str) -> str:
 
 def is_stop(stem_or_word: str) -> bool:
     """True for a stopword or the stem of one ("therefor", "onli")."""
-    return stem_or_word in _stop_stems()
+    return stem_or_word in stop_stems()
 
 
 @lru_cache(maxsize=1)
-def _stop_stems() -> frozenset[str]:
+def stop_stems() -> frozenset[str]:
+    """The stopwords and their stems."""
     return STOPWORDS | {stem(w) for w in STOPWORDS}
 
 
