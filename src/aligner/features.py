@@ -79,7 +79,8 @@ def build_features(
         for s in seg.sentences:
             stems = [] if s.boiler else [_content(w.stem) for w in seg.words[s.w0 : s.w1]]
             stems = [x for x in stems if x]
-            per_doc.append(stems)
+            if dense:  # only dense scoring reads them again; a book's would be ~100 MB
+                per_doc.append(stems)
             if stems:
                 n_sent += 1
                 df.update(set(stems))

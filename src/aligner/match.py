@@ -14,7 +14,6 @@ This module scores; it does not decide which candidates are reported.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -62,21 +61,30 @@ def opcodes(a: list[str], b: list[str]) -> list[tuple[str, int, int, int, int]]:
 
 def find_runs(a: Segmented, b: Segmented, *, min_words: int = 6) -> list[Run]:
     """Stretches where both documents use the same words in the same order."""
-    ka = _live_stems(a)
-    index = _gram_index(b)
-    # Only the n-grams b has are collected from a: all of a's own would take
-    # gigabytes for a book-length document.
-    in_a: dict[tuple[str, ...], list[int]] = defaultdict(list)
-    for i in range(len(ka) - SEED_N + 1):
-        gram = tuple(ka[i : i + SEED_N])
+    # Index the shorter document and scan the longer: the index of a book
+    # would hold millions of places.
+    flip = len(a.words) < len(b.words)
+    small, large = (a, b) if flip else (b, a)
+    index = _gram_index(small)
+    scanned = _live_stems(large)
+    # Only the n-grams the index has are collected from the scanned side.
+    found: dict[tuple[str, ...], list[int]] = {}
+    for i in range(len(scanned) - SEED_N + 1):
+        gram = tuple(scanned[i : i + SEED_N])
         if gram in index:
-            in_a[gram].append(i)
+            positions = found.setdefault(gram, [])
+            # Past the cap a gram seeds nothing: stop counting its places.
+            if len(positions) <= MAX_SEED_HITS:
+                positions.append(i)
     seeds: list[tuple[int, int, int]] = []
-    for gram, positions in in_a.items():
+    for gram, positions in found.items():
         hits = index[gram]
         if len(hits) <= MAX_SEED_HITS and len(positions) <= MAX_SEED_HITS:
             seen = len(positions) + len(hits)
-            seeds.extend((i, j, seen) for i in positions for j in hits)
+            if flip:  # hits are in a, positions in b
+                seeds.extend((i, j, seen) for i in hits for j in positions)
+            else:
+                seeds.extend((i, j, seen) for i in positions for j in hits)
     return [r for r in _chain(seeds) if r.matched >= min_words]
 
 
