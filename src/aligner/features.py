@@ -227,12 +227,11 @@ def _doc_stats(seg: Segmented) -> _DocStats:
     from aligner import lexicon
 
     words = seg.words
-    upper: Counter[str] = Counter()
-    lower: Counter[str] = Counter()
-    for s in seg.sentences:
-        for w in words[s.w0 + 1 : s.w1]:
-            if not w.norm[:1].isdigit():
-                (upper if w.cap else lower)[w.stem] += 1
+    # Words not first in their sentence (Counter counts in C).
+    first = {s.w0 for s in seg.sentences}
+    inner = [w for k, w in enumerate(words) if k not in first and not w.norm[:1].isdigit()]
+    upper: Counter[str] = Counter(w.stem for w in inner if w.cap)
+    lower: Counter[str] = Counter(w.stem for w in inner if not w.cap)
     zipf: dict[str, float] = {}
     # Each distinct (form, stem) once: a book repeats its words a lot.
     for norm, stem in {(w.norm, w.stem) for w in words}:
