@@ -1,9 +1,9 @@
 """Choose which candidates become pairs, and how far each passage reaches.
 
-Free order (accounts): quotations come from shared word runs; retellings
-grow from sentence pairs that are each other's best match (mutual best, with
-a margin over the runner-up) into windows of up to a few sentences, taking
-in neighbours that agree. Overlapping candidates are merged.
+Free order (accounts): retellings grow from sentence pairs that are each
+other's best match (with a margin over the runner-up) into windows of up to
+a few sentences, taking in neighbours that agree; quotations come from
+``quotes``. Overlapping candidates are merged.
 
 Ordered mode (versions, translations): a monotone dynamic-programming
 alignment of paragraphs, allowing 1-1, 1-2, 2-1 and skipped paragraphs.
@@ -21,8 +21,7 @@ from typing import TYPE_CHECKING
 
 from aligner import match
 from aligner.features import Features
-from aligner.match import Run
-from aligner.segment import Segmented, Sentence
+from aligner.segment import Segmented
 
 if TYPE_CHECKING:
     from aligner.features import Matrix
@@ -36,7 +35,7 @@ MIN_SHARED = 2
 """Content words a seed pair must share: one shared word is chance."""
 REFERENCE_MAX_IDF = 7.3
 """The largest idf in two documents of ~1,000 sentences each: the scale at
-which ``MIN_MASS`` and ``RUN_WEIGHT`` are set."""
+which ``MIN_MASS`` and ``quotes.RUN_WEIGHT`` are set."""
 MIN_MASS = 6.5
 """Summed idf of those shared words (two rare ones, or several common)."""
 EXTEND_SCORE = 0.08
@@ -71,17 +70,6 @@ NEST_RATIO = 1.3
 """A retelling window this many times longer than a quotation inside it is
 reported beside it (it tells the event around the quotation); a shorter one
 gives way to the quotation."""
-STOCK_PHRASE_WORDS = 12
-"""A run shorter than this whose every n-gram recurs elsewhere in the
-documents is a stock phrase, not a quotation."""
-SNAP_KEEP = 4
-"""Words a run must keep when it gives back a spill into another sentence."""
-RUN_WEIGHT = 7.0
-"""Summed rarity (idf) of matched words that makes a run a quotation."""
-EXTEND_WORDS = 40
-"""Words looked at beyond each end of a run when extending it."""
-EXTEND_EQUAL = 0.4
-"""Share of equal words an extension must keep."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,115 +82,6 @@ class Candidate:
     kind: str
     signals: tuple[tuple[str, float], ...] = ()
     """The measurements the score was computed from (for calibration)."""
-
-
-def select_runs(runs: list[Run], feats: Features) -> list[Candidate]:
-    """Runs rare enough to be quotations, snapped to sentence ends nearby."""
-    seg_a, seg_b = feats.segs
-    out = []
-    for run in runs:
-        weight = (
-            sum(
-                feats.idf.get(w.stem, 0.0)
-                for w in seg_a.words[run.a0 : run.a1]
-                if w.stem in feats.idf
-            )
-            * run.matched
-            / max(run.a1 - run.a0, 1)
-        )
-        weight *= _idf_scale(feats)
-        if weight < RUN_WEIGHT or (run.repeats > 2 and run.matched < STOCK_PHRASE_WORDS):
-            continue
-        a0, a1, b0, b1 = _extend(seg_a, seg_b, run)
-        a = _snap_words(seg_a, a0, a1)
-        b = _snap_words(seg_b, b0, b1)
-        score = 1.0 - math.exp(-weight / RUN_WEIGHT)
-        out.append(Candidate(a, b, score, "quotation"))
-    return out
-
-
-def _extend(seg_a: Segmented, seg_b: Segmented, run: Run) -> tuple[int, int, int, int]:
-    """Carry a run of identical words on through a translation's variants.
-
-    Two translations of one quotation part and meet again ("has concentrated
-    enormous power in his hands" / "has unlimited authority concentrated in
-    his hands"). Beyond each end of the run, the next words of both sides
-    are aligned (rapidfuzz opcodes on stems) and the run reaches to the last
-    equal block that keeps at least ``EXTEND_EQUAL`` of the words equal,
-    with no gap longer than ``MAX_GAP`` words, inside the paragraph.
-    """
-    a1, b1 = _reach(seg_a, seg_b, run.a1, run.b1, +1)
-    a0, b0 = _reach(seg_a, seg_b, run.a0 - 1, run.b0 - 1, -1)
-    return a0 + 1, a1, b0 + 1, b1
-
-
-def _reach(seg_a: Segmented, seg_b: Segmented, i: int, j: int, step: int) -> tuple[int, int]:
-    ta = _stretch(seg_a, i, step)
-    tb = _stretch(seg_b, j, step)
-    best_i, best_j, equal, seen = 0, 0, 0, 0
-    for tag, x1, x2, y1, y2 in match.opcodes(ta, tb):
-        if tag == "equal":
-            equal += x2 - x1
-            seen = max(x2, y2)
-            if equal >= EXTEND_EQUAL * seen:
-                best_i, best_j = x2, y2
-        elif max(x2 - x1, y2 - y1) > match.MAX_GAP:
-            break
-    return i + step * best_i, j + step * best_j
-
-
-def _stretch(seg: Segmented, start: int, step: int) -> list[str]:
-    """Stems of up to ``EXTEND_WORDS`` words from ``start`` on, within the paragraph."""
-    words = seg.words
-    if not 0 <= start < len(words):
-        return []
-    starts = [p[0] for p in seg.paragraphs]
-    para = bisect.bisect_right(starts, words[start].start)
-    lo, hi = (
-        (starts[para - 1], starts[para]) if para < len(starts) else (starts[-1], len(seg.doc.text))
-    )
-    out: list[str] = []
-    k = start
-    while 0 <= k < len(words) and len(out) < EXTEND_WORDS and lo <= words[k].start < hi:
-        out.append(words[k].stem)
-        k += step
-    return out
-
-
-def _snap_words(seg: Segmented, w0: int, w1: int) -> tuple[int, int]:
-    """Word range -> characters, ends snapped to nearby sentence boundaries.
-
-    An end within 3 words of its sentence's end reaches it; a run that spills
-    one or two words over into the next sentence ("...of the working class.
-    The") or starts with the last words of the previous one gives them back.
-    """
-    first, last = _sentence_of(seg, w0), _sentence_of(seg, w1 - 1)
-    if first is not None and last is not None:
-        s = seg.sentences[last]
-        if 0 < w1 - s.w0 <= 2 and s.w0 - w0 >= SNAP_KEEP:
-            w1 = s.w0
-        s = seg.sentences[first]
-        if 0 < s.w1 - w0 <= 2 and w1 - s.w1 >= SNAP_KEEP:
-            w0 = s.w1
-    start, end = seg.words[w0].start, seg.words[w1 - 1].end
-    first, last = _sentence_of(seg, w0), _sentence_of(seg, w1 - 1)
-    if first is not None and w0 - seg.sentences[first].w0 <= 3:
-        start = seg.sentences[first].start
-    if last is not None and seg.sentences[last].w1 - w1 <= 3:
-        end = seg.sentences[last].end
-    return start, end
-
-
-def _sentence_of(seg: Segmented, word: int) -> int | None:
-    """Index of the sentence holding word ``word``, by bisection."""
-    k = bisect.bisect_right(seg.sentences, word, key=_first_word) - 1
-    if 0 <= k < len(seg.sentences) and seg.sentences[k].w0 <= word < seg.sentences[k].w1:
-        return k
-    return None
-
-
-def _first_word(s: Sentence) -> int:
-    return s.w0
 
 
 def select_windows(score: Matrix, context: Matrix, feats: Features) -> list[Candidate]:
@@ -229,7 +108,7 @@ def select_windows(score: Matrix, context: Matrix, feats: Features) -> list[Cand
         if rank[i, j] < (SEED_SCORE if mutual else ONE_SIDED_SCORE):
             continue
         shared, mass = _shared(feats, i, j)
-        mass *= _idf_scale(feats)
+        mass *= idf_scale(feats)
         if shared >= MIN_SHARED and mass >= MIN_MASS:
             seeds.append((float(rank[i, j]), i, j, mass))
     seeds.sort(reverse=True)
@@ -252,7 +131,7 @@ def select_windows(score: Matrix, context: Matrix, feats: Features) -> list[Cand
     return out
 
 
-def _idf_scale(feats: Features) -> float:
+def idf_scale(feats: Features) -> float:
     """Factor bringing idf sums to the scale of documents of ~1,000 sentences.
 
     The thresholds above were set there; idf grows with the log of the
@@ -425,12 +304,12 @@ def pad(cands: list[Candidate], score: Matrix, feats: Features) -> list[Candidat
 def _sentence_owner(seg: Segmented, cands: list[Candidate], side: int) -> dict[int, int]:
     owner = {}
     for n, c in enumerate(cands):
-        for k in _sentences_in(seg, c.a if side == 0 else c.b):
+        for k in sentences_in(seg, c.a if side == 0 else c.b):
             owner[k] = n
     return owner
 
 
-def _sentences_in(seg: Segmented, span: tuple[int, int]) -> range:
+def sentences_in(seg: Segmented, span: tuple[int, int]) -> range:
     """Indices of the sentences overlapping ``span``."""
     ends = seg.sentence_ends
     lo = bisect.bisect_right(ends, span[0])
@@ -448,7 +327,7 @@ def _pad_side(
     support: Callable[[int], float],
 ) -> tuple[int, int]:
     sents = seg.sentences
-    inside = _sentences_in(seg, span)
+    inside = sentences_in(seg, span)
     if not inside:
         return span
     k0, k1 = inside[0], inside[-1]

@@ -14,7 +14,7 @@ import re
 import time
 from collections.abc import Callable
 
-from aligner import align, match, ordered
+from aligner import align, match, ordered, quotes
 from aligner.diff import equal_words, word_diff
 from aligner.documents import load_document
 from aligner.evidence import find_evidence
@@ -111,11 +111,11 @@ def _compare(
         cands = ordered.align_ordered(par_scores, feats, groups_a, groups_b)
     elif dense:
         cands = align.merge(
-            align.select_runs(runs, feats) + align.select_windows(scores, context, feats)
+            quotes.select_runs(runs, feats) + align.select_windows(scores, context, feats)
         )
         cands = align.pad(cands, scores, feats)
     else:
-        cands = align.merge(align.select_runs(runs, feats))
+        cands = align.merge(quotes.select_runs(runs, feats))
     clock.lap("align")
     report(0.8)
     pairs = _drop_echoes([_pair(c, seg_a, seg_b, feats) for c in cands], cands)

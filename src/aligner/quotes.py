@@ -1,0 +1,139 @@
+"""Quotations: shared word runs made into tight, sentence-snapped passages.
+
+A run of identical words (``match.find_runs``) is a quotation when its words
+are rare enough and it is no stock phrase; it is carried on through a
+translation's variants and its ends snap to nearby sentence boundaries. This
+module shapes quotation candidates; it does not choose among candidates.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+
+from aligner import match
+from aligner.align import Candidate, idf_scale
+from aligner.features import Features
+from aligner.match import Run
+from aligner.segment import Segmented, Sentence
+
+STOCK_PHRASE_WORDS = 12
+"""A run shorter than this whose every n-gram recurs elsewhere in the
+documents is a stock phrase, not a quotation."""
+SNAP_KEEP = 4
+"""Words a run must keep when it gives back a spill into another sentence."""
+RUN_WEIGHT = 7.0
+"""Summed rarity (idf) of matched words that makes a run a quotation."""
+EXTEND_WORDS = 40
+"""Words looked at beyond each end of a run when extending it."""
+EXTEND_EQUAL = 0.4
+"""Share of equal words an extension must keep."""
+
+
+def select_runs(runs: list[Run], feats: Features) -> list[Candidate]:
+    """Runs rare enough to be quotations, snapped to sentence ends nearby."""
+    seg_a, seg_b = feats.segs
+    out = []
+    for run in runs:
+        weight = (
+            sum(
+                feats.idf.get(w.stem, 0.0)
+                for w in seg_a.words[run.a0 : run.a1]
+                if w.stem in feats.idf
+            )
+            * run.matched
+            / max(run.a1 - run.a0, 1)
+        )
+        weight *= idf_scale(feats)
+        if weight < RUN_WEIGHT or (run.repeats > 2 and run.matched < STOCK_PHRASE_WORDS):
+            continue
+        a0, a1, b0, b1 = _extend(seg_a, seg_b, run)
+        a = _snap_words(seg_a, a0, a1)
+        b = _snap_words(seg_b, b0, b1)
+        score = 1.0 - math.exp(-weight / RUN_WEIGHT)
+        out.append(Candidate(a, b, score, "quotation"))
+    return out
+
+
+def _extend(seg_a: Segmented, seg_b: Segmented, run: Run) -> tuple[int, int, int, int]:
+    """Carry a run of identical words on through a translation's variants.
+
+    Two translations of one quotation part and meet again ("has concentrated
+    enormous power in his hands" / "has unlimited authority concentrated in
+    his hands"). Beyond each end of the run, the next words of both sides
+    are aligned (rapidfuzz opcodes on stems) and the run reaches to the last
+    equal block that keeps at least ``EXTEND_EQUAL`` of the words equal,
+    with no gap longer than ``MAX_GAP`` words, inside the paragraph.
+    """
+    a1, b1 = _reach(seg_a, seg_b, run.a1, run.b1, +1)
+    a0, b0 = _reach(seg_a, seg_b, run.a0 - 1, run.b0 - 1, -1)
+    return a0 + 1, a1, b0 + 1, b1
+
+
+def _reach(seg_a: Segmented, seg_b: Segmented, i: int, j: int, step: int) -> tuple[int, int]:
+    ta = _stretch(seg_a, i, step)
+    tb = _stretch(seg_b, j, step)
+    best_i, best_j, equal, seen = 0, 0, 0, 0
+    for tag, x1, x2, y1, y2 in match.opcodes(ta, tb):
+        if tag == "equal":
+            equal += x2 - x1
+            seen = max(x2, y2)
+            if equal >= EXTEND_EQUAL * seen:
+                best_i, best_j = x2, y2
+        elif max(x2 - x1, y2 - y1) > match.MAX_GAP:
+            break
+    return i + step * best_i, j + step * best_j
+
+
+def _stretch(seg: Segmented, start: int, step: int) -> list[str]:
+    """Stems of up to ``EXTEND_WORDS`` words from ``start`` on, within the paragraph."""
+    words = seg.words
+    if not 0 <= start < len(words):
+        return []
+    starts = [p[0] for p in seg.paragraphs]
+    para = bisect.bisect_right(starts, words[start].start)
+    lo, hi = (
+        (starts[para - 1], starts[para]) if para < len(starts) else (starts[-1], len(seg.doc.text))
+    )
+    out: list[str] = []
+    k = start
+    while 0 <= k < len(words) and len(out) < EXTEND_WORDS and lo <= words[k].start < hi:
+        out.append(words[k].stem)
+        k += step
+    return out
+
+
+def _snap_words(seg: Segmented, w0: int, w1: int) -> tuple[int, int]:
+    """Word range -> characters, ends snapped to nearby sentence boundaries.
+
+    An end within 3 words of its sentence's end reaches it; a run that spills
+    one or two words over into the next sentence ("...of the working class.
+    The") or starts with the last words of the previous one gives them back.
+    """
+    first, last = _sentence_of(seg, w0), _sentence_of(seg, w1 - 1)
+    if first is not None and last is not None:
+        s = seg.sentences[last]
+        if 0 < w1 - s.w0 <= 2 and s.w0 - w0 >= SNAP_KEEP:
+            w1 = s.w0
+        s = seg.sentences[first]
+        if 0 < s.w1 - w0 <= 2 and w1 - s.w1 >= SNAP_KEEP:
+            w0 = s.w1
+    start, end = seg.words[w0].start, seg.words[w1 - 1].end
+    first, last = _sentence_of(seg, w0), _sentence_of(seg, w1 - 1)
+    if first is not None and w0 - seg.sentences[first].w0 <= 3:
+        start = seg.sentences[first].start
+    if last is not None and seg.sentences[last].w1 - w1 <= 3:
+        end = seg.sentences[last].end
+    return start, end
+
+
+def _sentence_of(seg: Segmented, word: int) -> int | None:
+    """Index of the sentence holding word ``word``, by bisection."""
+    k = bisect.bisect_right(seg.sentences, word, key=_first_word) - 1
+    if 0 <= k < len(seg.sentences) and seg.sentences[k].w0 <= word < seg.sentences[k].w1:
+        return k
+    return None
+
+
+def _first_word(s: Sentence) -> int:
+    return s.w0
