@@ -15,7 +15,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import (
     ContentSwitcher,
     DataTable,
@@ -31,6 +30,7 @@ from aligner.render import printable
 from aligner.tui.render import location
 from aligner.tui.screens.detail import DetailScreen
 from aligner.tui.screens.export import export_dialog
+from aligner.tui.screens.loading import LoadingScreen
 from aligner.tui.view_state import Match, ViewState, nearest_pair, pair_at, span_of
 from aligner.tui.widgets.coverage import CoverageStrip
 from aligner.tui.widgets.document_view import DocumentView
@@ -44,7 +44,7 @@ def _holds(span: tuple[int, int], offset: int) -> bool:
     return span[0] <= offset < span[1]
 
 
-class CompareScreen(Screen[None]):
+class CompareScreen(LoadingScreen):
     """Everything about one comparison of two documents."""
 
     BINDINGS = [
@@ -103,21 +103,6 @@ class CompareScreen(Screen[None]):
             self.show_progress(0.0, f"Aligning {self.app.sub_title}…")
 
     # -- loading ---------------------------------------------------------
-
-    def show_progress(self, share: float, label: str = "Aligning…") -> None:
-        """Show how far the engine has got."""
-        self.query_one("#loading-message", Static).update(f"{label} {share:.0%}")
-        self.query_one(ProgressBar).update(progress=share)
-
-    def show_error(self, message: str) -> None:
-        """Show an engine error in place of the results."""
-        self.query_one(LoadingIndicator).display = False
-        self.query_one(ProgressBar).display = False
-        error = Text("Could not compare the documents\n\n", style="bold")
-        error.append(message, style="")
-        error.append("\n\nPress q to quit.", style="dim")
-        self.query_one("#loading-message", Static).update(error)
-        self.query_one("#loading-message").add_class("-error")
 
     def show_comparison(self, comparison: Comparison) -> None:
         """Show ``comparison``, keeping the current filters."""

@@ -45,16 +45,23 @@ class HelpScreen(ModalScreen[None]):
         Binding("escape,q,question_mark", "dismiss", "Close", show=True),
     ]
 
+    HEADING = "aligner: keys"
+    """The dialog's title."""
+    KEYS: tuple[tuple[str, str], ...] = KEYS
+    """(key, action) rows; subclasses list their own screen's keys."""
+    MARKS: str = MARKS
+    """The key to the passage marks, as Rich markup."""
+
     def compose(self) -> ComposeResult:
         table = Table(box=None, show_header=False, padding=(0, 1), expand=True)
         table.add_column("key", style="bold", no_wrap=True)
         table.add_column("action", ratio=1)
-        for key, action in KEYS:
+        for key, action in self.KEYS:
             table.add_row(key, action)
         with VerticalScroll(id="help-box", classes="dialog"):
-            yield Static(Text("aligner: keys", style="bold"), classes="dialog-title")
+            yield Static(Text(self.HEADING, style="bold"), classes="dialog-title")
             yield Static(table)
-            yield Static(Text.from_markup(MARKS), id="help-marks")
+            yield Static(Text.from_markup(self.MARKS), id="help-marks")
 
     async def action_dismiss(self, result: None = None) -> None:
         self.dismiss(None)

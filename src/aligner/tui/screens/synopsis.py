@@ -12,13 +12,11 @@ from __future__ import annotations
 
 from typing import Literal
 
-from rich.table import Table
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import Screen
 from textual.widgets import ContentSwitcher, DataTable, Footer, ProgressBar, Static
 
 from aligner.model import Pair, Span
@@ -27,6 +25,7 @@ from aligner.synopsis import Group, Member, Synopsis
 from aligner.tui.render import Palette, first_words, location, passage_text
 from aligner.tui.screens.compare import CompareScreen
 from aligner.tui.screens.help import HelpScreen
+from aligner.tui.screens.loading import LoadingScreen
 from aligner.tui.widgets.pair_list import KIND_LABELS, PairList
 
 Order = Literal["position", "accounts"]
@@ -64,16 +63,9 @@ def label(doc: int) -> str:
 class SynopsisHelp(HelpScreen):
     """The keys of the synopsis screen."""
 
-    def compose(self) -> ComposeResult:
-        table = Table(box=None, show_header=False, padding=(0, 1), expand=True)
-        table.add_column("key", style="bold", no_wrap=True)
-        table.add_column("action", ratio=1)
-        for key, action in KEYS:
-            table.add_row(key, action)
-        with VerticalScroll(id="help-box", classes="dialog"):
-            yield Static(Text("aligner synopsis: keys", style="bold"), classes="dialog-title")
-            yield Static(table)
-            yield Static(Text.from_markup(MARKS), id="help-marks")
+    HEADING = "aligner synopsis: keys"
+    KEYS = KEYS
+    MARKS = MARKS
 
 
 class PairScreen(CompareScreen):
@@ -153,8 +145,10 @@ class GroupView(VerticalScroll, can_focus=True):
         self.scroll_home(animate=False)
 
 
-class SynopsisScreen(Screen[None]):
+class SynopsisScreen(LoadingScreen):
     """All accounts side by side, one row per parallel."""
+
+    ERROR_TITLE = "Could not align the documents"
 
     BINDINGS = [
         Binding("n", "step(1)", "Next"),
@@ -197,20 +191,6 @@ class SynopsisScreen(Screen[None]):
             self.show_progress(0.0, f"Aligning {self.app.sub_title}…")
 
     # -- loading -------------------------------------------------------------
-
-    def show_progress(self, share: float, label: str = "Aligning…") -> None:
-        """Show how far the engine has got."""
-        self.query_one("#loading-message", Static).update(f"{label} {share:.0%}")
-        self.query_one(ProgressBar).update(progress=share)
-
-    def show_error(self, message: str) -> None:
-        """Show an engine error in place of the synopsis."""
-        self.query_one(ProgressBar).display = False
-        error = Text("Could not align the documents\n\n", style="bold")
-        error.append(message, style="")
-        error.append("\n\nPress q to quit.", style="dim")
-        self.query_one("#loading-message", Static).update(error)
-        self.query_one("#loading-message").add_class("-error")
 
     def show_synopsis(self, syn: Synopsis) -> None:
         """Show ``syn``, keeping the selected group and account when they are still there."""
