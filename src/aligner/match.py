@@ -169,7 +169,7 @@ def sentence_scores(feats: Features, *, context: int = 0) -> Matrix:
     """
     import numpy as np
 
-    mats = _tfidf_rows(feats)
+    mats = feats.rows
     vecs = feats.vectors
     if context:
         mats = (
@@ -184,7 +184,7 @@ def sentence_scores(feats: Features, *, context: int = 0) -> Matrix:
     score: Matrix = mats[0] @ mats[1].T
     del mats  # the widened rows are the largest arrays here: free them early
     if vecs is not None:
-        semantic = _csls(vecs[0] @ vecs[1].T)
+        semantic = csls(vecs[0] @ vecs[1].T)
         # In place: no extra matrix of the same size.
         score *= LEXICAL_WEIGHT
         semantic *= 1 - LEXICAL_WEIGHT
@@ -218,18 +218,7 @@ def _widen(rows: Matrix, seg: Segmented, context: int, *, normalise: bool) -> Ma
     return out
 
 
-def _tfidf_cosine(feats: Features) -> Matrix:
-    mats = _tfidf_rows(feats)
-    result: Matrix = mats[0] @ mats[1].T
-    return result
-
-
-def _tfidf_rows(feats: Features) -> tuple[Matrix, Matrix]:
-    """Unit tf-idf rows over the stems both documents use (built once)."""
-    return feats.rows
-
-
-def _csls(cos: Matrix) -> Matrix:
+def csls(cos: Matrix) -> Matrix:
     """Cross-domain similarity local scaling: 2cos - r_a - r_b.
 
     Some sentences are close to everything (hubs); subtracting each one's

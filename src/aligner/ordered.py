@@ -43,7 +43,7 @@ def paragraph_scores(feats: Features) -> tuple[Matrix, list[list[int]], list[lis
     """
     import numpy as np
 
-    from aligner.match import _csls, _tfidf_rows
+    from aligner.match import csls
 
     groups = []
     for seg in feats.segs:
@@ -52,12 +52,12 @@ def paragraph_scores(feats: Features) -> tuple[Matrix, list[list[int]], list[lis
             if not s.boiler:
                 by_par.setdefault(s.paragraph, []).append(k)
         groups.append(list(by_par.values()))
-    rows = _tfidf_rows(feats)
+    rows = feats.rows
     mats = [_pool(r, g) for r, g in zip(rows, groups, strict=True)]
     score = mats[0] @ mats[1].T
     if feats.vectors is not None:
         vecs = [_pool(v, g) for v, g in zip(feats.vectors, groups, strict=True)]
-        score = LEXICAL_WEIGHT * score + (1 - LEXICAL_WEIGHT) * _csls(vecs[0] @ vecs[1].T)
+        score = LEXICAL_WEIGHT * score + (1 - LEXICAL_WEIGHT) * csls(vecs[0] @ vecs[1].T)
     return score.astype(np.float32), groups[0], groups[1]
 
 
