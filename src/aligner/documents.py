@@ -115,7 +115,7 @@ def _decode_utf16_or_refuse(data: bytes, name: str) -> tuple[str, str]:
             text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
-        if text.count("\x00") == 0 and sum(map(_is_binary_control, text[:65536])) == 0:
+        if text.count("\x00") == 0 and not _BINARY_CONTROL.search(text, 0, 65536):
             return text, encoding
     raise DocumentError(f"{name}: looks like a binary file, not text")
 
@@ -129,15 +129,15 @@ def _refuse_known_binary(data: bytes, name: str) -> None:
 def _check_text(text: str, name: str) -> str:
     """Refuse decoded text that is mostly control characters (binary data)."""
     head = text[:65536]
-    controls = sum(1 for ch in head if _is_binary_control(ch))
+    controls = len(_BINARY_CONTROL.findall(head))
     if head and controls > _MAX_CONTROL_SHARE * len(head):
         raise DocumentError(f"{name}: looks like a binary file, not text")
     return text
 
 
-def _is_binary_control(ch: str) -> bool:
-    code = ord(ch)
-    return (code < 32 and ch not in "\t\n\r\f\v\x1b") or code == 0x7F
+_BINARY_CONTROL = re.compile(r"[\x00-\x08\x0e-\x1a\x1c-\x1f\x7f]")
+"""Control characters that text files do not hold (tab, newlines, form feed
+and escape are allowed)."""
 
 
 def _decode_mostly_utf8(data: bytes) -> tuple[str, str] | None:

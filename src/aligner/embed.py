@@ -32,16 +32,21 @@ class WordVectors:
     """Word -> unit-length vector, computed once per distinct word."""
 
     def __init__(self, table: npt.NDArray[np.float32], tokenizer: object) -> None:
+        import numpy as np
+
         self._table = table
         self._tokenizer = tokenizer
-        self._cache: dict[str, npt.NDArray[np.float16]] = {}
         self.dim = int(table.shape[1])
+        # The cache: word -> row of ``_rows``; kept in float16 (half the
+        # memory, and cosines move by < 0.001).
+        self._index: dict[str, int] = {}
+        self._rows = np.zeros((0, self.dim), dtype=np.float16)
 
     def vectors(self, words: list[str]) -> npt.NDArray[np.float32]:
         """One unit row per word (each distinct word is embedded once per process)."""
         import numpy as np
 
-        missing = [w for w in dict.fromkeys(words) if w not in self._cache]
+        missing = [w for w in dict.fromkeys(words) if w not in self._index]
         if missing:
             fresh = np.zeros((len(missing), self.dim), dtype=np.float32)
             # In chunks, so the subword rows held at once stay a few MB.
@@ -50,13 +55,14 @@ class WordVectors:
             norms = np.linalg.norm(fresh, axis=1, keepdims=True)
             norms[norms == 0] = 1.0
             fresh /= norms
-            if len(self._cache) + len(missing) > _CACHE_WORDS:
-                self._cache.clear()
-            # Kept in float16: half the memory, and cosines move by < 0.001.
-            self._cache.update(zip(missing, fresh.astype(np.float16), strict=True))
-        if not words:
-            return np.zeros((0, self.dim), dtype=np.float32)
-        return np.stack([self._cache[w] for w in words]).astype(np.float32)
+            if len(self._index) + len(missing) > _CACHE_WORDS:
+                self._index.clear()
+                self._rows = self._rows[:0]
+            base = len(self._rows)
+            self._index.update((w, base + k) for k, w in enumerate(missing))
+            self._rows = np.concatenate((self._rows, fresh.astype(np.float16)))
+        index = self._index
+        return self._rows[[index[w] for w in words]].astype(np.float32)
 
     def _mean_rows(self, words: list[str]) -> npt.NDArray[np.float32]:
         """Mean of each word's subword vectors, a chunk of words at once."""

@@ -20,7 +20,7 @@ from aligner.documents import load_document
 from aligner.evidence import find_evidence
 from aligner.features import build_features
 from aligner.model import Comparison, DiffOp, Document, Kind, Options, Pair, Span
-from aligner.segment import Segmented, Word, segment
+from aligner.segment import Segmented, Word, segment_all
 
 Progress = Callable[[float], None]
 
@@ -84,7 +84,7 @@ def _compare(
     report(0.05)
     if doc_a.text == doc_b.text:
         return _identical(docs, options, clock)
-    seg_a, seg_b = segment(docs[0]), segment(docs[1])
+    seg_a, seg_b = segment_all(docs, meanwhile=_warm_up if options.semantic else None)
     clock.lap("segment")
     report(0.4)
     cells = len(seg_a.sentences) * len(seg_b.sentences)
@@ -124,6 +124,14 @@ def _compare(
     clock.lap("diff")
     report(1.0)
     return Comparison(docs, tuple(pairs), options, in_order, tuple(clock.laps), notes)
+
+
+def _warm_up() -> None:
+    """Load the word vectors and word frequencies (while the other process segments)."""
+    from aligner import embed, lexicon
+
+    embed.load()
+    lexicon.available()
 
 
 MAX_CELLS = 4_000_000

@@ -23,7 +23,6 @@ import bisect
 import dataclasses
 import itertools
 import os
-import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -43,7 +42,7 @@ from aligner.model import (
     Pair,
     Span,
 )
-from aligner.segment import STOPWORDS, Segmented, Word, segment
+from aligner.segment import STOPWORDS, Segmented, Word, lending, segment, segment_all
 
 Progress = Callable[[float], None]
 
@@ -281,7 +280,8 @@ def _pairwise(
     results: dict[tuple[int, int], Comparison] = {}
     pool, future = _start_remote(documents, remote, gather)
     try:
-        with _reused_segments(documents) as segs:
+        segs = {id(d): seg for d, seg in zip(documents, segment_all(documents), strict=True)}
+        with lending(segs.values()):
             for n, (i, j) in enumerate(local):
                 results[(i, j)] = engine.compare(documents[i], documents[j], options=gather)
                 report(0.9 * (n + 1) / len(doc_pairs))
@@ -353,7 +353,7 @@ def _compare_pairs(
 ) -> list[Comparison]:
     """Compare the given pairs (runs in the second process, or as a fallback)."""
     needed = sorted({k for pair in doc_pairs for k in pair})
-    with _reused_segments([documents[k] for k in needed]):
+    with lending(segment_all([documents[k] for k in needed])):
         return [engine.compare(documents[i], documents[j], options=options) for i, j in doc_pairs]
 
 
@@ -379,44 +379,6 @@ def _to_global(pairs: Sequence[Pair], i: int, j: int) -> list[Pair]:
 def _flip(p: Pair) -> Pair:
     s = p.swapped()
     return dataclasses.replace(s, a=Span(0, s.a.start, s.a.end), b=Span(1, s.b.start, s.b.end))
-
-
-# ------------------------------------------- reusing segmentations across pairs
-
-# ``engine.compare`` segments both documents of every pair; a synopsis of n
-# documents would segment each n - 1 times (40 % of the time of a pair). Until
-# the engine takes pre-segmented documents, a synopsis lends it its own
-# segmentations through a thread-local table that ``engine.segment`` consults
-# first; any other document (or thread) gets ``segment()`` as before.
-_LOCAL = threading.local()
-_INSTALL = threading.Lock()
-
-
-def _cached_segment(doc: Document) -> Segmented:
-    table: dict[int, Segmented] | None = getattr(_LOCAL, "segments", None)
-    hit = table.get(id(doc)) if table is not None else None
-    if hit is not None and hit.doc is doc:
-        return hit
-    return segment(doc)
-
-
-class _reused_segments:  # noqa: N801 - used as a context manager, like contextlib's
-    def __init__(self, documents: Sequence[Document]) -> None:
-        # Inside another lending (a fallback), reuse its segmentations.
-        self.table = {id(d): _cached_segment(d) for d in documents}
-
-    def __enter__(self) -> dict[int, Segmented]:
-        with _INSTALL:
-            # Only over the plain ``segment`` the engine imports: if the engine
-            # changes how it segments, the lending simply stops (no error).
-            if getattr(engine, "segment", None) is segment:
-                engine.segment = _cached_segment  # type: ignore[attr-defined]
-        self.saved = getattr(_LOCAL, "segments", None)
-        _LOCAL.segments = self.table
-        return self.table
-
-    def __exit__(self, *exc: object) -> None:
-        _LOCAL.segments = self.saved
 
 
 class _Words:

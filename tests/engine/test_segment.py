@@ -60,3 +60,122 @@ def test_normalise(raw: str, norm: str) -> None:
 def test_stems_make_inflections_meet() -> None:
     seg = segment(make_document("The purges purged. The purge ended."))
     assert len({w.stem for w in seg.words if w.norm.startswith("purg")}) == 1
+
+
+# ---------------------------------------------------------------- sharing work
+
+
+def _long(seed: str, paragraphs: int) -> str:
+    return "\n\n".join(
+        f"{seed} paragraph {k} begins here. Dr. Smith met the committee on 3 May 19{k % 100:02d}. "
+        f"It voted, and the motion carried (p. {k})."
+        for k in range(paragraphs)
+    )
+
+
+def test_segment_all_in_two_processes_equals_one(monkeypatch: pytest.MonkeyPatch) -> None:
+    from aligner import segment as seg_mod
+    from aligner import workers
+
+    docs = [
+        make_document(_long("First", 400), name="a"),
+        make_document(_long("Second", 500), name="b"),
+    ]
+    assert seg_mod._remote_share(docs) == [1]  # the larger one goes to the other process
+    monkeypatch.setattr(workers, "available", lambda: True)
+    shared = seg_mod.segment_all(docs)
+    alone = [seg_mod._segment(d) for d in docs]
+    for got, want, doc in zip(shared, alone, docs, strict=True):
+        assert got.doc is doc
+        assert got.words == want.words and got.sentences == want.sentences
+        assert got.paragraphs == want.paragraphs and got.sentence_ends == want.sentence_ends
+        assert all(type(w.cap) is bool for w in got.words)
+
+
+def test_segment_all_redoes_what_a_failed_child_did_not(monkeypatch: pytest.MonkeyPatch) -> None:
+    from aligner import segment as seg_mod
+    from aligner import workers
+
+    docs = [
+        make_document(_long("First", 400), name="a"),
+        make_document(_long("Second", 500), name="b"),
+    ]
+    monkeypatch.setattr(workers, "available", lambda: True)
+
+    def broken(_seg: object) -> object:
+        raise RuntimeError("child fails")
+
+    monkeypatch.setattr(seg_mod, "_pack", broken)  # inherited by the forked child
+    called = []
+    shared = seg_mod.segment_all(docs, meanwhile=lambda: called.append(True))
+    assert called == [True]
+    assert [s.words for s in shared] == [seg_mod._segment(d).words for d in docs]
+
+
+def test_small_and_book_sized_documents_stay_in_one_process() -> None:
+    from aligner import segment as seg_mod
+
+    small = [make_document("One sentence here.", name="a"), make_document("Two.", name="b")]
+    assert seg_mod._remote_share(small) == []
+    book = make_document("word " * (seg_mod.BOOK_CHARS // 5 + 10), name="book")
+    mid = make_document("word " * 20_000, name="mid")
+    # the book stays here; the other document may go
+    assert seg_mod._remote_share([book, mid]) == [1]
+    assert seg_mod._remote_share([book]) == []
+
+
+def test_lending_returns_the_lent_segmentation_in_its_block_only() -> None:
+    import threading
+
+    from aligner.segment import lending
+
+    doc = make_document("A sentence to segment. And another one.", name="x")
+    lent = segment(doc)
+    with lending([lent]):
+        assert segment(doc) is lent
+        seen: list[object] = []
+        worker = threading.Thread(target=lambda: seen.append(segment(doc)))
+        worker.start()
+        worker.join()
+        assert seen[0] is not lent and seen[0] == lent  # other threads segment afresh
+    assert segment(doc) is not lent
+
+
+# ------------------------------------------------------------ loading NLTK
+
+
+def test_nltk_is_whole_after_segmenting() -> None:
+    """Loading NLTK's two modules alone leaves no stand-in behind."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from aligner.documents import make_document\n"
+        "from aligner.segment import segment\n"
+        "s = segment(make_document('Mr. Smith left. He came back.', name='x'))\n"
+        "assert [w.stem for w in s.words][-1] == 'back', s.words\n"
+        "assert len(s.sentences) == 2, s.sentences\n"
+        "assert not [k for k in sys.modules if k.startswith('nltk')]\n"
+        "import nltk\n"
+        "assert hasattr(nltk, 'word_tokenize') and hasattr(nltk.corpus, 'stopwords')\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+
+
+def test_nltk_falls_back_to_the_plain_import(monkeypatch: pytest.MonkeyPatch) -> None:
+    from aligner import segment as seg_mod
+
+    def unknown_layout() -> None:
+        raise ImportError("another NLTK")
+
+    monkeypatch.setattr(seg_mod, "_nltk_modules_alone", unknown_layout)
+    monkeypatch.delitem(__import__("sys").modules, "nltk", raising=False)
+    seg_mod._nltk.cache_clear()
+    try:
+        punkt, snowball = seg_mod._nltk()
+        assert punkt.__name__ == "PunktSentenceTokenizer"
+        assert snowball("english").stem("running") == "run"
+    finally:
+        seg_mod._nltk.cache_clear()
