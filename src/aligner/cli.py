@@ -10,6 +10,7 @@ ends in a traceback.
 from __future__ import annotations
 
 import argparse
+import functools
 import itertools
 import os
 import shutil
@@ -188,7 +189,7 @@ def _run(args: argparse.Namespace) -> int:
         _check_output(output, paths, force=args.force)
     docs = _load_all(paths, quiet=args.quiet)
     if fmt is None:
-        if _open_tui(paths, options):
+        if _open_tui(paths, docs, options):
             return EXIT_OK
         fmt = "text"
     result = _compare_all(docs, options, quiet=args.quiet)
@@ -278,14 +279,36 @@ def _read_stdin() -> Document:
     return document_from_bytes(data, name="<stdin>")
 
 
-def _open_tui(paths: Sequence[str], options: Options) -> bool:
+def _open_tui(paths: Sequence[str], docs: Sequence[Document], options: Options) -> bool:
     """Run the TUI; False when it is not available (then print the text report)."""
+    import importlib.util
+
+    if importlib.util.find_spec("textual") is None:
+        return False
+    from aligner import workers
+
+    # Forked before Textual starts its threads (after, forking is unsafe): the
+    # engine works in a second process while the app starts, and the app gets
+    # its progress and result from there (or, without it, aligns itself).
+    pending = workers.fork(functools.partial(_align, docs, options))
     try:
         from aligner.tui.app import AlignerApp
     except ImportError:
+        if pending is not None:
+            pending.stop()
         return False
-    AlignerApp(paths=list(paths), options=options).run()
+    AlignerApp(paths=list(paths), options=options, pending=pending).run()
     return True
+
+
+def _align(docs: Sequence[Document], options: Options, progress: Callable[[float], None]) -> Result:
+    if len(docs) == 2:
+        from aligner import compare
+
+        return compare(docs[0], docs[1], options=options, progress=progress)
+    from aligner.synopsis import synopsis
+
+    return synopsis(docs, options=options, progress=progress)
 
 
 def _compare_all(docs: Sequence[Document], options: Options, *, quiet: bool) -> Result:
@@ -294,15 +317,7 @@ def _compare_all(docs: Sequence[Document], options: Options, *, quiet: bool) -> 
     total = sum(len(d.text) for d in docs)
     show = not quiet and total >= (_PROGRESS_TTY_FROM if tty else _PROGRESS_FROM)
     progress = _progress_printer(sys.stderr, time.monotonic()) if show else None
-    result: Result
-    if len(docs) == 2:
-        from aligner import compare
-
-        result = compare(docs[0], docs[1], options=options, progress=progress)
-    else:
-        from aligner.synopsis import synopsis
-
-        result = synopsis(docs, options=options, progress=progress)
+    result = _align(docs, options, progress or (lambda _: None))
     if show and tty:
         sys.stderr.write("\r\x1b[K")  # erase the progress line: the report follows
         sys.stderr.flush()

@@ -237,7 +237,7 @@ def segment_all(
     child = None
     if remote:
         remote = [todo[k] for k in remote]
-        child = workers.fork(lambda: [_pack(_segment(docs[k])) for k in remote])
+        child = workers.fork(lambda _: [_pack(_segment(docs[k])) for k in remote])
     for k in todo:
         if child is None or k not in remote:
             out[k] = _segment(docs[k])

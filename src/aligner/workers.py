@@ -14,9 +14,12 @@ there the work stays in one process).
 
 from __future__ import annotations
 
+import atexit
+import functools
 import os
 import sys
 import threading
+import weakref
 from collections.abc import Callable
 from typing import Generic, TypeVar
 
@@ -35,45 +38,99 @@ def available() -> bool:
         return False
 
 
-class Child(Generic[_T]):
-    """A forked process computing one value."""
+Report = Callable[[float], None]
+"""Called with the share of work done, 0.0-1.0."""
 
-    def __init__(self, fn: Callable[[], _T]) -> None:
+
+class Child(Generic[_T]):
+    """A forked process computing one value, reporting its progress on the way."""
+
+    def __init__(self, fn: Callable[[Report], _T]) -> None:
         import multiprocessing
 
         ctx = multiprocessing.get_context("fork")
         self._conn, sender = ctx.Pipe(duplex=False)
-        self._process = ctx.Process(target=_run, args=(fn, sender), daemon=True)
+        # What this process buffered must not be written a second time by the child.
+        for stream in (sys.stdout, sys.stderr):
+            if stream is not None:
+                stream.flush()
+        # Not a daemon: a daemon process may not fork, and the child may want
+        # to (to segment two documents at once). One left running when this
+        # process exits is ended by ``_end_children``.
+        self._process = ctx.Process(target=_run, args=(fn, sender))
         self._process.start()
         sender.close()
+        _LIVE.add(self)  # type: ignore[arg-type]
+        _hook_exit()
 
-    def result(self) -> _T | None:
-        """The child's value, or ``None`` if it failed or died (do the work here)."""
+    def result(
+        self, progress: Report | None = None, *, cancelled: Callable[[], bool] | None = None
+    ) -> _T | None:
+        """The child's value, or ``None`` if it failed, died or was cancelled.
+
+        Args:
+            progress: Called here with each share of work the child reports.
+            cancelled: Polled while waiting; when it returns True the child
+                is stopped and ``None`` returned.
+        """
         try:
-            ok, value = self._conn.recv()
+            while True:
+                while cancelled is not None and not self._conn.poll(0.05):
+                    if cancelled():
+                        self._process.terminate()
+                        return None
+                tag, value = self._conn.recv()
+                if tag != "progress":
+                    return value if tag == "ok" else None
+                if progress is not None:
+                    progress(value)
         except (EOFError, OSError):
-            ok, value = False, None
+            return None
         finally:
             self._conn.close()
             self._process.join()
-        return value if ok else None
+
+    def stop(self) -> None:
+        """End the child without waiting for its value."""
+        self._process.terminate()
+        self._process.join()
+        self._conn.close()
 
 
-def fork(fn: Callable[[], _T]) -> Child[_T] | None:
-    """Start ``fn()`` in a forked process, or return ``None`` where that is unsafe."""
+def fork(fn: Callable[[Report], _T]) -> Child[_T] | None:
+    """Start ``fn(report)`` in a forked process, or return ``None`` where that is unsafe."""
     if not available():
         return None
     try:
         return Child(fn)
-    except (OSError, ValueError):
+    except (OSError, ValueError, AssertionError):
         return None
 
 
-def _run(fn: Callable[[], object], conn: object) -> None:
+_LIVE: weakref.WeakSet[Child[object]] = weakref.WeakSet()
+
+
+@functools.cache
+def _hook_exit() -> None:
+    # Registered after multiprocessing's own exit hook (set when it was
+    # imported), so it runs first: that one waits for non-daemon children.
+    atexit.register(_end_children)
+
+
+def _end_children() -> None:
+    for child in list(_LIVE):
+        if child._process.is_alive():  # noqa: SLF001
+            child._process.terminate()  # noqa: SLF001
+
+
+def _run(fn: Callable[[Report], object], conn: object) -> None:
+    def report(share: float) -> None:
+        conn.send(("progress", share))  # type: ignore[attr-defined]
+
     try:
-        value: tuple[bool, object] = (True, fn())
+        value: tuple[str, object] = ("ok", fn(report))
     except BaseException:  # noqa: BLE001 - the parent redoes the work itself
-        value = (False, None)
+        value = ("failed", None)
     try:
         conn.send(value)  # type: ignore[attr-defined]
     except Exception:  # noqa: BLE001 - unpicklable or a closed pipe: the parent gets EOF

@@ -346,6 +346,63 @@ async def test_worker_path(sample_files: tuple[Path, Path]) -> None:
             assert "no parallel passages" in passage(app, "a")
 
 
+async def test_engine_in_another_process(
+    sample_files: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The CLI's path: the alignment runs in a forked process the app waits for."""
+    from aligner import workers
+    from aligner.engine import compare
+
+    monkeypatch.setattr(workers, "available", lambda: True)
+    parent = threading.get_ident()
+    shares: list[float] = []
+
+    def align(report: workers.Report) -> Comparison:
+        report(0.5)
+        return compare(*sample_files)
+
+    pending = workers.fork(align)
+    assert pending is not None
+    from aligner.tui.screens.loading import LoadingScreen
+
+    original = LoadingScreen.show_progress
+
+    def seen(screen: LoadingScreen, share: float, label: str = "") -> None:
+        shares.append(share)
+        original(screen, share, label)
+
+    monkeypatch.setattr(LoadingScreen, "show_progress", seen)
+    app = AlignerApp(paths=list(sample_files), pending=pending)
+    async with app.run_test(size=SIZE) as pilot:
+        await _wait_for_engine(app, pilot)
+        assert app.comparison is not None and app.error is None
+        here = compare(*sample_files)
+        assert [(p.a, p.b, p.kind) for p in app.comparison.pairs] == [
+            (p.a, p.b, p.kind) for p in here.pairs
+        ]
+        assert main(app).query_one("#body", ContentSwitcher).current == "pair-view"
+    assert 0.5 in shares  # the child's progress reached the app
+    assert threading.get_ident() == parent
+
+
+async def test_failed_engine_process_falls_back_to_the_app(
+    sample_files: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from aligner import workers
+
+    monkeypatch.setattr(workers, "available", lambda: True)
+
+    def broken(report: workers.Report) -> Comparison:
+        raise MemoryError("killed")
+
+    pending = workers.fork(broken)
+    app = AlignerApp(paths=list(sample_files), pending=pending)
+    async with app.run_test(size=SIZE) as pilot:
+        await _wait_for_engine(app, pilot)
+        assert app.comparison is not None and app.error is None
+        assert app.pending is None
+
+
 async def test_worker_error_is_readable(tmp_path: Path) -> None:
     app = AlignerApp(paths=[tmp_path / "missing.txt", tmp_path / "other.txt"])
     async with app.run_test(size=SIZE) as pilot:

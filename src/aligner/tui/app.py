@@ -33,6 +33,7 @@ from aligner.tui.messages import (
 from aligner.tui.screens.compare import CompareScreen
 from aligner.tui.screens.help import HelpScreen
 from aligner.tui.screens.synopsis import SynopsisScreen
+from aligner.workers import Child
 
 
 def _names(paths: Sequence[Path]) -> str:
@@ -58,6 +59,7 @@ class AlignerApp(App[None]):
         comparison: Comparison | None = None,
         options: Options | None = None,
         synopsis: Synopsis | None = None,
+        pending: Child[Comparison | Synopsis] | None = None,
     ) -> None:
         """Open on ``paths`` (aligned in a worker), a ready ``comparison`` or ``synopsis``.
 
@@ -66,6 +68,9 @@ class AlignerApp(App[None]):
             comparison: A precomputed comparison (tests, or a caller that has one).
             options: Engine options for ``paths``.
             synopsis: A precomputed synopsis of three or more documents.
+            pending: The alignment of ``paths`` already under way in another
+                process (the CLI starts it before the app); if it fails, the
+                app aligns ``paths`` itself.
         """
         super().__init__()
         if comparison is None and synopsis is None and (paths is None or len(paths) < 2):
@@ -74,6 +79,7 @@ class AlignerApp(App[None]):
         self.comparison = comparison
         self.synopsis = synopsis
         self.options = options
+        self.pending = pending
         self.error: str | None = None
 
     def get_default_screen(self) -> Screen[None]:
@@ -110,6 +116,13 @@ class AlignerApp(App[None]):
                 self.post_message(ComparisonProgress(share))
 
         outcome: list[Comparison | Synopsis | BaseException] = []
+        pending, self.pending = self.pending, None
+        if pending is not None:
+            done = pending.result(progress, cancelled=lambda: worker.is_cancelled)
+            if worker.is_cancelled:
+                return
+            if done is not None:
+                outcome.append(done)
 
         def align() -> None:
             try:
@@ -125,12 +138,13 @@ class AlignerApp(App[None]):
         # The engine cannot be interrupted, so it runs in a daemon thread: quitting
         # while it works cancels this worker, which returns at once instead of
         # keeping the process alive until the alignment ends.
-        engine = threading.Thread(target=align, name="aligner-compare", daemon=True)
-        engine.start()
-        while engine.is_alive():
-            engine.join(0.05)
-            if worker.is_cancelled:
-                return
+        if not outcome:
+            engine = threading.Thread(target=align, name="aligner-compare", daemon=True)
+            engine.start()
+            while engine.is_alive():
+                engine.join(0.05)
+                if worker.is_cancelled:
+                    return
         result = outcome[0]
         if isinstance(result, AlignerError):
             self.post_message(ComparisonFailed(str(result)))

@@ -20,7 +20,6 @@ from textual.widgets import (
     DataTable,
     Footer,
     Input,
-    LoadingIndicator,
     ProgressBar,
     Static,
 )
@@ -85,8 +84,8 @@ class CompareScreen(LoadingScreen):
         with ContentSwitcher(id="body", initial="loading"):
             with Vertical(id="loading"):
                 yield Static("Reading the documents…", id="loading-message")
+                # No spinner: its animation costs the engine a third of a core.
                 yield ProgressBar(total=1.0, show_eta=False, id="progress")
-                yield LoadingIndicator()
             yield SideBySide(id="pair-view")
             with Horizontal(id="document-view"):
                 yield DocumentView(0, id="doc-0")
@@ -111,8 +110,6 @@ class CompareScreen(LoadingScreen):
             self.state.min_score = comparison.options.min_score
         self.comparison = comparison
         self.remove_class("-loading")
-        # Its animation timer would keep running while hidden.
-        self.query(LoadingIndicator).remove()
         for side, doc in enumerate(comparison.documents[:2]):
             label = "AB"[side]
             name = Text(f"{label} ", style="bold reverse")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.screen import Screen
-from textual.widgets import LoadingIndicator, ProgressBar, Static
+from textual.widgets import ProgressBar, Static
 
 
 class LoadingScreen(Screen[None]):
@@ -23,8 +23,6 @@ class LoadingScreen(Screen[None]):
 
     def show_error(self, message: str) -> None:
         """Show an engine error in place of the results."""
-        for spinner in self.query(LoadingIndicator):
-            spinner.display = False
         self.query_one(ProgressBar).display = False
         error = Text(f"{self.ERROR_TITLE}\n\n", style="bold")
         error.append(message, style="")
