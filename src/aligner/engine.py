@@ -7,12 +7,14 @@ holds no matching logic of its own and never imports Textual or Rich.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import dataclasses
+import gc
 import hashlib
 import os
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 from aligner import align, match, ordered, quotes
 from aligner.diff import equal_words, word_diff
@@ -46,7 +48,34 @@ def compare(
     Raises:
         DocumentError: a document cannot be read.
     """
-    options = options or Options()
+    with gc_paused():
+        return _compare_any_order(a, b, options or Options(), progress)
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """Python's cycle collector off while the engine builds its structures.
+
+    Segmenting a book allocates millions of tuples, each allocation counting
+    towards a collection that then walks every tracked object (a quarter of
+    the segmenting time on a 13 MB text). The engine makes no reference cycles
+    worth collecting in between; the collector's previous state is restored.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _compare_any_order(
+    a: str | os.PathLike[str] | Document,
+    b: str | os.PathLike[str] | Document,
+    options: Options,
+    progress: Progress | None,
+) -> Comparison:
     clock = _Clock()
     docs = (load_document(a), load_document(b))
     clock.lap("load")

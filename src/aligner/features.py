@@ -8,6 +8,7 @@ is shared. This module describes sentences; it never pairs them.
 from __future__ import annotations
 
 import math
+import operator
 import re
 from collections import Counter
 from dataclasses import dataclass
@@ -77,8 +78,11 @@ def build_features(
     for seg in segs:
         per_doc = []
         for s in seg.sentences:
-            stems = [] if s.boiler else [_content(w.stem) for w in seg.words[s.w0 : s.w1]]
-            stems = [x for x in stems if x]
+            stems = (
+                []
+                if s.boiler
+                else list(filter(None, map(_content, map(_STEM, seg.words[s.w0 : s.w1]))))
+            )
             if dense:  # only dense scoring reads them again; a book's would be ~100 MB
                 per_doc.append(stems)
             if stems:
@@ -222,19 +226,28 @@ class _DocStats:
     """Per stem, the English frequency of its commonest form."""
 
 
+_STEM = operator.itemgetter(3)
+_STEM_CAP = operator.itemgetter(3, 4)
+_NORM_STEM = operator.itemgetter(2, 3)
+
+
 @per_document
 def _doc_stats(seg: Segmented) -> _DocStats:
     from aligner import lexicon
 
     words = seg.words
-    # Words not first in their sentence (Counter counts in C).
-    first = {s.w0 for s in seg.sentences}
-    inner = [w for k, w in enumerate(words) if k not in first and not w.norm[:1].isdigit()]
-    upper: Counter[str] = Counter(w.stem for w in inner if w.cap)
-    lower: Counter[str] = Counter(w.stem for w in inner if not w.cap)
+    # (stem, capitalised) of every word, minus those first in their sentence;
+    # counted by C-level maps (a book has millions of words).
+    counts = Counter(map(_STEM_CAP, words))
+    counts.subtract(map(_STEM_CAP, (words[s.w0] for s in seg.sentences if s.w1 > s.w0)))
+    upper: Counter[str] = Counter()
+    lower: Counter[str] = Counter()
+    for (stem, cap), n in counts.items():
+        if n > 0 and not stem[:1].isdigit():
+            (upper if cap else lower)[stem] = n
     zipf: dict[str, float] = {}
     # Each distinct (form, stem) once: a book repeats its words a lot.
-    for norm, stem in {(w.norm, w.stem) for w in words}:
+    for norm, stem in set(map(_NORM_STEM, words)):
         z = lexicon.zipf(norm)
         if z > zipf.get(stem, -1.0):
             zipf[stem] = z

@@ -14,6 +14,9 @@ This module scores; it does not decide which candidates are reported.
 
 from __future__ import annotations
 
+import itertools
+import operator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -69,13 +72,14 @@ def find_runs(a: Segmented, b: Segmented, *, min_words: int = 6) -> list[Run]:
     scanned = _live_stems(large)
     # Only the n-grams the index has are collected from the scanned side.
     found: dict[tuple[str, ...], list[int]] = {}
-    for i in range(len(scanned) - SEED_N + 1):
-        gram = tuple(scanned[i : i + SEED_N])
-        if gram in index:
-            positions = found.setdefault(gram, [])
-            # Past the cap a gram seeds nothing: stop counting its places.
-            if len(positions) <= MAX_SEED_HITS:
-                positions.append(i)
+    # The places whose n-gram the index holds, picked by C-level iterators
+    # (a book has millions of places, a few thousand of them hits).
+    places = itertools.compress(itertools.count(), map(index.__contains__, _grams(scanned)))
+    for i in places:
+        positions = found.setdefault(tuple(scanned[i : i + SEED_N]), [])
+        # Past the cap a gram seeds nothing: stop counting its places.
+        if len(positions) <= MAX_SEED_HITS:
+            positions.append(i)
     seeds: list[tuple[int, int, int]] = []
     for gram, positions in found.items():
         hits = index[gram]
@@ -94,16 +98,21 @@ def _gram_index(seg: Segmented) -> dict[tuple[str, ...], list[int]]:
     stems = _live_stems(seg)
     seedable = _seedable(stems)
     index: dict[tuple[str, ...], list[int]] = {}
-    for j in range(len(stems) - SEED_N + 1):
+    for j, gram in enumerate(_grams(stems)):
         if seedable[j]:
-            index.setdefault(tuple(stems[j : j + SEED_N]), []).append(j)
+            index.setdefault(gram, []).append(j)
     return index
+
+
+def _grams(stems: list[str]) -> Iterator[tuple[str, ...]]:
+    """The ``SEED_N``-grams of ``stems``, one per start position."""
+    return zip(*(itertools.islice(stems, k, None) for k in range(SEED_N)), strict=False)
 
 
 @per_document
 def _live_stems(seg: Segmented) -> list[str]:
     """Stems of each word; words of boilerplate sentences never match."""
-    out = [w.stem for w in seg.words]
+    out = list(map(operator.itemgetter(3), seg.words))  # Word.stem, in C
     for s in seg.sentences:
         if s.boiler:
             for k in range(s.w0, s.w1):

@@ -240,7 +240,17 @@ def synopsis(
         AlignerError: fewer than two documents, or ``base`` out of range.
         DocumentError: a document cannot be read.
     """
-    options = options or Options()
+    with engine.gc_paused():
+        return _synopsis(docs, options or Options(), base, progress, workers)
+
+
+def _synopsis(
+    docs: Sequence[str | os.PathLike[str] | Document],
+    options: Options,
+    base: int,
+    progress: Progress | None,
+    workers: int,
+) -> Synopsis:
     documents = tuple(load_document(d) for d in docs)
     if len(documents) < 2:
         raise AlignerError("a synopsis needs at least two documents")

@@ -164,3 +164,25 @@ def test_boilerplate_and_note_markers_make_no_parallels() -> None:
     a = furniture + "The harvest of 1930 was gathered late in the southern provinces.[1]\n"
     b = "Quarks carry a colour charge that gluons exchange.[1]\n\n" + furniture
     assert aligner.compare(a, b, options=Options(min_score=0.0)).pairs == ()
+
+
+def test_compare_restores_the_garbage_collector() -> None:
+    import gc
+
+    from aligner.documents import make_document
+    from aligner.model import DocumentError
+
+    a = make_document("One sentence here. Another one there.", name="a")
+    b = make_document("A third sentence. And a fourth.", name="b")
+    assert gc.isenabled()
+    aligner.compare(a, b)
+    assert gc.isenabled()
+    with pytest.raises(DocumentError):
+        aligner.compare(a, Path("/no/such/file.txt"))
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        aligner.compare(a, b)
+        assert not gc.isenabled()  # a caller's choice is kept
+    finally:
+        gc.enable()
