@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
+from aligner.cli import run
 
-from aligner.cli import main
-
-sys.exit(main())
+run()

@@ -114,10 +114,11 @@ _LIVE: weakref.WeakSet[Child[object]] = weakref.WeakSet()
 def _hook_exit() -> None:
     # Registered after multiprocessing's own exit hook (set when it was
     # imported), so it runs first: that one waits for non-daemon children.
-    atexit.register(_end_children)
+    atexit.register(end_children)
 
 
-def _end_children() -> None:
+def end_children() -> None:
+    """Stop the helper processes still running (at exit)."""
     for child in list(_LIVE):
         if child._process.is_alive():  # noqa: SLF001
             child._process.terminate()  # noqa: SLF001
