@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     import numpy.typing as npt
 
 
-_CHUNK = 2048
+_CHUNK = 8192
 _CACHE_WORDS = 100_000
 """Word vectors kept between calls (a synopsis embeds each document's words
 once); about 50 MB at most, cleared when full."""
@@ -74,14 +74,15 @@ class WordVectors:
         out = np.zeros((len(words), self.dim), dtype=np.float32)
         limit = self._table.shape[0] - 1
         ids_per_word = [[i for i in enc.ids if 0 < i <= limit] for enc in encodings]
-        counts = np.array([len(ids) for ids in ids_per_word])
-        flat = [i for ids in ids_per_word for i in ids]
-        if flat:
-            starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
-            has = counts > 0
-            rows = self._table[flat].astype(np.float32)
-            sums = np.add.reduceat(rows, starts[has], axis=0)
-            out[has] = sums / counts[has, None]
+        # Words with the same number of subwords are averaged together, as
+        # one (words, k) block of rows: a few numpy calls in all.
+        by_count: dict[int, list[int]] = {}
+        for k, ids in enumerate(ids_per_word):
+            if ids:
+                by_count.setdefault(len(ids), []).append(k)
+        for which in by_count.values():
+            rows = np.array([ids_per_word[k] for k in which])  # (words, subwords)
+            out[which] = self._table[rows].astype(np.float32).mean(axis=1)
         return out
 
 
