@@ -130,8 +130,7 @@ def _compare(
     report(0.7)
     in_order = False
     if dense:
-        scores = match.sentence_scores(feats)
-        context = match.sentence_scores(feats, context=1)
+        scores, context = match.sentence_scores(feats)
         par_scores, groups_a, groups_b = ordered.paragraph_scores(feats)
         in_order = (
             options.ordered if options.ordered is not None else ordered.keeps_order(par_scores)

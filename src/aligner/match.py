@@ -168,42 +168,49 @@ def _chain(seeds: list[tuple[int, int, int]]) -> list[Run]:
     return [Run(r[0], r[1], r[2], r[3], r[4], r[7]) for r in done]
 
 
-def sentence_scores(feats: Features, *, context: int = 0) -> Matrix:
+def sentence_scores(feats: Features, *, context: int = 1) -> tuple[Matrix, Matrix]:
     """Similarity of every sentence of a (rows) with every sentence of b.
 
-    With ``context`` > 0, each sentence is represented together with up to
-    ``context`` neighbours on each side in its paragraph, so that a pair
-    scores high only when the passages around it agree too.
-    Boilerplate sentences score -1 everywhere.
+    Returns:
+        Two matrices: the sentences alone, and in context: each sentence
+        together with up to ``context`` neighbours on each side in its
+        paragraph, so that a pair scores high only when the passages around
+        it agree too. Boilerplate sentences score -1 everywhere.
     """
     import numpy as np
 
-    mats = feats.rows
+    segs = feats.segs
+    rows = feats.rows
+    lexical = _sparse_rows_dot(rows[0], rows[1])
+    # In context, the tf-idf cosine follows from the plain products: the
+    # widened rows are sums of neighbouring rows, so their products are sums
+    # of neighbouring products, divided by the widened rows' norms.
+    norms = [_widened_norms(m, seg, context) for m, seg in zip(rows, segs, strict=True)]
+    lexical_wide = _widen(
+        _widen(lexical, segs[0], context, normalise=False).T, segs[1], context, normalise=False
+    ).T
+    lexical_wide /= norms[0][:, None]
+    lexical_wide /= norms[1][None, :]
     vecs = feats.vectors
-    if context:
-        mats = (
-            _widen(mats[0], feats.segs[0], context, normalise=True),
-            _widen(mats[1], feats.segs[1], context, normalise=True),
-        )
-        if vecs is not None:
-            vecs = (
-                _widen(vecs[0], feats.segs[0], context, normalise=True),
-                _widen(vecs[1], feats.segs[1], context, normalise=True),
-            )
-    score = _sparse_rows_dot(mats[0], mats[1])
-    del mats  # the widened rows are the largest arrays here: free them early
-    if vecs is not None:
-        semantic = csls(vecs[0] @ vecs[1].T)
-        # In place: no extra matrix of the same size.
-        score *= LEXICAL_WEIGHT
-        semantic *= 1 - LEXICAL_WEIGHT
-        score += semantic
-        del semantic
     dead_a = np.array([not bag for bag in feats.bags[0]], dtype=bool)
     dead_b = np.array([not bag for bag in feats.bags[1]], dtype=bool)
-    score[dead_a, :] = -1.0
-    score[:, dead_b] = -1.0
-    return score.astype(np.float32, copy=False)
+    out = []
+    for score, wide in ((lexical, False), (lexical_wide, True)):
+        if vecs is not None:
+            va, vb = vecs
+            if wide:
+                va = _widen(va, segs[0], context, normalise=True)
+                vb = _widen(vb, segs[1], context, normalise=True)
+            semantic = csls(va @ vb.T)
+            # In place: no extra matrix of the same size.
+            score *= LEXICAL_WEIGHT
+            semantic *= 1 - LEXICAL_WEIGHT
+            score += semantic
+            del semantic
+        score[dead_a, :] = -1.0
+        score[:, dead_b] = -1.0
+        out.append(score.astype(np.float32, copy=False))
+    return out[0], out[1]
 
 
 def _sparse_rows_dot(a: Matrix, b: Matrix) -> Matrix:
@@ -222,6 +229,42 @@ def _sparse_rows_dot(a: Matrix, b: Matrix) -> Matrix:
         if cols.size:
             out[i] = row[cols] @ bt[cols]
     return out
+
+
+def _widened_norms(rows: Matrix, seg: Segmented, context: int) -> Matrix:
+    """Norms of ``_widen(rows, seg, context)``'s rows (zeros as 1), without it.
+
+    A widened row is ``sum_d c_d * row[i + d]``; its squared norm is the sum
+    of ``c_d * c_e * (row[i + d] . row[i + e])`` over neighbours d, e, and
+    the products of rows at most ``2 * context`` apart are cheap to list.
+    """
+    import numpy as np
+
+    n = len(rows)
+    para = np.array([s.paragraph for s in seg.sentences])
+    # coef[d][i]: weight of row i + d in widened row i (0 out of range or paragraph).
+    coef = {0: np.ones(n, dtype=np.float32)}
+    for d in range(1, context + 1):
+        coef[d], coef[-d] = np.zeros(n, dtype=np.float32), np.zeros(n, dtype=np.float32)
+        if d < n:
+            same = (para[d:] == para[:-d]).astype(np.float32) * 0.5**d
+            coef[d][: n - d] = same
+            coef[-d][d:] = same
+    # gram[t][k + x] = row[x] . row[x + t], zero-padded by ``context`` each side.
+    gram = {}
+    for t in range(2 * context + 1):
+        padded = np.zeros(n + 2 * context, dtype=np.float32)
+        if t < n:
+            padded[context : context + n - t] = np.einsum("ij,ij->i", rows[: n - t], rows[t:])
+        gram[t] = padded
+    square = np.zeros(n, dtype=np.float32)
+    for d in range(-context, context + 1):
+        for e in range(-context, context + 1):
+            lo = context + min(d, e)
+            square += coef[d] * coef[e] * gram[abs(e - d)][lo : lo + n]
+    norms: Matrix = np.sqrt(np.maximum(square, 0.0))
+    norms[norms < 1e-6] = 1.0
+    return norms
 
 
 def _widen(rows: Matrix, seg: Segmented, context: int, *, normalise: bool) -> Matrix:

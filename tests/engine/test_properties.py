@@ -83,3 +83,32 @@ def test_spans_are_in_bounds_and_slice_back_many(a: str, b: str) -> None:
 @given(PROSE, PROSE)
 def test_swapping_mirrors_many(a: str, b: str) -> None:
     _mirrors(a, b)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    paragraphs=st.lists(st.integers(min_value=1, max_value=4), min_size=1, max_size=6),
+    context=st.integers(min_value=1, max_value=3),
+    seed=st.integers(min_value=0, max_value=2**16),
+)
+def test_context_norms_equal_the_widened_rows_norms(
+    paragraphs: list[int], context: int, seed: int
+) -> None:
+    """The cheap norms of widened rows are the norms of the widened rows."""
+    import numpy as np
+
+    from aligner.documents import make_document
+    from aligner.match import _widen, _widened_norms
+    from aligner.segment import segment
+
+    text = "\n\n".join(
+        " ".join(f"Sentence {p} {k} says something plain." for k in range(n))
+        for p, n in enumerate(paragraphs)
+    )
+    seg = segment(make_document(text, name="p"))
+    rng = np.random.default_rng(seed)
+    rows = rng.random((len(seg.sentences), 7), dtype=np.float32)
+    rows[rng.random(len(rows)) < 0.3] = 0.0  # sentences without content words
+    want = np.linalg.norm(_widen(rows, seg, context, normalise=False), axis=1)
+    want[want == 0] = 1.0
+    assert np.allclose(_widened_norms(rows, seg, context), want, atol=1e-5)
