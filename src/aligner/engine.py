@@ -146,8 +146,10 @@ def _compare(
         cands = align.merge(quotes.select_runs(runs, feats))
     clock.lap("align")
     report(0.8)
-    pairs = _drop_echoes([_pair(c, seg_a, seg_b, feats) for c in cands], cands)
-    pairs = [p for p in pairs if p.score >= options.min_score and p.kind in options.kinds]
+    # Below the floor whatever its kind: no diff and evidence to compute.
+    kept = [c for c in cands if _score(c) >= options.min_score]
+    pairs = _drop_echoes([_pair(c, seg_a, seg_b, feats) for c in kept], kept, cands)
+    pairs = [p for p in pairs if p.kind in options.kinds]
     pairs.sort(key=lambda p: (p.a.start, p.b.start))
     clock.lap("diff")
     report(1.0)
@@ -227,27 +229,38 @@ def _pair(
         b=Span(1, *c.b),
         a_text=seg_a.doc.text[c.a[0] : c.a[1]],
         b_text=seg_b.doc.text[c.b[0] : c.b[1]],
-        score=round(min(max(c.score, 0.0), 1.0), 4),
+        score=_score(c),
         kind=kind,
         evidence=find_evidence(words_a, words_b, feats),  # type: ignore[arg-type]
         diff=diff,
     )
 
 
-def _drop_echoes(pairs: list[Pair], cands: list[align.Candidate]) -> list[Pair]:
+def _score(c: align.Candidate) -> float:
+    return round(min(max(c.score, 0.0), 1.0), 4)
+
+
+def _drop_echoes(
+    pairs: list[Pair], kept: list[align.Candidate], cands: list[align.Candidate]
+) -> list[Pair]:
     """Drop retelling windows that turned out quotations around a quotation.
 
     Such a window is the tight quotation it holds plus the narration around
-    it: as a second quotation it would only repeat the first.
+    it: as a second quotation it would only repeat the first. ``pairs`` are
+    made from ``kept``, some of all the ``cands``.
     """
-    found = [p for p, c in zip(pairs, cands, strict=True) if c.kind == "quotation"]
+    found = [(c.a, c.b) for c in cands if c.kind == "quotation"]
     return [
         p
-        for p, c in zip(pairs, cands, strict=True)
+        for p, c in zip(pairs, kept, strict=True)
         if c.kind == "quotation"
         or p.kind != "quotation"
-        or not any(p.a.overlaps(q.a) and p.b.overlaps(q.b) for q in found)
+        or not any(_overlap(c.a, a) and _overlap(c.b, b) for a, b in found)
     ]
+
+
+def _overlap(x: tuple[int, int], y: tuple[int, int]) -> bool:
+    return x[0] < y[1] and y[0] < x[1]
 
 
 QUOTED_SHARE = 0.5
