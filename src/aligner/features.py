@@ -7,6 +7,7 @@ is shared. This module describes sentences; it never pairs them.
 
 from __future__ import annotations
 
+import itertools
 import math
 import operator
 import re
@@ -99,17 +100,22 @@ def build_features(
     norms: list[tuple[float, ...]] = []
     # Without dense scoring nothing reads the bags: skip them (and their
     # hundreds of MB for a book-length document).
+    # A stem's weight but for its count in the sentence: once per stem.
+    base = (
+        {
+            t: w * (NAME_BOOST if t in names else NUMBER_BOOST if _NUMBER.search(t) else 1.0)
+            for t, w in idf.items()
+        }
+        if dense
+        else {}
+    )
     for per_doc in stems_per if dense else ([], []):
         doc_bags = []
         for stems in per_doc:
-            bag: dict[str, float] = {}
-            for t, c in Counter(stems).items():
-                w = (1.0 + math.log(c)) * idf[t]
-                if t in names:
-                    w *= NAME_BOOST
-                elif _NUMBER.search(t):
-                    w *= NUMBER_BOOST
-                bag[t] = w
+            bag = {
+                t: base[t] if c == 1 else (1.0 + math.log(c)) * base[t]
+                for t, c in Counter(stems).items()
+            }
             doc_bags.append(bag)
         bags.append(tuple(doc_bags))
         norms.append(tuple(math.sqrt(sum(v * v for v in bag.values())) or 1.0 for bag in doc_bags))
@@ -226,6 +232,7 @@ class _DocStats:
     """Per stem, the English frequency of its commonest form."""
 
 
+_NORM = operator.itemgetter(2)
 _STEM = operator.itemgetter(3)
 _STEM_CAP = operator.itemgetter(3, 4)
 _NORM_STEM = operator.itemgetter(2, 3)
@@ -286,19 +293,23 @@ def _sentence_vectors(
 
     dim = word_vecs.shape[1]
     total = sum(df.values()) or 1
+    # SIF weight a / (a + p(w)), p(w) the stem's share of sentence occurrences.
+    sif = {t: _SIF_A / (_SIF_A + c / total) for t, c in df.items()}
+    rare = _SIF_A / (_SIF_A + 1 / total)
     out = []
     for seg, per_doc in zip(segs, stems_per, strict=True):
+        n = len(seg.words)
+        norms, stems = list(map(_NORM, seg.words)), list(map(_STEM, seg.words))
+        # Per word (C-level maps): its row of ``word_vecs`` and its weight,
+        # 0 for stopwords and words without a vector.
+        ids = np.fromiter(map(index.get, norms, itertools.repeat(0)), dtype=np.int64, count=n)
+        weight = np.fromiter(map(sif.get, stems, itertools.repeat(rare)), np.float32, count=n)
+        weight *= np.fromiter(map(index.__contains__, norms), dtype=bool, count=n)
+        weight *= np.fromiter(map(bool, map(_content, stems)), dtype=bool, count=n)
         mat = np.zeros((len(seg.sentences), dim), dtype=np.float32)
         for row, s in enumerate(seg.sentences):
-            if not per_doc[row]:
-                continue
-            ids, weights = [], []
-            for w in seg.words[s.w0 : s.w1]:
-                if w.norm in index and _content(w.stem):
-                    ids.append(index[w.norm])
-                    weights.append(_SIF_A / (_SIF_A + df.get(w.stem, 1) / total))
-            if ids:
-                mat[row] = np.asarray(weights, dtype=np.float32) @ word_vecs[ids]
+            if per_doc[row]:
+                mat[row] = weight[s.w0 : s.w1] @ word_vecs[ids[s.w0 : s.w1]]
         out.append(mat)
     # SIF's second step: remove the component common to all sentences.
     both = np.vstack(out)
