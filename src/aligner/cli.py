@@ -311,6 +311,14 @@ def _open_tui(paths: Sequence[str], docs: Sequence[Document], options: Options) 
     # engine works in a second process while the app starts, and the app gets
     # its progress and result from there (or, without it, aligns itself).
     pending = workers.fork(functools.partial(_align, docs, options))
+    if pending is not None and workers.cores() <= 2:
+        # On two cores, the engine's two processes (it segments the documents
+        # in parallel) have them to themselves: Textual's start, half a second
+        # of CPU, would slow them by about as much. The app starts once the
+        # documents are segmented, or after half a second at most.
+        from aligner.engine import SEGMENTED
+
+        pending.wait(SEGMENTED, timeout=0.5)
     try:
         from aligner.tui.app import AlignerApp
     except ImportError:

@@ -26,6 +26,9 @@ from aligner.segment import Segmented, Word, segment_all
 
 Progress = Callable[[float], None]
 
+SEGMENTED = 0.4
+"""The share of work ``compare`` reports once both documents are segmented."""
+
 
 def compare(
     a: str | os.PathLike[str] | Document,
@@ -115,7 +118,7 @@ def _compare(
         return _identical(docs, options, clock)
     seg_a, seg_b = segment_all(docs, meanwhile=_warm_up if options.semantic else None)
     clock.lap("segment")
-    report(0.4)
+    report(SEGMENTED)
     cells = len(seg_a.sentences) * len(seg_b.sentences)
     dense = cells <= MAX_CELLS
     notes: tuple[str, ...] = ()

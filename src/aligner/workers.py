@@ -19,6 +19,7 @@ import functools
 import os
 import sys
 import threading
+import time
 import weakref
 from collections.abc import Callable
 from typing import Generic, TypeVar
@@ -32,10 +33,15 @@ def available() -> bool:
         return False
     if not sys.platform.startswith("linux") or threading.active_count() != 1:
         return False
+    return cores() > 1
+
+
+def cores() -> int:
+    """CPU cores this process may run on."""
     try:
-        return len(os.sched_getaffinity(0)) > 1
+        return len(os.sched_getaffinity(0))
     except (AttributeError, OSError):
-        return False
+        return os.cpu_count() or 1
 
 
 Report = Callable[[float], None]
@@ -50,6 +56,10 @@ class Child(Generic[_T]):
 
         ctx = multiprocessing.get_context("fork")
         self._conn, sender = ctx.Pipe(duplex=False)
+        self._share = 0.0
+        """The latest share of work the child reported."""
+        self._final: tuple[str, object] | None = None
+        """The child's last message: ("ok", value) or ("failed", None)."""
         # What this process buffered must not be written a second time by the child.
         for stream in (sys.stdout, sys.stderr):
             if stream is not None:
@@ -63,32 +73,54 @@ class Child(Generic[_T]):
         _LIVE.add(self)  # type: ignore[arg-type]
         _hook_exit()
 
+    def wait(self, share: float, timeout: float) -> None:
+        """Block until the child reports ``share`` of its work done, ends, or ``timeout`` passes."""
+        deadline = time.monotonic() + timeout
+        while self._final is None and (left := deadline - time.monotonic()) > 0:
+            if not self._conn.poll(left):
+                return
+            done = self._read()
+            if done is None and self._share >= share:
+                return
+
     def result(
         self, progress: Report | None = None, *, cancelled: Callable[[], bool] | None = None
     ) -> _T | None:
         """The child's value, or ``None`` if it failed, died or was cancelled.
 
         Args:
-            progress: Called here with each share of work the child reports.
+            progress: Called here with each share of work the child reports
+                (first with the last one it reported during ``wait``).
             cancelled: Polled while waiting; when it returns True the child
                 is stopped and ``None`` returned.
         """
         try:
-            while True:
+            if progress is not None and self._share:
+                progress(self._share)
+            while self._final is None:
                 while cancelled is not None and not self._conn.poll(0.05):
                     if cancelled():
                         self._process.terminate()
                         return None
-                tag, value = self._conn.recv()
-                if tag != "progress":
-                    return value if tag == "ok" else None
-                if progress is not None:
-                    progress(value)
-        except (EOFError, OSError):
-            return None
+                if self._read() is None and progress is not None:
+                    progress(self._share)
+            tag, value = self._final
+            return value if tag == "ok" else None  # type: ignore[return-value]
         finally:
             self._conn.close()
             self._process.join()
+
+    def _read(self) -> tuple[str, object] | None:
+        """One message from the child: its final one, or None for progress."""
+        try:
+            tag, value = self._conn.recv()
+        except (EOFError, OSError):
+            tag, value = "failed", None
+        if tag == "progress":
+            self._share = value
+            return None
+        self._final = (tag, value)
+        return self._final
 
     def stop(self) -> None:
         """End the child without waiting for its value."""
