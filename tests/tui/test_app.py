@@ -176,8 +176,16 @@ async def test_reading_mode_and_following(comparison: Comparison) -> None:
         await pilot.click(view_a, offset=(column, line - round(view_a.scroll_y)))
         await pilot.pause()
         assert screen.current is quote
+        await pilot.press("n")  # moves the selection while the pair view is hidden
+        await pilot.pause()
+        moved = screen.current
+        assert moved is not quote and moved is not None
         await pilot.press("d")
+        await pilot.pause()
         assert screen.query_one("#body", ContentSwitcher).current == "pair-view"
+        # The pair view shows the pair selected in reading mode.
+        assert screen.query_one(SideBySide).pair is moved
+        assert moved.a_text.split()[0] in passage(app, "a")
 
 
 async def test_coverage_strip_click_jumps(comparison: Comparison) -> None:

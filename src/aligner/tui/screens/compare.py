@@ -72,6 +72,7 @@ class CompareScreen(LoadingScreen):
         self.shown: tuple[Pair, ...] = ()
         self.current: Pair | None = None
         self.mode: Mode = "pairs"
+        self._pair_view_stale = False
 
     def compose(self) -> ComposeResult:
         yield Static(id="status")
@@ -151,7 +152,10 @@ class CompareScreen(LoadingScreen):
         empty = "No pair passes the filters: press - to lower the minimum score, t for kinds."
         if not self.comparison.pairs:
             empty = "The engine found no parallel passages between these documents."
-        self.query_one(SideBySide).show(pair, self.comparison.documents, empty=empty)
+        if self.mode == "pairs":
+            self.query_one(SideBySide).show(pair, self.comparison.documents, empty=empty)
+        else:  # hidden in reading mode: brought up to date on the way back
+            self._pair_view_stale = True
         for side in (0, 1):
             span = span_of(pair, side) if pair else None
             self.query_one(f"#strip-{side}", CoverageStrip).select(span)
@@ -182,11 +186,12 @@ class CompareScreen(LoadingScreen):
                 f" in {'AB'[match.side]}",
                 style="bold",
             )
-        self.query_one("#status", Static).update(status)
+        # One row each, whatever the text: no layout pass (a whole screen's) needed.
+        self.query_one("#status", Static).update(status, layout=False)
         legend = self.query_one(SideBySide).legend()
         if self.mode == "document":
             legend = Text.from_markup(" │ aligned  ┃ selected pair  [dim]dim: no parallel[/]")
-        self.query_one("#legend", Static).update(legend)
+        self.query_one("#legend", Static).update(legend, layout=False)
 
     # -- modes and following -----------------------------------------------
 
@@ -198,6 +203,9 @@ class CompareScreen(LoadingScreen):
         self.query_one(PairList).display = self.mode == "pairs"
         if self.mode == "pairs":
             self.query_one(PairList).focus()
+            if self._pair_view_stale:
+                self._pair_view_stale = False
+                self._select(self.current, scroll=False)
         elif not isinstance(self.focused, DocumentView):
             self.query_one("#doc-0", DocumentView).focus()
         if self.mode == "document" and self.current is not None:

@@ -11,13 +11,14 @@ is dimmed; the selected pair and search matches are marked on top.
 from __future__ import annotations
 
 import bisect
+import itertools
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
-from rich.text import Text
 from textual import events
 from textual.geometry import Size
 from textual.message import Message
@@ -278,19 +279,21 @@ class DocumentView(ScrollView, can_focus=True):
 
     def _render_index(self, index: int) -> Strip:
         start, end = self.lines[index]
-        text = Text(printable(self.text[start:end].translate(_DISPLAY)), no_wrap=True, end="")
-        text.stylize(self._style("unaligned"))
+        line = printable(self.text[start:end].translate(_DISPLAY))
+        # The marks on this line, each (start, end, style) relative to it, in
+        # the order they are laid on top of each other.
+        marks: list[tuple[int, int, Style]] = []
         aligned_line = False
         for s, e in _overlapping(self._aligned, self._aligned_starts, start, max(end, start + 1)):
             aligned_line = True
-            text.stylize(self._style("aligned"), max(s, start) - start, min(e, end) - start)
+            marks.append((max(s, start) - start, min(e, end) - start, self._style("aligned")))
         sel = self.selected
         selected_line = sel is not None and sel[0] <= max(start, end - 1) and start < sel[1]
         if sel is not None and selected_line:
-            text.stylize(self._style("selected"), max(sel[0], start) - start, sel[1] - start)
+            marks.append((max(sel[0], start) - start, sel[1] - start, self._style("selected")))
         for s, e in _overlapping(self._matches, self._match_starts, start, end):
             name = "current-match" if (s, e) == self.current_match else "match"
-            text.stylize(self._style(name), max(s, start) - start, min(e, end) - start)
+            marks.append((max(s, start) - start, min(e, end) - start, self._style(name)))
         gutter_style = self._style("gutter")
         if selected_line:
             gutter = Segment("┃ ", gutter_style + Style(bold=True))
@@ -298,5 +301,15 @@ class DocumentView(ScrollView, can_focus=True):
             gutter = Segment("│ ", gutter_style)
         else:
             gutter = Segment("  ")
-        segments = [gutter, *text.render(self.app.console)]
-        return Strip(segments, GUTTER + text.cell_len)
+        # Segments straight from the runs between marks' ends: a screenful of
+        # lines costs a few milliseconds, where rich.Text's render took 40.
+        cuts = sorted({0, len(line)} | {min(max(x, 0), len(line)) for m in marks for x in m[:2]})
+        segments = [gutter]
+        unaligned = self._style("unaligned")
+        for a, b in itertools.pairwise(cuts):
+            style = unaligned
+            for s, e, mark in marks:
+                if s <= a and b <= e:
+                    style = style + mark
+            segments.append(Segment(line[a:b], style))
+        return Strip(segments, GUTTER + cell_len(line))
