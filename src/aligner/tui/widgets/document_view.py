@@ -114,7 +114,7 @@ class DocumentView(ScrollView, can_focus=True):
         self._matches: list[tuple[int, int]] = []
         self._match_starts: list[int] = []
         self.current_match: tuple[int, int] | None = None
-        self._cache: dict[int, Strip] = {}
+        self._cache: dict[int, tuple[int, Style, Strip]] = {}
         self._base: Style | None = None
         self._styles: dict[str, Style] = {}
         self._pending: tuple[int, int | None] | None = None
@@ -257,13 +257,14 @@ class DocumentView(ScrollView, can_focus=True):
             base = self._base = self.rich_style
         if index >= len(self.lines) or not self.text:
             return Strip.blank(width, base)
-        strip = self._cache.get(index)
-        if strip is None:
-            strip = self._render_index(index)
-            self._cache[index] = strip
-        # The cached strip holds the marks only; the widget's own style (which
-        # changes with focus) goes beneath them at paint time.
-        return strip.crop_extend(0, width, base).apply_style(base)
+        # A cached line is good for the width and the widget's own style (which
+        # changes with focus) it was made with.
+        hit = self._cache.get(index)
+        if hit is not None and hit[0] == width and hit[1] is base:
+            return hit[2]
+        strip = self._render_index(index, width, base)
+        self._cache[index] = (width, base, strip)
+        return strip
 
     def _style(self, name: str) -> Style:
         style = self._styles.get(name)
@@ -277,7 +278,7 @@ class DocumentView(ScrollView, can_focus=True):
             self._styles[name] = style
         return style
 
-    def _render_index(self, index: int) -> Strip:
+    def _render_index(self, index: int, width: int, base: Style) -> Strip:
         start, end = self.lines[index]
         line = printable(self.text[start:end].translate(_DISPLAY))
         # The marks on this line, each (start, end, style) relative to it, in
@@ -301,15 +302,21 @@ class DocumentView(ScrollView, can_focus=True):
             gutter = Segment("│ ", gutter_style)
         else:
             gutter = Segment("  ")
-        # Segments straight from the runs between marks' ends: a screenful of
-        # lines costs a few milliseconds, where rich.Text's render took 40.
+        # Segments straight from the runs between marks' ends, on the widget's
+        # own style and padded to the width: a screenful of lines costs a few
+        # milliseconds, where rich.Text's render and Strip's crop took 40.
         cuts = sorted({0, len(line)} | {min(max(x, 0), len(line)) for m in marks for x in m[:2]})
-        segments = [gutter]
-        unaligned = self._style("unaligned")
+        segments = [Segment(gutter.text, base + gutter.style if gutter.style else base)]
+        unaligned = base + self._style("unaligned")
         for a, b in itertools.pairwise(cuts):
             style = unaligned
             for s, e, mark in marks:
                 if s <= a and b <= e:
                     style = style + mark
             segments.append(Segment(line[a:b], style))
-        return Strip(segments, GUTTER + cell_len(line))
+        cells = GUTTER + cell_len(line)
+        if cells < width:
+            segments.append(Segment(" " * (width - cells), base))
+        elif cells > width:  # wide characters: crop by cells
+            return Strip(segments, cells).crop_extend(0, width, base)
+        return Strip(segments, width)
