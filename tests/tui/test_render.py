@@ -67,6 +67,17 @@ def test_wrap_keeps_every_character_in_order(text: str, width: int) -> None:
     assert len(lines) >= text.count("\n") + 1
 
 
+@given(st.text(alphabet="ab 漢字\n", max_size=200), st.integers(min_value=2, max_value=30))
+def test_wrap_counts_wide_characters_as_two_cells(text: str, width: int) -> None:
+    from rich.cells import cell_len
+
+    lines = wrap_lines(text, width)
+    assert all(cell_len(text[s:e]) <= width for s, e in lines)
+    assert all(a[1] <= b[0] for a, b in zip(lines, lines[1:], strict=False))
+    kept = "".join(text[s:e] for s, e in lines)
+    assert kept.replace(" ", "") == text.replace("\n", "").replace(" ", "")
+
+
 def test_merge() -> None:
     assert merge([(5, 9), (0, 3), (2, 4), (9, 10)]) == [(0, 4), (5, 10)]
 

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from rich.cells import cell_len
+from rich.cells import cell_len, get_character_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
@@ -39,8 +39,8 @@ def wrap_lines(text: str, width: int) -> list[tuple[int, int]]:
     """Greedy word wrap of ``text`` at ``width`` cells, as ``(start, end)`` offsets.
 
     Every character of ``text`` except the newlines and the spaces a line is
-    broken at belongs to exactly one line, in order. One cell per character
-    is assumed; the rare wider character is cropped at render time.
+    broken at belongs to exactly one line, in order. Wide characters (CJK)
+    take two cells; a line without them is measured by its length.
     """
     width = max(1, width)
     lines: list[tuple[int, int]] = []
@@ -48,6 +48,9 @@ def wrap_lines(text: str, width: int) -> list[tuple[int, int]]:
     for raw in text.split("\n"):
         start, end = pos, pos + len(raw)
         pos = end + 1
+        if not raw.isascii() and cell_len(raw) != len(raw):
+            lines += _wrap_cells(text, start, end, width)
+            continue
         while end - start > width:
             cut = text.rfind(" ", start, start + width + 1)
             if cut <= start:
@@ -57,6 +60,31 @@ def wrap_lines(text: str, width: int) -> list[tuple[int, int]]:
             lines.append((start, cut))
             start = nxt
         lines.append((start, end))
+    return lines
+
+
+def _wrap_cells(text: str, start: int, end: int, width: int) -> list[tuple[int, int]]:
+    """``wrap_lines`` for one line holding wide characters, counting cells."""
+    lines: list[tuple[int, int]] = []
+    cells, space, k = 0, -1, start
+    while k < end:
+        size = get_character_cell_size(text[k])
+        if cells + size > width and k > start:
+            if text[k] == " ":
+                cut, nxt = k, k + 1
+            elif space > start:
+                cut, nxt = space, space + 1
+            else:
+                cut, nxt = k, k
+            lines.append((start, cut))
+            start = k = nxt
+            cells, space = 0, -1
+            continue
+        if text[k] == " ":
+            space = k
+        cells += size
+        k += 1
+    lines.append((start, end))
     return lines
 
 
