@@ -307,6 +307,49 @@ async def test_help_lists_the_synopsis_keys(syn: Synopsis) -> None:
     assert not app.is_running
 
 
+async def test_export_writes_the_synopsis_and_protects_files(
+    syn: Synopsis, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from textual.widgets import Input
+
+    from aligner.tui.screens.export import ExportScreen
+
+    monkeypatch.chdir(tmp_path)
+    app = AlignerApp(synopsis=syn)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, ExportScreen)
+        app.screen.query_one(Input).value = "out.md"
+        await pilot.press("enter")
+        await pilot.pause()
+        written = (tmp_path / "out.md").read_text(encoding="utf-8")
+        assert written == syn.to_markdown()
+        (tmp_path / "out.md").write_text("mine", encoding="utf-8")
+        await pilot.press("e")
+        await pilot.pause()
+        app.screen.query_one(Input).value = "out.md"
+        await pilot.press("enter")  # exists: asks first
+        await pilot.pause()
+        assert isinstance(app.screen, ExportScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert (tmp_path / "out.md").read_text(encoding="utf-8") == "mine"
+
+
+async def test_copy_puts_the_group_passages_on_the_clipboard(syn: Synopsis) -> None:
+    app = AlignerApp(synopsis=syn)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        group = screen(app).current
+        assert group is not None
+        await pilot.press("c")
+        await pilot.pause()
+        copied = app.clipboard
+        for m in group.members:
+            assert m.text in copied and syn.documents[m.doc].name in copied
+
+
 async def test_worker_builds_a_synopsis_for_three_paths(
     tmp_path: Path, syn: Synopsis, monkeypatch: pytest.MonkeyPatch
 ) -> None:

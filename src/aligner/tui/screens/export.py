@@ -11,6 +11,7 @@ import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on
@@ -22,6 +23,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
 from aligner.model import Comparison
+
+if TYPE_CHECKING:
+    from aligner.synopsis import Synopsis
 
 ExportChoice = tuple[Path, bool]
 """The path to write and whether overwriting it was confirmed."""
@@ -77,16 +81,17 @@ class ExportScreen(ModalScreen[ExportChoice | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", show=True)]
 
-    def __init__(self, suggestion: str, count: int) -> None:
+    def __init__(self, suggestion: str, count: int, what: str = "pair(s)") -> None:
         super().__init__()
         self.suggestion = suggestion
         self.count = count
+        self.what = what
         self._confirming: Path | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="export-box", classes="dialog"):
             yield Static(
-                Text(f"Export {self.count} shown pair(s) to Markdown", style="bold"),
+                Text(f"Export {self.count} shown {self.what} to Markdown", style="bold"),
                 classes="dialog-title",
             )
             yield Input(value=self.suggestion, placeholder="file name", id="export-path")
@@ -143,3 +148,26 @@ def export_dialog(
         owner.app.notify(f"Exported {len(comparison.pairs)} pair(s) to {path}")
 
     return ExportScreen(default_name(comparison), len(comparison.pairs)), write
+
+
+def synopsis_export_dialog(
+    owner: MessagePump, synopsis: Synopsis
+) -> tuple[ExportScreen, Callable[[ExportChoice | None], None]]:
+    """``export_dialog`` for a synopsis: its table of groups and one section each."""
+
+    def write(choice: ExportChoice | None) -> None:
+        if choice is None:
+            return
+        path, force = choice
+        from aligner.export import write_output
+
+        try:
+            write_output(synopsis.to_markdown(), path, force=force)
+        except output_errors() as exc:
+            owner.app.notify(f"Not exported: {exc}", severity="error", timeout=8)
+            return
+        owner.app.notify(f"Exported {len(synopsis.groups)} group(s) to {path}")
+
+    stems = [Path(doc.name).stem or "text" for doc in synopsis.documents]
+    name = "-".join(stems[:3]) + ("-etc" if len(stems) > 3 else "") + "-synopsis.md"
+    return ExportScreen(name, len(synopsis.groups), "group(s)"), write

@@ -24,6 +24,7 @@ from aligner.render import printable
 from aligner.synopsis import Group, Member, Synopsis
 from aligner.tui.render import Palette, first_words, location, passage_text
 from aligner.tui.screens.compare import CompareScreen
+from aligner.tui.screens.export import synopsis_export_dialog
 from aligner.tui.screens.help import HelpScreen
 from aligner.tui.screens.loading import LoadingScreen
 from aligner.tui.widgets.pair_list import KIND_LABELS, PairList
@@ -43,6 +44,8 @@ KEYS: tuple[tuple[str, str], ...] = (
     ("b", "next base account (differences are marked against it)"),
     ("s", "sort by position in the base, or by how many accounts share the group"),
     ("v", "pair view: the chosen account against the base"),
+    ("e", "export the synopsis to Markdown (asks for a file name)"),
+    ("c", "copy the selected group's passages"),
     ("?", "this help"),
     ("q", "quit (in the pair view: back to the synopsis)"),
 )
@@ -158,6 +161,8 @@ class SynopsisScreen(LoadingScreen):
         Binding("b", "cycle_base", "Base"),
         Binding("s", "cycle_order", "Sort"),
         Binding("v", "pair_view", "Pair view"),
+        Binding("e", "export", "Export"),
+        Binding("c", "copy", "Copy"),
         Binding("escape", "to_grid", "Grid", show=False),
         Binding("question_mark", "help", "Help"),
     ]
@@ -323,6 +328,21 @@ class SynopsisScreen(LoadingScreen):
         if self.synopsis is not None:
             self.order = "accounts" if self.order == "position" else "position"
             self._fill(keep=self.current)
+
+    def action_export(self) -> None:
+        if self.synopsis is not None:
+            self.app.push_screen(*synopsis_export_dialog(self, self.synopsis))
+
+    def action_copy(self) -> None:
+        syn, group = self.synopsis, self.current
+        if syn is None or group is None:
+            return
+        parts = []
+        for m in group.members:
+            doc = syn.documents[m.doc]
+            parts.append(f"{label(m.doc)} {doc.name} {location(doc, m.start)}\n{m.text}\n")
+        self.app.copy_to_clipboard("\n".join(parts))
+        self.notify(f"Copied the {len(parts)} passages of the selected group.")
 
     def action_to_grid(self) -> None:
         self.query_one("#groups", DataTable).focus()
