@@ -337,6 +337,40 @@ async def test_export_writes_the_synopsis_and_protects_files(
         assert (tmp_path / "out.md").read_text(encoding="utf-8") == "mine"
 
 
+async def test_search_finds_groups_in_any_account(syn: Synopsis) -> None:
+    from textual.widgets import Input
+
+    app = AlignerApp(synopsis=syn)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        view = screen(app)
+        rows = view.rows
+        # A word of the last group's last member, lower-cased: found case aside.
+        target = rows[-1]
+        word = max(target.members[-1].text.split(), key=len).strip(".,;:“”\"'").lower()
+        holding = [g for g in rows if any(word in m.text.lower() for m in g.members)]
+        await pilot.press("slash")
+        await pilot.pause()
+        search = view.query_one("#search", Input)
+        assert search.has_class("-visible") and search.has_focus
+        search.value = word
+        await pilot.press("enter")
+        await pilot.pause()
+        assert not search.has_class("-visible")
+        assert list(view.found) == holding and view.current is holding[0]
+        assert f"in {len(holding)} group(s)" in str(view.query_one("#status", Static).render())
+        for expected in holding[1:] + holding[:1]:  # ] cycles through them, wrapping
+            await pilot.press("right_square_bracket")
+            await pilot.pause()
+            assert view.current is expected
+        await pilot.press("left_square_bracket")
+        await pilot.pause()
+        assert view.current is holding[-1]
+        await pilot.press("s")  # new order: the same groups are still found
+        await pilot.pause()
+        assert {id(g) for g in view.found} == {id(g) for g in holding}
+
+
 async def test_copy_puts_the_group_passages_on_the_clipboard(syn: Synopsis) -> None:
     app = AlignerApp(synopsis=syn)
     async with app.run_test(size=SIZE) as pilot:

@@ -10,6 +10,7 @@ cursor): it never matches, groups or diffs.
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 from rich.text import Text
@@ -17,7 +18,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.widgets import ContentSwitcher, DataTable, Footer, ProgressBar, Static
+from textual.widgets import ContentSwitcher, DataTable, Footer, Input, ProgressBar, Static
 
 from aligner.model import Pair, Span
 from aligner.render import printable
@@ -44,6 +45,8 @@ KEYS: tuple[tuple[str, str], ...] = (
     ("b", "next base account (differences are marked against it)"),
     ("s", "sort by position in the base, or by how many accounts share the group"),
     ("v", "pair view: the chosen account against the base"),
+    ("/", "find the groups whose passages hold a text, in any account"),
+    ("] / [", "next / previous group found"),
     ("e", "export the synopsis to Markdown (asks for a file name)"),
     ("c", "copy the selected group's passages"),
     ("?", "this help"),
@@ -161,6 +164,9 @@ class SynopsisScreen(LoadingScreen):
         Binding("b", "cycle_base", "Base"),
         Binding("s", "cycle_order", "Sort"),
         Binding("v", "pair_view", "Pair view"),
+        Binding("slash", "search", "Find"),
+        Binding("right_square_bracket", "next_match", "Next match", show=False),
+        Binding("left_square_bracket", "previous_match", "Prev match", show=False),
         Binding("e", "export", "Export"),
         Binding("c", "copy", "Copy"),
         Binding("escape", "to_grid", "Grid", show=False),
@@ -176,6 +182,9 @@ class SynopsisScreen(LoadingScreen):
         self.account: int | None = None
         """The account (document) whose column the cursor is in, if any."""
         self._columns = 0
+        self.search_text = ""
+        self.found: tuple[Group, ...] = ()
+        """The groups holding ``search_text``, in row order."""
 
     def compose(self) -> ComposeResult:
         yield Static(id="status")
@@ -187,6 +196,7 @@ class SynopsisScreen(LoadingScreen):
                 yield DataTable(id="groups", cursor_type="cell", zebra_stripes=True)
                 yield GroupView(id="group-view")
         yield Static(id="legend")
+        yield Input(placeholder="search every account's passages, Enter to find", id="search")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -232,6 +242,8 @@ class SynopsisScreen(LoadingScreen):
             kind = KIND_LABELS.get(group.kind, group.kind)
             cells = [self._cell(syn, group, doc, width) for doc in range(len(syn.documents))]
             table.add_row(str(n), kind, *cells)
+        if self.search_text:  # sorting and a new base make new rows
+            self._find()
         row = self._row_of(keep)
         if self.rows:
             table.move_cursor(row=row, column=max(column, FIXED), animate=False)
@@ -289,6 +301,9 @@ class SynopsisScreen(LoadingScreen):
             status.append(f" · {self.current.kind} {self.current.score:.2f}")
             if self.current.topic:
                 status.append(f" · {printable(', '.join(self.current.topic))}", "italic")
+        if self.search_text:
+            found = f" · “{printable(self.search_text)}” in {len(self.found)} group(s)"
+            status.append(found + (" (this one)" if self.current in self.found else ""), "bold")
         self.query_one("#status", Static).update(status)
         self.query_one("#legend", Static).update(self._legend())
 
@@ -344,7 +359,57 @@ class SynopsisScreen(LoadingScreen):
         self.app.copy_to_clipboard("\n".join(parts))
         self.notify(f"Copied the {len(parts)} passages of the selected group.")
 
+    def action_search(self) -> None:
+        search = self.query_one("#search", Input)
+        search.add_class("-visible")
+        search.value = self.search_text
+        search.focus()
+
+    @on(Input.Submitted, "#search")
+    def _search_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        search = self.query_one("#search", Input)
+        search.remove_class("-visible")
+        self.query_one("#groups", DataTable).focus()
+        self.search_text = event.value.strip()
+        self._find()
+        if self.search_text and not self.found:
+            self.notify(f"No group holds “{printable(self.search_text)}”.", severity="warning")
+        elif self.found:
+            self._go_to_match(0)
+
+    def _find(self) -> None:
+        """The groups holding the query (case aside, as in the pair view), in row order."""
+        pattern = re.compile(re.escape(self.search_text), re.IGNORECASE)
+        self.found = tuple(
+            g
+            for g in self.rows
+            if self.search_text and any(pattern.search(m.text) for m in g.members)
+        )
+        self._update_status()
+
+    def _go_to_match(self, step: int) -> None:
+        if not self.found:
+            return
+        rows = [self._row_of(g) for g in self.found]
+        here = self._row_of(self.current) if self.current is not None else -1
+        if step > 0:
+            row = next((r for r in rows if r > here), rows[0])
+        elif step < 0:
+            row = next((r for r in reversed(rows) if r < here), rows[-1])
+        else:
+            row = next((r for r in rows if r >= here), rows[0])
+        table = self.query_one("#groups", DataTable)
+        table.move_cursor(row=row, animate=False)
+
+    def action_next_match(self) -> None:
+        self._go_to_match(1)
+
+    def action_previous_match(self) -> None:
+        self._go_to_match(-1)
+
     def action_to_grid(self) -> None:
+        self.query_one("#search", Input).remove_class("-visible")
         self.query_one("#groups", DataTable).focus()
 
     def action_help(self) -> None:
