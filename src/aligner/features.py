@@ -127,7 +127,8 @@ def build_features(
 
         table = embed.load()
         if table is not None:
-            ordered = sorted({w.norm for seg in segs for w in seg.words if _content(w.stem)})
+            forms = set().union(*(map(_NORM_STEM, seg.words) for seg in segs))  # in C
+            ordered = sorted({norm for norm, stem in forms if _content(stem)})
             words = {w: i for i, w in enumerate(ordered)}
             word_vecs = table.vectors(ordered)
             vectors = _sentence_vectors(segs, stems_per, df, words, word_vecs)
