@@ -162,6 +162,9 @@ def _stemmer():  # type: ignore[no-untyped-def]
     return _nltk()[1]("english", ignore_stopwords=False)
 
 
+_NLTK_LOCK = threading.Lock()
+
+
 @lru_cache(maxsize=1)
 def _nltk() -> tuple[Any, Any]:
     """NLTK's ``PunktSentenceTokenizer`` and ``SnowballStemmer`` classes.
@@ -174,11 +177,12 @@ def _nltk() -> tuple[Any, Any]:
     anywhere in the process gets the real package. On any surprise (another
     NLTK layout), the plain import.
     """
-    if "nltk" not in sys.modules:
-        try:
-            return _nltk_modules_alone()
-        except Exception:  # noqa: BLE001 - the plain import below is always right
-            pass
+    with _NLTK_LOCK:  # two threads must not juggle the stand-ins at once
+        if "nltk" not in sys.modules:
+            try:
+                return _nltk_modules_alone()
+            except Exception:  # noqa: BLE001 - the plain import below is always right
+                pass
     from nltk.stem.snowball import SnowballStemmer
     from nltk.tokenize.punkt import PunktSentenceTokenizer
 
