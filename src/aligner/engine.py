@@ -159,12 +159,15 @@ def _compare(
     return Comparison(docs, tuple(pairs), options, in_order, tuple(clock.laps), notes)
 
 
-def _warm_up() -> None:
-    """Load the word vectors and word frequencies (while the other process segments)."""
-    from aligner import embed, lexicon
+def _warm_up(segs: list[Segmented]) -> None:
+    """While the other process segments: load the word vectors and the word
+    frequencies, and work out what the documents segmented here contribute."""
+    from aligner import lexicon
+    from aligner.features import prepare
 
-    embed.load()
     lexicon.available()
+    for seg in segs:
+        prepare(seg)
 
 
 MAX_CELLS = 4_000_000

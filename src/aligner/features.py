@@ -233,6 +233,21 @@ class _DocStats:
     """Per stem, the English frequency of its commonest form."""
 
 
+def prepare(seg: Segmented) -> None:
+    """Compute ahead what ``seg`` alone contributes to ``build_features``.
+
+    Its statistics and the vectors of its content words are cached, so that
+    this may run while another process still segments the other document.
+    """
+    from aligner import embed
+
+    _doc_stats(seg)
+    table = embed.load()
+    if table is not None:
+        forms = set(map(_NORM_STEM, seg.words))
+        table.vectors(sorted({norm for norm, stem in forms if _content(stem)}))
+
+
 _NORM = operator.itemgetter(2)
 _STEM = operator.itemgetter(3)
 _STEM_CAP = operator.itemgetter(3, 4)

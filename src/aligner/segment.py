@@ -224,14 +224,17 @@ def segment(doc: Document) -> Segmented:
 
 
 def segment_all(
-    docs: Sequence[Document], *, meanwhile: Callable[[], object] | None = None
+    docs: Sequence[Document],
+    *,
+    meanwhile: Callable[[list[Segmented]], object] | None = None,
 ) -> list[Segmented]:
     """``[segment(d) for d in docs]``, the larger share in a forked process.
 
     Args:
         docs: The documents.
-        meanwhile: Called in this process once its own share is done, while
-            the other process finishes (e.g. to load the word vectors).
+        meanwhile: Called in this process with the documents it segmented,
+            once they are done, while the other process finishes (e.g. to
+            load the word vectors and embed their words).
     """
     from aligner import workers
 
@@ -246,7 +249,7 @@ def segment_all(
         if child is None or k not in remote:
             out[k] = _segment(docs[k])
     if meanwhile is not None:
-        meanwhile()
+        meanwhile([seg for k, seg in enumerate(out) if seg is not None and k in todo])
     if child is not None:
         packed = child.result()
         for n, k in enumerate(remote):

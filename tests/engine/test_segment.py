@@ -106,9 +106,9 @@ def test_segment_all_redoes_what_a_failed_child_did_not(monkeypatch: pytest.Monk
         raise RuntimeError("child fails")
 
     monkeypatch.setattr(seg_mod, "_pack", broken)  # inherited by the forked child
-    called = []
-    shared = seg_mod.segment_all(docs, meanwhile=lambda: called.append(True))
-    assert called == [True]
+    called: list[list[object]] = []
+    shared = seg_mod.segment_all(docs, meanwhile=lambda segs: called.append([x.doc for x in segs]))
+    assert called == [[docs[0]]]  # what this process segmented: the smaller document
     assert [s.words for s in shared] == [seg_mod._segment(d).words for d in docs]
 
 
