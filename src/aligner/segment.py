@@ -18,6 +18,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
 from aligner.model import Document
@@ -154,7 +155,24 @@ def _forms(token: str) -> tuple[str, str]:
 @lru_cache(maxsize=65536)
 def stem(norm: str) -> str:
     """Snowball stem of a normalised word (cached: words repeat a lot)."""
-    return str(_stemmer().stem(norm))
+    known = _common_stems().get(norm)
+    return known if known is not None else str(_stemmer().stem(norm))
+
+
+@lru_cache(maxsize=1)
+def _common_stems() -> dict[str, str]:
+    """The Snowball stems of 28,000 common English words, computed ahead by
+    NLTK's stemmer (``scripts/build_stems.py``): a lookup, not 25 us each."""
+    path = Path(__file__).with_name("data") / "stems.txt"
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return {}
+    table = {}
+    for line in lines:
+        word, _, stemmed = line.partition("\t")
+        table[word] = stemmed or word
+    return table
 
 
 @lru_cache(maxsize=1)

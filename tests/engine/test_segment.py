@@ -179,3 +179,16 @@ def test_nltk_falls_back_to_the_plain_import(monkeypatch: pytest.MonkeyPatch) ->
         assert snowball("english").stem("running") == "run"
     finally:
         seg_mod._nltk.cache_clear()
+
+
+def test_common_stems_table_agrees_with_nltk() -> None:
+    """The shipped table is NLTK's own output (rebuild it with scripts/build_stems.py)."""
+    from aligner import segment as seg_mod
+
+    table = seg_mod._common_stems()
+    assert len(table) > 20_000
+    stemmer = seg_mod._nltk()[1]("english", ignore_stopwords=False)
+    wrong = [w for w, s in table.items() if stemmer.stem(w) != s]
+    assert wrong == []
+    for word in ("revolutionaries", "kronstadt", "dzherzhinsky", "bureaucratisation"):
+        assert seg_mod.stem(word) == stemmer.stem(word)
