@@ -244,7 +244,7 @@ def merge(cands: list[Candidate]) -> list[Candidate]:
     """
     kept: list[Candidate] = []
     for c in sorted(cands, key=lambda c: (c.kind != "quotation", -c.score)):
-        clash = [k for k in kept if _overlaps(c.a, k.a) and _overlaps(c.b, k.b)]
+        clash = [k for k in kept if overlaps(c.a, k.a) and overlaps(c.b, k.b)]
         if not clash:
             kept.append(c)
         elif c.kind == "quotation":
@@ -278,7 +278,8 @@ def _nests(inner: Candidate, outer: Candidate) -> bool:
     return min(ratio(inner.a, outer.a), ratio(inner.b, outer.b)) >= NEST_RATIO
 
 
-def _overlaps(x: tuple[int, int], y: tuple[int, int]) -> bool:
+def overlaps(x: tuple[int, int], y: tuple[int, int]) -> bool:
+    """True when the half-open character ranges ``x`` and ``y`` share a character."""
     return x[0] < y[1] and y[0] < x[1]
 
 

@@ -261,12 +261,8 @@ def _drop_echoes(
         for p, c in zip(pairs, kept, strict=True)
         if c.kind == "quotation"
         or p.kind != "quotation"
-        or not any(_overlap(c.a, a) and _overlap(c.b, b) for a, b in found)
+        or not any(align.overlaps(c.a, a) and align.overlaps(c.b, b) for a, b in found)
     ]
-
-
-def _overlap(x: tuple[int, int], y: tuple[int, int]) -> bool:
-    return x[0] < y[1] and y[0] < x[1]
 
 
 QUOTED_SHARE = 0.5

@@ -127,8 +127,7 @@ def build_features(
 
         table = embed.load()
         if table is not None:
-            forms = set().union(*(map(_NORM_STEM, seg.words) for seg in segs))  # in C
-            ordered = sorted({norm for norm, stem in forms if _content(stem)})
+            ordered = sorted(_content_norms(segs[0]) | _content_norms(segs[1]))
             words = {w: i for i, w in enumerate(ordered)}
             word_vecs = table.vectors(ordered)
             vectors = _sentence_vectors(segs, stems_per, df, words, word_vecs)
@@ -244,8 +243,13 @@ def prepare(seg: Segmented) -> None:
     _doc_stats(seg)
     table = embed.load()
     if table is not None:
-        forms = set(map(_NORM_STEM, seg.words))
-        table.vectors(sorted({norm for norm, stem in forms if _content(stem)}))
+        table.vectors(sorted(_content_norms(seg)))
+
+
+@per_document
+def _content_norms(seg: Segmented) -> frozenset[str]:
+    """The normalised forms of ``seg``'s content words (each distinct form once, in C)."""
+    return frozenset(norm for norm, stem in set(map(_NORM_STEM, seg.words)) if _content(stem))
 
 
 _NORM = operator.itemgetter(2)

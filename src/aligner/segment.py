@@ -263,11 +263,11 @@ def segment_all(
     if remote:
         remote = [todo[k] for k in remote]
         child = workers.fork(lambda _: [_pack(_segment(docs[k])) for k in remote])
-    for k in todo:
-        if child is None or k not in remote:
-            out[k] = _segment(docs[k])
+    local = [k for k in todo if child is None or k not in remote]
+    for k in local:
+        out[k] = _segment(docs[k])
     if meanwhile is not None:
-        meanwhile([seg for k, seg in enumerate(out) if seg is not None and k in todo])
+        meanwhile([out[k] for k in local])  # type: ignore[misc]
     if child is not None:
         packed = child.result()
         for n, k in enumerate(remote):

@@ -66,7 +66,7 @@ class Child(Generic[_T]):
                 stream.flush()
         # Not a daemon: a daemon process may not fork, and the child may want
         # to (to segment two documents at once). One left running when this
-        # process exits is ended by ``_end_children``.
+        # process exits is ended by ``end_children``.
         self._process = ctx.Process(target=_run, args=(fn, sender))
         self._process.start()
         sender.close()

@@ -135,19 +135,13 @@ def export_dialog(
     Push both with ``app.push_screen(*export_dialog(...))``; the outcome is
     reported with ``owner.notify``.
     """
-
-    def write(choice: ExportChoice | None) -> None:
-        if choice is None:
-            return
-        path, force = choice
-        try:
-            write_markdown(comparison, path, force=force)
-        except output_errors() as exc:
-            owner.app.notify(f"Not exported: {exc}", severity="error", timeout=8)
-            return
-        owner.app.notify(f"Exported {len(comparison.pairs)} pair(s) to {path}")
-
-    return ExportScreen(default_name(comparison), len(comparison.pairs)), write
+    return _dialog(
+        owner,
+        lambda path, force: write_markdown(comparison, path, force=force),
+        default_name(comparison),
+        len(comparison.pairs),
+        "pair(s)",
+    )
 
 
 def synopsis_export_dialog(
@@ -155,19 +149,28 @@ def synopsis_export_dialog(
 ) -> tuple[ExportScreen, Callable[[ExportChoice | None], None]]:
     """``export_dialog`` for a synopsis: its table of groups and one section each."""
 
+    def save(path: Path, force: bool) -> None:
+        from aligner.export import write_output
+
+        write_output(synopsis.to_markdown(), path, force=force)
+
+    stems = [Path(doc.name).stem or "text" for doc in synopsis.documents]
+    name = "-".join(stems[:3]) + ("-etc" if len(stems) > 3 else "") + "-synopsis.md"
+    return _dialog(owner, save, name, len(synopsis.groups), "group(s)")
+
+
+def _dialog(
+    owner: MessagePump, save: Callable[[Path, bool], None], name: str, count: int, what: str
+) -> tuple[ExportScreen, Callable[[ExportChoice | None], None]]:
     def write(choice: ExportChoice | None) -> None:
         if choice is None:
             return
         path, force = choice
-        from aligner.export import write_output
-
         try:
-            write_output(synopsis.to_markdown(), path, force=force)
+            save(path, force)
         except output_errors() as exc:
             owner.app.notify(f"Not exported: {exc}", severity="error", timeout=8)
             return
-        owner.app.notify(f"Exported {len(synopsis.groups)} group(s) to {path}")
+        owner.app.notify(f"Exported {count} {what} to {path}")
 
-    stems = [Path(doc.name).stem or "text" for doc in synopsis.documents]
-    name = "-".join(stems[:3]) + ("-etc" if len(stems) > 3 else "") + "-synopsis.md"
-    return ExportScreen(name, len(synopsis.groups), "group(s)"), write
+    return ExportScreen(name, count, what), write

@@ -323,18 +323,18 @@ class DocumentView(ScrollView, can_focus=True):
         for s, e in _overlapping(self._matches, self._match_starts, start, end):
             name = "current-match" if (s, e) == self.current_match else "match"
             marks.append((max(s, start) - start, min(e, end) - start, self._style(name)))
-        gutter_style = self._style("gutter")
+        gutter_style = base + self._style("gutter")
         if selected_line:
             gutter = Segment("┃ ", gutter_style + Style(bold=True))
         elif aligned_line:
             gutter = Segment("│ ", gutter_style)
         else:
-            gutter = Segment("  ")
+            gutter = Segment("  ", base)
         # Segments straight from the runs between marks' ends, on the widget's
         # own style and padded to the width: a screenful of lines costs a few
         # milliseconds, where rich.Text's render and Strip's crop took 40.
         cuts = sorted({0, len(line)} | {min(max(x, 0), len(line)) for m in marks for x in m[:2]})
-        segments = [Segment(gutter.text, base + gutter.style if gutter.style else base)]
+        segments = [gutter]
         unaligned = base + self._style("unaligned")
         for a, b in itertools.pairwise(cuts):
             style = unaligned
