@@ -44,7 +44,8 @@ sys.path.insert(0, str(ROOT / "src"))
 from aligner.documents import sample_paths  # noqa: E402
 from aligner.export import to_dict  # noqa: E402
 from aligner.model import Comparison, Pair  # noqa: E402
-from aligner.synopsis import Synopsis, supported_pairs, synopsis  # noqa: E402
+from aligner.synopsis import Synopsis, synopsis  # noqa: E402
+from aligner.triangulate import supported_pairs  # noqa: E402
 
 GOLD = ROOT.parent / "shared" / "gold" / "dev.json"
 SEEDS = ROOT.parent / "shared" / "seeds"

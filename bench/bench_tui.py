@@ -229,7 +229,10 @@ def launch_in_terminal(paths: tuple[Path, Path], size: tuple[int, int], runs: in
     for label, env in (
         ("", user),
         (" (one process: ALIGNER_PROCESSES=1)", {**user, "ALIGNER_PROCESSES": "1"}),
-        (" (no bytecode cache: PYTHONDONTWRITEBYTECODE=1)", {**user, "PYTHONDONTWRITEBYTECODE": "1"}),
+        (
+            " (no bytecode cache: PYTHONDONTWRITEBYTECODE=1)",
+            {**user, "PYTHONDONTWRITEBYTECODE": "1"},
+        ),
     ):
         times = sorted(t for t in (_time_to_pairs(command, size, env) for _ in range(runs)) if t)
         if times:

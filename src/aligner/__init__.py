@@ -17,14 +17,16 @@ from aligner.model import (
     Document,
     DocumentError,
     Evidence,
+    Group,
     Kind,
+    Member,
     Options,
     OptionsError,
     Pair,
     Span,
     Tag,
 )
-from aligner.synopsis import Group, Member, Synopsis, synopsis  # noqa: E402  (after the model)
+from aligner.synopsis import Synopsis, synopsis  # noqa: E402  (after the model)
 
 __version__ = "0.1.0"
 

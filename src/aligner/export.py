@@ -101,14 +101,14 @@ def _pair_dict(c: Comparison, p: Pair) -> dict[str, Any]:
             }
             for e in p.evidence
         ],
-        "diff": [_op_dict(op) for op in p.diff],
+        "diff": [op_dict(op) for op in p.diff],
     }
 
 
-def _op_dict(op: DiffOp) -> dict[str, Any]:
+def op_dict(op: DiffOp) -> dict[str, Any]:
     out: dict[str, Any] = {"tag": op.tag, "a": [op.a_start, op.a_end], "b": [op.b_start, op.b_end]}
     if op.chars:
-        out["chars"] = [_op_dict(ch) for ch in op.chars]
+        out["chars"] = [op_dict(ch) for ch in op.chars]
     return out
 
 
@@ -224,18 +224,18 @@ def to_markdown(c: Comparison) -> str:
     return "\n\n".join(parts) + "\n"
 
 
-def _md_name(doc: Document) -> str:
+def md_name(doc: Document) -> str:
     return escape_markdown(" ".join(doc.name.split()))
 
 
 def _md_summary(c: Comparison) -> str:
-    names = " and ".join(_md_name(d) for d in c.documents)
+    names = " and ".join(md_name(d) for d in c.documents)
     lines = [f"# Parallel passages: {names}", ""]
     lines += ["| | Document | Characters | Aligned | Encoding |", "|---|---|--:|--:|---|"]
     for i, doc in enumerate(c.documents):
         side = SIDES[i] if i < len(SIDES) else str(i)
         lines.append(
-            f"| {side} | {_md_name(doc)} | {len(doc.text):,} | {c.coverage(i):.1%} "
+            f"| {side} | {md_name(doc)} | {len(doc.text):,} | {c.coverage(i):.1%} "
             f"| {escape_markdown(doc.encoding)} |"
         )
     counts = c.counts()
@@ -266,10 +266,10 @@ def _md_pair(c: Comparison, number: int, p: Pair) -> str:
         doc = c.documents[span.doc]
         label = SIDES[span.doc] if span.doc < len(SIDES) else str(span.doc)
         lines.append(
-            f"**{label}** · {_md_name(doc)} · ¶ {doc.paragraph_number(span.start)} · "
+            f"**{label}** · {md_name(doc)} · ¶ {doc.paragraph_number(span.start)} · "
             f"characters {span.start:,}–{span.end:,}"
         )
-        lines += ["", _md_quote(p, side), ""]
+        lines += ["", md_quote(p, side), ""]
     if p.evidence:
         lines.append("Evidence:")
         lines += [
@@ -279,7 +279,7 @@ def _md_pair(c: Comparison, number: int, p: Pair) -> str:
     return "\n".join(lines).rstrip()
 
 
-def _md_quote(p: Pair, side: Side) -> str:
+def md_quote(p: Pair, side: Side) -> str:
     """One passage as a blockquote, its marked runs struck or bold."""
     marker = "~~" if side == "a" and marks_differences(p) else "**"
     lines: list[str] = [""]

@@ -265,3 +265,54 @@ class Comparison:
         from aligner.export import to_text
 
         return to_text(self)
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    """One document's passage in a group."""
+
+    doc: int
+    """Index of the document in ``Synopsis.documents``."""
+    start: int
+    """First character, inclusive."""
+    end: int
+    """Last character, exclusive."""
+    text: str
+    """``documents[doc].text[start:end]``."""
+
+    @property
+    def span(self) -> Span:
+        """The member as a ``Span``."""
+        return Span(self.doc, self.start, self.end)
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    """One parallel across documents: at most one passage per document."""
+
+    members: tuple[Member, ...]
+    """The passages, in order of document index (never two of one document)."""
+    kind: Kind
+    """``quotation`` when every pair inside is one, else ``retelling``
+    (``version`` for ordered material)."""
+    score: float
+    """Confidence, 0.0-1.0: the best pair inside the group."""
+    missing: tuple[int, ...]
+    """Documents that lack the parallel."""
+    diffs: tuple[tuple[DiffOp, ...], ...]
+    """Per member, word opcodes from the base member (a) to it (b); empty for
+    the base member itself and for every member when the base lacks the group."""
+    pairs: tuple[Pair, ...] = ()
+    """The pairwise pairs joining members (global document indices, ``a`` in
+    the lower document), strongest first."""
+    topic: tuple[str, ...] = ()
+    """A few names, numbers and rare words the members share."""
+
+    def member(self, doc: int) -> Member | None:
+        """The member in document ``doc``, or ``None``."""
+        return next((m for m in self.members if m.doc == doc), None)
+
+    @property
+    def docs(self) -> tuple[int, ...]:
+        """The documents that have the parallel."""
+        return tuple(m.doc for m in self.members)

@@ -233,31 +233,32 @@ def render_synopsis_text(syn: Synopsis, *, width: int = 80, max_chars: int = 600
     document has it or ``-``), then each member's passage, marked against the
     base member as in the Markdown synopsis.
     """
-    from aligner.synopsis import _label, _shown, _Words
+    from aligner.grouping import Words, shown
+    from aligner.synopsis_report import label
 
     docs = syn.documents
-    lines = [f"Synopsis of {len(docs)} accounts (differences against {_label(syn.base)})"]
+    lines = [f"Synopsis of {len(docs)} accounts (differences against {label(syn.base)})"]
     for i, doc in enumerate(docs):
         n = sum(1 for g in syn.groups if g.member(i))
         name = printable(" ".join(doc.name.split()))
-        lines.append(f"{_label(i)}  {name}  ({len(doc.text):,} chars, in {n} groups)")
+        lines.append(f"{label(i)}  {name}  ({len(doc.text):,} chars, in {n} groups)")
     lines += [f"{len(syn.groups)} groups", ""]
     if not syn.groups:
         lines.append("no parallel passages found")
-    words = _Words(docs, {id(seg.doc): seg for seg in syn._segments})
+    words = Words(docs, {id(seg.doc): seg for seg in syn._segments})
     for n, g in enumerate(syn.groups, 1):
         where = "  ".join(
-            f"{_label(i)} ¶{docs[i].paragraph_number(m.start)}"
+            f"{label(i)} ¶{docs[i].paragraph_number(m.start)}"
             if (m := g.member(i))
-            else f"{_label(i)} -"
+            else f"{label(i)} -"
             for i in range(len(docs))
         )
         lines.append(f"#{n}  {g.kind}  {g.score:.2f}  {where}")
         ref = g.member(syn.base)
         for m, ops in zip(g.members, g.diffs, strict=True):
-            shown = _shown(ref, m, ops, g.kind, words)
-            body = _text_passage(shown, "b", max_chars=max_chars)
-            lines += _wrap(body, f"  {_label(m.doc)} | ", width)
+            marked = shown(ref, m, ops, g.kind, words)
+            body = _text_passage(marked, "b", max_chars=max_chars)
+            lines += _wrap(body, f"  {label(m.doc)} | ", width)
         if g.topic:
             lines += _wrap(printable(", ".join(g.topic)), "  topic: ", width)
         lines.append("")

@@ -14,13 +14,9 @@ from hypothesis import strategies as st
 import aligner
 from aligner import AlignerError, Document, Options, Pair, Span
 from aligner.documents import make_document
-from aligner.synopsis import (
-    Group,
-    Synopsis,
-    build_groups,
-    supported_pairs,
-    synopsis,
-)
+from aligner.grouping import build_groups
+from aligner.synopsis import Group, Synopsis, synopsis
+from aligner.triangulate import supported_pairs
 
 # The package exports the function aligner.synopsis; the module is in sys.modules.
 synopsis_module = importlib.import_module("aligner.synopsis")

@@ -21,8 +21,8 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Static
 
 from aligner.documents import make_document
-from aligner.model import Comparison, Document, Kind, Options, Pair
-from aligner.synopsis import Group, Member, Synopsis
+from aligner.model import Comparison, Document, Group, Kind, Member, Options, Pair
+from aligner.synopsis import Synopsis
 from aligner.tui.app import AlignerApp
 from aligner.tui.screens.detail import DetailScreen
 from aligner.tui.screens.synopsis import KEYS, GroupView, PairScreen, SynopsisHelp, SynopsisScreen

@@ -20,9 +20,9 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import ContentSwitcher, DataTable, Footer, Input, ProgressBar, Static
 
-from aligner.model import Pair, Span
+from aligner.model import Group, Member, Pair, Span
 from aligner.render import printable
-from aligner.synopsis import Group, Member, Synopsis
+from aligner.synopsis import Synopsis
 from aligner.tui.render import Palette, first_words, location, passage_text
 from aligner.tui.screens.compare import CompareScreen
 from aligner.tui.screens.export import synopsis_export_dialog

@@ -1,0 +1,102 @@
+"""A synopsis as JSON-ready data and as Markdown.
+
+The Markdown is a table of groups (topic words, which accounts have each,
+where) followed by one section per group with each account's passage, marked
+against the base account. This module formats; it never groups or diffs.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from aligner.export import escape_markdown, md_name, md_quote, op_dict, to_dict
+from aligner.grouping import Words, shown
+from aligner.model import Group
+
+if TYPE_CHECKING:
+    from aligner.synopsis import Synopsis
+
+
+def synopsis_dict(syn: Synopsis) -> dict[str, Any]:
+    out = to_dict(syn.pairwise())
+    out["base"] = syn.base
+    out["groups"] = [
+        {
+            "kind": g.kind,
+            "score": round(g.score, 4),
+            "topic": list(g.topic),
+            "missing": list(g.missing),
+            "members": [
+                {
+                    "doc": m.doc,
+                    "start": m.start,
+                    "end": m.end,
+                    "text": m.text,
+                    "paragraph": syn.documents[m.doc].paragraph_number(m.start),
+                    "diff": [op_dict(op) for op in ops],
+                }
+                for m, ops in zip(g.members, g.diffs, strict=True)
+            ],
+        }
+        for g in syn.groups
+    ]
+    return out
+
+
+def label(doc: int) -> str:
+    """How the synopsis names document ``doc``: D1, D2 ..."""
+    return f"D{doc + 1}"
+
+
+def synopsis_markdown(syn: Synopsis) -> str:
+    docs = syn.documents
+    lines = [f"# Synopsis of {len(docs)} accounts", ""]
+    lines += ["| | Document | Characters | Groups |", "|---|---|--:|--:|"]
+    for i, d in enumerate(docs):
+        n = sum(1 for g in syn.groups if g.member(i))
+        base = " (base)" if i == syn.base else ""
+        lines.append(f"| {label(i)} | {md_name(d)}{base} | {len(d.text):,} | {n} |")
+    lines.append("")
+    if not syn.groups:
+        return "\n".join(lines + ["No parallel passages found."]) + "\n"
+    head = " | ".join(label(i) for i in range(len(docs)))
+    lines += [f"| # | Topic | Kind | Score | {head} |", "|--:|---|---|--:|" + "---|" * len(docs)]
+    for n, g in enumerate(syn.groups, 1):
+        where = " | ".join(
+            f"¶ {docs[i].paragraph_number(m.start)}" if (m := g.member(i)) else "—"
+            for i in range(len(docs))
+        )
+        topic = escape_markdown(", ".join(g.topic)) or "—"
+        lines.append(f"| [{n}](#group-{n}) | {topic} | {g.kind} | {g.score:.2f} | {where} |")
+    lines += ["", _legend(syn)]
+    words = Words(syn.documents, {id(seg.doc): seg for seg in syn._segments})
+    sections = [_md_group(syn, n, g, words) for n, g in enumerate(syn.groups, 1)]
+    return "\n\n".join(["\n".join(lines), *sections]) + "\n"
+
+
+def _legend(syn: Synopsis) -> str:
+    base = label(syn.base)
+    return (
+        f"Differences are shown against the base account, {base}: in quotations **bold** "
+        f"words are not in {base}'s passage; in retellings **bold** marks the content words "
+        f"shared with it."
+    )
+
+
+def _md_group(syn: Synopsis, n: int, g: Group, words: Words) -> str:
+    title = escape_markdown(", ".join(g.topic)) or g.kind
+    lines = [f"## Group {n}", "", f"{g.kind.capitalize()} (score {g.score:.2f}): {title}", ""]
+    ref = g.member(syn.base)
+    for m, ops in zip(g.members, g.diffs, strict=True):
+        doc = syn.documents[m.doc]
+        base = " · base" if m.doc == syn.base else ""
+        lines.append(
+            f"**{label(m.doc)}** · {md_name(doc)} · ¶ {doc.paragraph_number(m.start)}"
+            f" · characters {m.start:,}–{m.end:,}{base}"
+        )
+        lines += ["", md_quote(shown(ref, m, ops, g.kind, words), "b"), ""]
+    if g.missing:
+        lines.append(
+            "Not in: " + ", ".join(f"{label(d)} ({md_name(syn.documents[d])})" for d in g.missing)
+        )
+    return "\n".join(lines).rstrip()
