@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
+from textual.pilot import Pilot
 
 from aligner.documents import make_document
 from aligner.model import (
@@ -266,3 +268,21 @@ def sample_files(tmp_path: Path) -> tuple[Path, Path]:
 def pair_maker() -> Callable[..., Pair]:
     """``make_pair``, for tests that build their own small pairs."""
     return make_pair
+
+
+RunBefore = Callable[[Pilot[Any]], Awaitable[None]]
+
+
+def _press(*pressed: str) -> RunBefore:
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await pilot.pause()
+        await pilot.press(*pressed)
+        await pilot.pause()
+
+    return run_before
+
+
+@pytest.fixture
+def keys() -> Callable[..., RunBefore]:
+    """``keys("n", "d")``: a snapshot's ``run_before`` that presses those keys."""
+    return _press

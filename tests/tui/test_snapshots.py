@@ -7,31 +7,22 @@ change when the screen does. Review ``snapshot_report.html`` before running
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from typing import Any
 
 import pytest
-from textual.pilot import Pilot
 
 from aligner.model import Comparison
 from aligner.tui.app import AlignerApp
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((160, 48), id="160x48")]
 SnapCompare = Callable[..., bool]
-
-
-def keys(*pressed: str) -> Callable[[Pilot[Any]], Awaitable[None]]:
-    async def run_before(pilot: Pilot[Any]) -> None:
-        await pilot.pause()
-        await pilot.press(*pressed)
-        await pilot.pause()
-
-    return run_before
+Keys = Callable[..., Any]
 
 
 @pytest.mark.parametrize("size", SIZES)
 def test_pair_view_quotation(
-    snap_compare: SnapCompare, comparison: Comparison, size: tuple[int, int]
+    snap_compare: SnapCompare, keys: Keys, comparison: Comparison, size: tuple[int, int]
 ) -> None:
     app = AlignerApp(comparison=comparison)
     assert snap_compare(app, terminal_size=size, run_before=keys())
@@ -39,7 +30,7 @@ def test_pair_view_quotation(
 
 @pytest.mark.parametrize("size", SIZES)
 def test_pair_view_retelling(
-    snap_compare: SnapCompare, comparison: Comparison, size: tuple[int, int]
+    snap_compare: SnapCompare, keys: Keys, comparison: Comparison, size: tuple[int, int]
 ) -> None:
     app = AlignerApp(comparison=comparison)
     assert snap_compare(app, terminal_size=size, run_before=keys("n", "n"))
@@ -47,7 +38,7 @@ def test_pair_view_retelling(
 
 @pytest.mark.parametrize("size", SIZES)
 def test_reading_mode(
-    snap_compare: SnapCompare, comparison: Comparison, size: tuple[int, int]
+    snap_compare: SnapCompare, keys: Keys, comparison: Comparison, size: tuple[int, int]
 ) -> None:
     app = AlignerApp(comparison=comparison)
     assert snap_compare(app, terminal_size=size, run_before=keys("n", "n", "d"))
@@ -55,13 +46,15 @@ def test_reading_mode(
 
 @pytest.mark.parametrize("size", SIZES)
 def test_detail_evidence(
-    snap_compare: SnapCompare, comparison: Comparison, size: tuple[int, int]
+    snap_compare: SnapCompare, keys: Keys, comparison: Comparison, size: tuple[int, int]
 ) -> None:
     app = AlignerApp(comparison=comparison)
     assert snap_compare(app, terminal_size=size, run_before=keys("n", "n", "i"))
 
 
 @pytest.mark.parametrize("size", SIZES)
-def test_help(snap_compare: SnapCompare, comparison: Comparison, size: tuple[int, int]) -> None:
+def test_help(
+    snap_compare: SnapCompare, keys: Keys, comparison: Comparison, size: tuple[int, int]
+) -> None:
     app = AlignerApp(comparison=comparison)
     assert snap_compare(app, terminal_size=size, run_before=keys("question_mark"))

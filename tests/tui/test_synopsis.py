@@ -9,7 +9,7 @@ here. Only the word diffs against the base come from the engine
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -17,7 +17,6 @@ from typing import Any
 import pytest
 from rich.table import Table
 from rich.text import Text
-from textual.pilot import Pilot
 from textual.widgets import DataTable, Static
 
 from aligner.documents import make_document
@@ -503,28 +502,20 @@ def test_docs_list_every_synopsis_key() -> None:
 # ---------------------------------------------------------------- snapshots
 
 SnapCompare = Callable[..., bool]
+Keys = Callable[..., Any]
 SIZES = [pytest.param((120, 40), id="120x40"), pytest.param((200, 50), id="200x50")]
-
-
-def keys(*pressed: str) -> Callable[[Pilot[Any]], Awaitable[None]]:
-    async def run_before(pilot: Pilot[Any]) -> None:
-        await pilot.pause()
-        await pilot.press(*pressed)
-        await pilot.pause()
-
-    return run_before
 
 
 @pytest.mark.parametrize("size", SIZES)
 def test_snapshot_quotation(
-    snap_compare: SnapCompare, syn: Synopsis, size: tuple[int, int]
+    snap_compare: SnapCompare, keys: Keys, syn: Synopsis, size: tuple[int, int]
 ) -> None:
     assert snap_compare(AlignerApp(synopsis=syn), terminal_size=size, run_before=keys("right"))
 
 
 @pytest.mark.parametrize("size", SIZES)
 def test_snapshot_retelling_base_d2_by_accounts(
-    snap_compare: SnapCompare, syn: Synopsis, size: tuple[int, int]
+    snap_compare: SnapCompare, keys: Keys, syn: Synopsis, size: tuple[int, int]
 ) -> None:
     app = AlignerApp(synopsis=syn)
     assert snap_compare(app, terminal_size=size, run_before=keys("b", "s", "j"))
