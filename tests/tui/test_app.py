@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import threading
 from pathlib import Path
 
@@ -338,6 +339,21 @@ async def _wait_for_engine(app: AlignerApp, pilot: Pilot[None]) -> None:
         if app.comparison is not None or app.error is not None:
             await pilot.pause()
             return
+
+
+async def test_result_is_kept_out_of_the_cycle_collector_while_the_app_runs(
+    sample_files: tuple[Path, Path],
+) -> None:
+    gc.unfreeze()
+    app = AlignerApp(paths=list(sample_files))
+    async with app.run_test(size=SIZE) as pilot:
+        await _wait_for_engine(app, pilot)
+        await pilot.pause()
+        assert app.comparison is not None
+        # Frozen objects are never walked by a collection (no pause mid-keypress).
+        assert gc.get_freeze_count() > 0
+        await pilot.press("n")
+    assert gc.get_freeze_count() == 0  # handed back to the collector at exit
 
 
 async def test_worker_path(sample_files: tuple[Path, Path]) -> None:
