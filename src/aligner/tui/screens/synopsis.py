@@ -294,6 +294,10 @@ class SynopsisScreen(LoadingScreen):
             return
         row = self._row_of(self.current) + 1 if self.current is not None else 0
         status = Text(f" group {row}/{len(self.rows)}", style="bold")
+        if self.search_text:
+            # First after the position: the line is cut at the screen's edge.
+            found = f" · “{printable(self.search_text)}” in {len(self.found)} group(s)"
+            status.append(found + (" (this one)" if self.current in self.found else ""), "bold")
         status.append(f" · {len(syn.documents)} accounts · base ")
         status.append(f"{label(syn.base)} {printable(syn.documents[syn.base].name)}", "bold")
         status.append(f" · by {ORDER_LABELS[self.order]}")
@@ -301,9 +305,6 @@ class SynopsisScreen(LoadingScreen):
             status.append(f" · {self.current.kind} {self.current.score:.2f}")
             if self.current.topic:
                 status.append(f" · {printable(', '.join(self.current.topic))}", "italic")
-        if self.search_text:
-            found = f" · “{printable(self.search_text)}” in {len(self.found)} group(s)"
-            status.append(found + (" (this one)" if self.current in self.found else ""), "bold")
         self.query_one("#status", Static).update(status)
         self.query_one("#legend", Static).update(self._legend())
 
