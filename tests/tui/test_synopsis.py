@@ -24,7 +24,8 @@ from aligner.model import Comparison, Document, Group, Kind, Member, Options, Pa
 from aligner.synopsis import Synopsis
 from aligner.tui.app import AlignerApp
 from aligner.tui.screens.detail import DetailScreen
-from aligner.tui.screens.synopsis import KEYS, GroupView, PairScreen, SynopsisHelp, SynopsisScreen
+from aligner.tui.screens.synopsis import KEYS, PairScreen, SynopsisHelp, SynopsisScreen
+from aligner.tui.widgets.group_view import GroupView
 from aligner.tui.widgets.side_by_side import SideBySide
 
 TEXT_C = """\
@@ -334,6 +335,59 @@ async def test_export_writes_the_synopsis_and_protects_files(
         await pilot.press("escape")
         await pilot.pause()
         assert (tmp_path / "out.md").read_text(encoding="utf-8") == "mine"
+
+
+async def test_score_and_account_filters_narrow_the_groups(
+    syn: Synopsis, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from textual.widgets import Input
+
+    monkeypatch.chdir(tmp_path)
+    app = AlignerApp(synopsis=syn)
+    async with app.run_test(size=SIZE) as pilot:
+        view = screen(app)
+        floor = syn.options.min_score
+        assert view.rows == syn.groups and f"score ≥ {floor:.2f}" in status(app)
+        await pilot.press("a")  # shared by three accounts or more
+        shared = tuple(g for g in syn.groups if len(g.members) >= 3)
+        assert 0 < len(shared) < len(syn.groups)
+        assert view.rows == shared and grid(app).row_count == len(shared)
+        assert "≥ 3 accounts" in status(app)
+        await pilot.press("e")  # exports what is shown
+        await pilot.pause()
+        app.screen.query_one(Input).value = "shown.md"
+        await pilot.press("enter")
+        await pilot.pause()
+        written = (tmp_path / "shown.md").read_text(encoding="utf-8")
+        assert written == replace(syn, groups=shared).to_markdown()
+        await pilot.press("a")  # three documents: back to every group
+        assert view.rows == syn.groups and "≥ 3 accounts" not in status(app)
+        scores = sorted({g.score for g in syn.groups})
+        steps = 0
+        while view.min_score is not None and view.min_score < scores[1]:
+            await pilot.press("plus")
+            steps += 1
+        kept = tuple(g for g in syn.groups if g.score >= view.min_score - 1e-9)
+        assert view.rows == kept and len(kept) < len(syn.groups)
+        assert f"score ≥ {view.min_score:.2f}" in status(app)
+        await pilot.press(*["minus"] * steps)
+        assert view.rows == syn.groups and view.min_score == floor
+        await pilot.press("minus")  # below the floor nothing was kept: it says so
+        await pilot.pause()
+        assert view.min_score == floor
+        assert any("--min-score" in str(n.message) for n in app._notifications)
+
+
+async def test_palette_lists_the_synopsis_actions(syn: Synopsis) -> None:
+    app = AlignerApp(synopsis=syn)
+    async with app.run_test(size=SIZE):
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert "Filter by accounts" in titles and "Next base account" in titles
+        command = next(
+            c for c in app.get_system_commands(app.screen) if c.title == "Next base account"
+        )
+        await command.callback()
+        assert "base D2" in status(app)
 
 
 async def test_search_finds_groups_in_any_account(syn: Synopsis) -> None:

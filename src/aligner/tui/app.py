@@ -12,6 +12,7 @@ from __future__ import annotations
 import gc
 import threading
 from collections.abc import Iterable, Sequence
+from functools import partial
 from pathlib import Path
 
 from textual import on, work
@@ -24,7 +25,7 @@ from aligner.engine import compare
 from aligner.model import AlignerError, Comparison, Options
 from aligner.render import printable
 from aligner.synopsis import Synopsis, synopsis
-from aligner.tui.commands import COMMANDS
+from aligner.tui.commands import COMMANDS, SYNOPSIS_COMMANDS
 from aligner.tui.messages import (
     ComparisonFailed,
     ComparisonProgress,
@@ -213,6 +214,10 @@ class AlignerApp(App[None]):
         yield from super().get_system_commands(screen)
         yield SystemCommand("Help", "Keys and marks of the aligner", self.action_help)
         if not any(isinstance(s, CompareScreen) for s in self.screen_stack):
+            if isinstance(self.main_screen, SynopsisScreen):
+                synopsis = self.main_screen
+                for title, help_text, action in SYNOPSIS_COMMANDS:
+                    yield SystemCommand(title, help_text, partial(synopsis.run_action, action))
             return
         main = self.compare_screen
         for title, help_text, action in COMMANDS:

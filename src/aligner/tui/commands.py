@@ -1,4 +1,4 @@
-"""Command palette entries for the compare screen's actions.
+"""Command palette entries for the compare and synopsis screens' actions.
 
 Kept apart from the screen so the app can list them without reaching into
 the screen's internals.
@@ -22,3 +22,18 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("Copy pair", "Copy the selected pair's text to the clipboard", "copy"),
 )
 """Command palette entries: title, help, action name."""
+
+SYNOPSIS_COMMANDS: tuple[tuple[str, str, str], ...] = (
+    ("Next group", "Select the next group", "step(1)"),
+    ("Previous group", "Select the previous group", "step(-1)"),
+    ("Next base account", "Mark differences against the next account", "cycle_base"),
+    ("Sort groups", "By position in the base, or by how many accounts share them", "cycle_order"),
+    ("Raise minimum score", "Hide groups scoring below the next step", "score(1)"),
+    ("Lower minimum score", "Show groups down to the previous step", "score(-1)"),
+    ("Filter by accounts", "Only groups shared by at least 3, 4 ... accounts", "cycle_accounts"),
+    ("Pair view", "The chosen account against the base, pair by pair", "pair_view"),
+    ("Search", "Find the groups whose passages hold a text", "search"),
+    ("Export to Markdown", "Write the groups shown to a Markdown file", "export"),
+    ("Copy group", "Copy the selected group's passages to the clipboard", "copy"),
+)
+"""The synopsis screen's entries: title, help, action (with its arguments)."""

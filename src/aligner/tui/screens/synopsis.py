@@ -10,6 +10,7 @@ cursor): it never matches, groups or diffs.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import Literal
 
@@ -17,25 +18,26 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Vertical
 from textual.widgets import ContentSwitcher, DataTable, Footer, Input, ProgressBar, Static
 
 from aligner.model import Group, Member, Pair, Span
 from aligner.render import printable
 from aligner.synopsis import Synopsis
-from aligner.tui.render import Palette, first_words, location, passage_text
+from aligner.synopsis_report import label
+from aligner.tui.render import first_words, location
 from aligner.tui.screens.compare import CompareScreen
 from aligner.tui.screens.export import synopsis_export_dialog
 from aligner.tui.screens.help import HelpScreen
 from aligner.tui.screens.loading import LoadingScreen
+from aligner.tui.view_state import SCORE_STEP
+from aligner.tui.widgets.group_view import GAP, GroupView
 from aligner.tui.widgets.pair_list import KIND_LABELS, PairList
 
 Order = Literal["position", "accounts"]
 ORDER_LABELS: dict[Order, str] = {"position": "position in base", "accounts": "accounts sharing"}
 FIXED = 2
 """Columns before the accounts: group number and kind (they stay when scrolling)."""
-GAP = "—"
-"""What a cell shows where an account lacks the group."""
 
 KEYS: tuple[tuple[str, str], ...] = (
     ("n / j", "next group"),
@@ -44,10 +46,12 @@ KEYS: tuple[tuple[str, str], ...] = (
     ("enter", "read the group's passages (escape: back to the grid)"),
     ("b", "next base account (differences are marked against it)"),
     ("s", "sort by position in the base, or by how many accounts share the group"),
+    ("+ / -", "raise / lower the minimum score of the groups shown"),
+    ("a", "only the groups shared by at least 3, 4 … accounts (again: back to all)"),
     ("v", "pair view: the chosen account against the base"),
     ("/", "find the groups whose passages hold a text, in any account"),
     ("] / [", "next / previous group found"),
-    ("e", "export the synopsis to Markdown (asks for a file name)"),
+    ("e", "export the groups shown to Markdown (asks for a file name)"),
     ("c", "copy the selected group's passages"),
     ("?", "this help"),
     ("q", "quit (in the pair view: back to the synopsis)"),
@@ -59,11 +63,6 @@ MARKS = (
     "[italic]changed[/] words, [reverse bold]letters[/] of spelling variants; in "
     "retellings, the [underline]words shared[/] with the base. — : the account lacks it."
 )
-
-
-def label(doc: int) -> str:
-    """How the screen names document ``doc``: D1, D2 … (as the reports do)."""
-    return f"D{doc + 1}"
 
 
 class SynopsisHelp(HelpScreen):
@@ -83,74 +82,6 @@ class PairScreen(CompareScreen):
         self.dismiss(None)
 
 
-class GroupView(VerticalScroll, can_focus=True):
-    """Every member of one group, in full, marked against the base member."""
-
-    COMPONENT_CLASSES = {
-        "group-view--added",
-        "group-view--changed",
-        "group-view--char",
-        "group-view--word",
-        "group-view--heading",
-    }
-
-    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
-        super().__init__(id=id)
-        self.texts: dict[int, Text] = {}
-        """Each member's passage as shown, by document (for tests)."""
-        self._shown: tuple[Synopsis, Group | None, int | None] | None = None
-
-    def notify_style_update(self) -> None:
-        super().notify_style_update()
-        shown = getattr(self, "_shown", None)
-        if shown is not None:
-            # The theme changed: repaint the marks in its colours.
-            self.call_later(self.show, *shown)
-
-    def compose(self) -> ComposeResult:
-        yield Static(id="members")
-
-    @property
-    def palette(self) -> Palette:
-        """The marks, from ``app.tcss`` (only side b's marks are used here)."""
-        style = self.get_component_rich_style
-        return Palette(
-            added=style("group-view--added", partial=True),
-            changed=style("group-view--changed", partial=True),
-            char=style("group-view--char", partial=True),
-            word=style("group-view--word", partial=True),
-        )
-
-    def show(self, syn: Synopsis, group: Group | None, chosen: int | None) -> None:
-        """Render ``group``'s members; ``chosen`` is the account under the cursor."""
-        self._shown, self.texts = (syn, group, chosen), {}
-        body = self.query_one("#members", Static)
-        if group is None:
-            body.update(Text("The engine found no parallels shared by these accounts.", "italic"))
-            return
-        palette, heading = self.palette, self.get_component_rich_style("group-view--heading")
-        out = Text()
-        for doc in range(len(syn.documents)):
-            member = group.member(doc)
-            out.append("▸ " if doc == chosen else "  ", heading)
-            out.append(f" {label(doc)} ", "bold reverse")
-            out.append(f" {printable(syn.documents[doc].name)}", heading)
-            if doc == syn.base:
-                out.append("  (base)", "bold")
-            if member is None:
-                out.append(f"  {GAP} no parallel\n\n", "dim")
-                continue
-            where = location(syn.documents[doc], member.start)
-            out.append(f"  {where} · {member.start:,}–{member.end:,}\n", "dim")
-            text = passage_text(syn.shown(group, member), "b", palette)
-            self.texts[doc] = text
-            out.append_text(text)
-            out.append("\n\n")
-        out.rstrip()
-        body.update(out)
-        self.scroll_home(animate=False)
-
-
 class SynopsisScreen(LoadingScreen):
     """All accounts side by side, one row per parallel."""
 
@@ -163,6 +94,9 @@ class SynopsisScreen(LoadingScreen):
         Binding("k", "step(-1)", "Prev", show=False),
         Binding("b", "cycle_base", "Base"),
         Binding("s", "cycle_order", "Sort"),
+        Binding("plus,equals_sign", "score(1)", "Score+", show=False),
+        Binding("minus", "score(-1)", "Score-", show=False),
+        Binding("a", "cycle_accounts", "Accounts", show=False),
         Binding("v", "pair_view", "Pair view"),
         Binding("slash", "search", "Find"),
         Binding("right_square_bracket", "next_match", "Next match", show=False),
@@ -183,6 +117,10 @@ class SynopsisScreen(LoadingScreen):
         """The account (document) whose column the cursor is in, if any."""
         self._columns = 0
         self.search_text = ""
+        self.min_score: float | None = None
+        """Groups scoring below this are not shown (None: the synopsis's floor)."""
+        self.min_accounts = 2
+        """Groups shared by fewer accounts are not shown."""
         self.found: tuple[Group, ...] = ()
         """The groups holding ``search_text``, in row order."""
 
@@ -210,6 +148,8 @@ class SynopsisScreen(LoadingScreen):
     def show_synopsis(self, syn: Synopsis) -> None:
         """Show ``syn``, keeping the selected group and account when they are still there."""
         self.synopsis = syn
+        if self.min_score is None:
+            self.min_score = syn.options.min_score
         self.query_one("#synopsis-body", ContentSwitcher).current = "synopsis-view"
         self._fill(keep=self.current)
         self.query_one("#groups", DataTable).focus()
@@ -226,7 +166,12 @@ class SynopsisScreen(LoadingScreen):
     def _fill(self, keep: Group | None) -> None:
         syn = self.synopsis
         assert syn is not None
-        self.rows = syn.sorted_groups(self.order)
+        floor = self.min_score if self.min_score is not None else syn.options.min_score
+        self.rows = tuple(
+            g
+            for g in syn.sorted_groups(self.order)
+            if g.score >= floor - 1e-9 and len(g.members) >= self.min_accounts
+        )
         table = self.query_one("#groups", DataTable)
         column = table.cursor_column
         table.clear(columns=True)
@@ -301,6 +246,10 @@ class SynopsisScreen(LoadingScreen):
         status.append(f" · {len(syn.documents)} accounts · base ")
         status.append(f"{label(syn.base)} {printable(syn.documents[syn.base].name)}", "bold")
         status.append(f" · by {ORDER_LABELS[self.order]}")
+        if self.min_score is not None:
+            status.append(f" · score ≥ {self.min_score:.2f}")
+        if self.min_accounts > 2:
+            status.append(f" · ≥ {self.min_accounts} accounts")
         if self.current is not None:
             status.append(f" · {self.current.kind} {self.current.score:.2f}")
             if self.current.topic:
@@ -345,9 +294,33 @@ class SynopsisScreen(LoadingScreen):
             self.order = "accounts" if self.order == "position" else "position"
             self._fill(keep=self.current)
 
+    def action_score(self, step: int) -> None:
+        syn = self.synopsis
+        if syn is None or self.min_score is None:
+            return
+        value = round(self.min_score + step * SCORE_STEP, 2)
+        if value < syn.options.min_score - 1e-9:
+            # Weaker groups were never kept: say how to get them.
+            self.notify(
+                f"Groups below {syn.options.min_score:.2f} were not kept; "
+                "run with --min-score to see weaker ones.",
+                severity="warning",
+            )
+            return
+        self.min_score = min(1.0, value)
+        self._fill(keep=self.current)
+
+    def action_cycle_accounts(self) -> None:
+        if self.synopsis is not None:
+            most = len(self.synopsis.documents)
+            self.min_accounts = self.min_accounts + 1 if self.min_accounts < most else 2
+            self._fill(keep=self.current)
+
     def action_export(self) -> None:
         if self.synopsis is not None:
-            self.app.push_screen(*synopsis_export_dialog(self, self.synopsis))
+            # The groups shown, in the order shown (as the pair view exports its filtered pairs).
+            shown = dataclasses.replace(self.synopsis, groups=self.rows)
+            self.app.push_screen(*synopsis_export_dialog(self, shown))
 
     def action_copy(self) -> None:
         syn, group = self.synopsis, self.current
