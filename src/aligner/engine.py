@@ -136,7 +136,9 @@ def _compare(
         scores, context = match.sentence_scores(feats)
         par_scores, groups_a, groups_b = ordered.paragraph_scores(feats)
         in_order = (
-            options.ordered if options.ordered is not None else ordered.keeps_order(par_scores)
+            options.ordered
+            if options.ordered is not None
+            else ordered.keeps_order(par_scores, (len(doc_a.text), len(doc_b.text)))
         )
     if in_order:
         cands = ordered.align_ordered(par_scores, feats, groups_a, groups_b)

@@ -32,6 +32,10 @@ ORDER_SHARE = 0.8
 """Share of confident paragraph matches that must be in order for auto mode."""
 CONFIDENT = 0.3
 """Paragraph similarity counted as a confident match in ``keeps_order``."""
+MIN_LENGTH_RATIO = 0.25
+"""Versions and translations of one text are of comparable length: a text
+under a quarter of the other's length (an article quoting a book, a summary)
+is compared in free order, where its quotations are found in any order."""
 
 
 def paragraph_scores(feats: Features) -> tuple[Matrix, list[list[int]], list[list[int]]]:
@@ -73,13 +77,14 @@ def _pool(rows: Matrix, groups: list[list[int]]) -> Matrix:
     return result
 
 
-def keeps_order(score: Matrix) -> bool:
+def keeps_order(score: Matrix, lengths: tuple[int, int]) -> bool:
     """True when the confident paragraph matches run in one order.
 
     Accounts that retell a story reorder it and match few paragraphs
-    confidently; versions of one text match most paragraphs, in order.
+    confidently; versions of one text match most paragraphs, in order, and
+    are of comparable length (``lengths``: the documents' characters).
     """
-    if score.size == 0:
+    if score.size == 0 or min(lengths) < MIN_LENGTH_RATIO * max(lengths):
         return False
     best = score.argmax(axis=1)
     confident = [(i, int(j)) for i, j in enumerate(best) if score[i, j] >= CONFIDENT]

@@ -110,6 +110,26 @@ def test_versions_are_aligned_in_order(samples: dict[str, Path]) -> None:
     assert any(edited[op.b_start : op.b_end] == "officialdom" for op in changed)
 
 
+def test_an_article_quoting_a_book_is_not_a_version_of_it(samples: dict[str, Path]) -> None:
+    """A short text quoting four passages of a long one, in the book's order:
+    still free order (a version is of comparable length), quotations found."""
+    book = samples["soviet-power-to-bonapartism"].read_text(encoding="utf-8")
+    long_paragraphs = [p for p in book.split("\n\n") if len(p) > 400]
+    quoted = [p[:300] for p in long_paragraphs[10:50:10]]
+    article = "\n\n".join(
+        ["An essay on the Soviet state."]
+        + [f"As the author puts it: “{q}” Memory is fallible; we weigh it." for q in quoted]
+    )
+    c = aligner.compare(article, book)
+    assert not c.ordered
+    for q in quoted:
+        at = book.index(q)
+        assert any(p.kind == "quotation" and p.b.start < at + len(q) and at < p.b.end for p in c), (
+            q[:40]
+        )
+    assert all(p.kind == "quotation" for p in c)
+
+
 def test_unrelated_texts_have_no_parallels() -> None:
     a = "The tomato is a fruit that grows on vines in warm gardens. Gardeners water it daily."
     b = "Quantum chromodynamics describes quarks and gluons. Its coupling weakens at high energy."
