@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import textwrap
 import zipfile
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from aligner.documents import (
     decode,
     document_from_bytes,
     load_document,
+    paragraph_spans,
     paragraph_starts,
     read_document,
     sample_paths,
@@ -156,6 +158,23 @@ def test_load_document_takes_text_paths_and_documents(tmp_path: Path) -> None:
 def test_paragraph_starts_skip_blank_runs() -> None:
     text = "a\n\n\n  b\n \nc"
     assert paragraph_starts(text) == (0, text.index("b"), text.index("c"))
+
+
+def test_lines_longer_than_wrapped_prose_are_paragraphs_of_their_own() -> None:
+    long_a, long_b = "A " * 80 + "end.", "B " * 90 + "end."
+    text = f"{long_a}\n{long_b}\n\nshort line one\nshort line two\n"
+    spans = paragraph_spans(text)
+    assert [text[s:e].strip() for s, e in spans] == [
+        long_a,
+        long_b,
+        "short line one\nshort line two",
+    ]
+    assert paragraph_starts(text) == (0, text.index("B "), text.index("short"))
+
+
+def test_hard_wrapped_prose_keeps_its_paragraphs() -> None:
+    text = "\n".join(textwrap.wrap("word " * 200, 72)) + "\n\nNext paragraph.\n"
+    assert len(paragraph_spans(text)) == 2
 
 
 def test_samples_ship_with_the_package() -> None:

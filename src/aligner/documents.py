@@ -17,7 +17,8 @@ from aligner.model import Document, DocumentError
 
 Source = "str | os.PathLike[str] | Document"
 
-_PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n\s*")
+_BLOCK = re.compile(r"[^\n]+(?:\n(?![ \t]*\n)[^\n]*)*")
+"""A block of lines between blank (or whitespace-only) lines."""
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _LETTER = re.compile(r"[^\W\d_]")
 
@@ -50,10 +51,39 @@ _WESTERN = set(
 )
 
 
+WRAP_WIDTH = 100
+"""Longest line of hard-wrapped prose (most wrap at 70-80 characters). A block
+with a longer line before its last is not wrapped: it holds one paragraph a
+line, as files written without blank lines between paragraphs do."""
+
+
+def paragraph_spans(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of each paragraph of ``text``.
+
+    Paragraphs are the blocks between blank lines; a block whose lines are not
+    hard-wrapped (see ``WRAP_WIDTH``) is one paragraph per line. Every module
+    that numbers or cuts paragraphs uses this one definition.
+    """
+    spans: list[tuple[int, int]] = []
+    for m in _BLOCK.finditer(text):
+        start, end = m.span()
+        lines = m.group().split("\n")
+        if len(lines) == 1 or all(len(line) <= WRAP_WIDTH for line in lines[:-1]):
+            spans.append((start, end))
+            continue
+        for line in lines:
+            if line.strip():
+                spans.append((start, start + len(line)))
+            start += len(line) + 1
+    return spans
+
+
 def paragraph_starts(text: str) -> tuple[int, ...]:
-    """Offsets where paragraphs (blocks separated by blank lines) begin."""
+    """Offsets where paragraphs' text begins (indentation skipped; the first from 0)."""
     starts = [0]
-    starts.extend(m.end() for m in _PARAGRAPH_BREAK.finditer(text) if m.end() < len(text))
+    for start, end in paragraph_spans(text)[1:]:
+        chunk = text[start:end]
+        starts.append(start + len(chunk) - len(chunk.lstrip()))
     return tuple(starts)
 
 

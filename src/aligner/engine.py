@@ -12,13 +12,12 @@ import dataclasses
 import gc
 import hashlib
 import os
-import re
 import time
 from collections.abc import Callable, Iterator
 
 from aligner import align, match, ordered, quotes
 from aligner.diff import equal_words, word_diff
-from aligner.documents import load_document
+from aligner.documents import load_document, paragraph_spans
 from aligner.evidence import find_evidence
 from aligner.features import build_features
 from aligner.model import Comparison, DiffOp, Document, Kind, Options, Pair, Span
@@ -208,8 +207,7 @@ def _identical(docs: tuple[Document, Document], options: Options, clock: _Clock)
 def _blocks(text: str) -> list[tuple[int, int]]:
     """Paragraphs of ``text`` without their surrounding blanks."""
     out = []
-    for m in re.finditer(r"[^\n]+(?:\n(?![ \t]*\n)[^\n]*)*", text):
-        start, end = m.start(), m.end()
+    for start, end in paragraph_spans(text):
         while start < end and text[start].isspace():
             start += 1
         while end > start and text[end - 1].isspace():

@@ -21,6 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
+from aligner.documents import paragraph_spans
 from aligner.model import Document
 
 # Punkt's trainer is pure Python and costs ~4 us a character; a sample spread
@@ -29,7 +30,6 @@ _TRAIN_CHARS = 24_000
 _TRAIN_CHUNK = 3_000
 
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
-_PARAGRAPH = re.compile(r"[^\n]+(?:\n(?![ \t]*\n)[^\n]*)*")
 # Note markers: "[2]", or digits glued to a word or closing quote ("misfortune.”5").
 _NOTE_BEFORE = frozenset('.,;:”"’)]')
 _NOTE = re.compile(r'\[\d{1,3}\]|(?<=[.,;:”"’)])\d{1,3}(?=[\s,;]|$)')
@@ -349,7 +349,7 @@ def _lent(doc: Document) -> Segmented | None:
 
 def _segment(doc: Document) -> Segmented:
     text = doc.text
-    paragraphs = tuple((m.start(), m.end()) for m in _PARAGRAPH.finditer(text))
+    paragraphs = tuple(paragraph_spans(text))
     tokenizer = _sentence_tokenizer(text) if len(text) <= BOOK_CHARS else _QuickSplitter()
     words: list[Word] = []
     sentences: list[Sentence] = []

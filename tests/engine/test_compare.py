@@ -130,6 +130,19 @@ def test_an_article_quoting_a_book_is_not_a_version_of_it(samples: dict[str, Pat
     assert all(p.kind == "quotation" for p in c)
 
 
+def test_one_paragraph_a_line_reads_like_blank_line_paragraphs(
+    samples: dict[str, Path], testament_pair: Comparison
+) -> None:
+    """Files without blank lines between paragraphs (one a line) align the same."""
+    a, b = (d.text.replace("\n\n", "\n") for d in testament_pair.documents)
+    c = aligner.compare(a, b)
+    assert [(p.kind, p.a_text, p.b_text) for p in c] == [
+        (p.kind, p.a_text, p.b_text) for p in testament_pair
+    ]
+    # Short lines (headings, list items) run together as wrapped lines would.
+    assert all(abs(p.score - q.score) < 0.01 for p, q in zip(c, testament_pair, strict=True))
+
+
 def test_unrelated_texts_have_no_parallels() -> None:
     a = "The tomato is a fruit that grows on vines in warm gardens. Gardeners water it daily."
     b = "Quantum chromodynamics describes quarks and gluons. Its coupling weakens at high energy."
