@@ -177,6 +177,34 @@ def test_hard_wrapped_prose_keeps_its_paragraphs() -> None:
     assert len(paragraph_spans(text)) == 2
 
 
+PROSE = [
+    "Lenin fell ill in 1922 and wrote his Testament in the last days of that year. " * 3,
+    "The Testament was read to the delegates in 1924, but it was not published. " * 2,
+    "Trotsky was exiled to Alma-Ata in 1928 and expelled from the country a year later. " * 4,
+]
+
+
+@pytest.mark.parametrize("indent", ["", "    "], ids=["flush", "indented"])
+def test_wrapped_paragraphs_without_blank_lines_are_found(indent: str) -> None:
+    wrapped = [textwrap.wrap(p, 72, initial_indent=indent) for p in PROSE]
+    # Each paragraph's last line leaves room for the next one's first word:
+    # a wrapping tool would have filled it, so the line was ended there.
+    assert all(len(lines[-1]) + 8 < 72 for lines in wrapped)
+    text = "\n".join("\n".join(lines) for lines in wrapped) + "\n"
+    got = [" ".join(text[s:e].split()) for s, e in paragraph_spans(text)]
+    assert got == [" ".join(p.split()) for p in PROSE]
+
+
+def test_verse_and_lists_stay_whole() -> None:
+    verse = (
+        "Tyger Tyger, burning bright,\nIn the forests of the night;\n"
+        "What immortal hand or eye,\nCould frame thy fearful symmetry?\n"
+    )
+    items = "- bread\n- peace\n- land\n- all power to the soviets\n"
+    for text in (verse, items):
+        assert len(paragraph_spans(text)) == 1
+
+
 def test_samples_ship_with_the_package() -> None:
     names = {p.name for p in sample_paths()}
     assert {"revolution-to-counter-revolution.txt", "clr-james-lenin-stalin.txt"} <= names

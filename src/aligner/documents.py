@@ -9,6 +9,7 @@ fits on one line; it never segments or matches.
 
 from __future__ import annotations
 
+import itertools
 import os
 import re
 from pathlib import Path
@@ -61,21 +62,68 @@ def paragraph_spans(text: str) -> list[tuple[int, int]]:
     """``(start, end)`` of each paragraph of ``text``.
 
     Paragraphs are the blocks between blank lines; a block whose lines are not
-    hard-wrapped (see ``WRAP_WIDTH``) is one paragraph per line. Every module
-    that numbers or cuts paragraphs uses this one definition.
+    hard-wrapped (see ``WRAP_WIDTH``) is one paragraph per line, and a block of
+    wrapped paragraphs without blank lines between them is cut where a short
+    line ends a sentence or an indented line begins. Every module that numbers
+    or cuts paragraphs uses this one definition.
     """
     spans: list[tuple[int, int]] = []
     for m in _BLOCK.finditer(text):
         start, end = m.span()
         lines = m.group().split("\n")
-        if len(lines) == 1 or all(len(line) <= WRAP_WIDTH for line in lines[:-1]):
+        if len(lines) == 1:
             spans.append((start, end))
             continue
+        if all(len(line) <= WRAP_WIDTH for line in lines[:-1]):
+            firsts = _wrapped_paragraph_starts(lines)
+        else:
+            firsts = list(range(len(lines)))
+        offsets = [start]
         for line in lines:
-            if line.strip():
-                spans.append((start, start + len(line)))
-            start += len(line) + 1
+            offsets.append(offsets[-1] + len(line) + 1)
+        bounds = [*firsts, len(lines)]
+        for k, k_next in itertools.pairwise(bounds):
+            span = (offsets[k], min(offsets[k_next] - 1, end))
+            if text[span[0] : span[1]].strip():
+                spans.append(span)
     return spans
+
+
+MIN_WRAPPED_LINES = 4
+"""Fewest lines in a block for it to be read as several wrapped paragraphs."""
+MIN_WRAP_WIDTH = 50
+"""Prose is wrapped at 60-80 characters; shorter lines of even length are verse."""
+_ENDS_SENTENCE = tuple('.!?:;"”’)')
+
+
+def _wrapped_paragraph_starts(lines: list[str]) -> list[int]:
+    """The lines of a block of short lines that begin a paragraph (0 first).
+
+    Hard-wrapped prose without blank lines between paragraphs marks them as a
+    typewriter did: the last line of a paragraph ends a sentence short of the
+    wrap width (the next word would have fitted on it), or the first line is
+    indented. A block that is not wrapped prose (lines under 50 characters, or
+    most far short of the longest: verse, a list) is one paragraph, as a
+    wrapped paragraph between blank lines is.
+    """
+    width = max(len(line.rstrip()) for line in lines)
+    if len(lines) < MIN_WRAPPED_LINES or width < MIN_WRAP_WIDTH:
+        return [0]
+    full = sum(len(line.rstrip()) >= 0.75 * width for line in lines[:-1])
+    if full < 0.5 * (len(lines) - 1):
+        return [0]
+    indented = [line[:1] in (" ", "\t") for line in lines]
+    flush = sum(indented) < 0.5 * len(lines)
+    starts = [0]
+    for k in range(1, len(lines)):
+        before, words = lines[k - 1].rstrip(), lines[k].split()
+        # A wrapping tool moves a word down only when it does not fit: where
+        # the next line's first word would have fitted, the line was ended.
+        fits = bool(words) and len(before) + 1 + len(words[0]) <= width
+        ended = fits and before.endswith(_ENDS_SENTENCE) or len(before) < 0.5 * width
+        if ended or (flush and indented[k] and not indented[k - 1]):
+            starts.append(k)
+    return starts
 
 
 def paragraph_starts(text: str) -> tuple[int, ...]:
