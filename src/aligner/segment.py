@@ -32,6 +32,8 @@ _TRAIN_CHUNK = 3_000
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
 # Note markers: "[2]", or digits glued to a word or closing quote ("misfortune.”5").
 _NOTE_BEFORE = frozenset('.,;:”"’)]')
+_MARKUP = re.compile(r"</?[A-Za-z][^<>\n]{0,200}>|&(?:[A-Za-z]{2,8}|#\d{1,6}|#x[0-9A-Fa-f]{1,6});")
+"""HTML/XML tags and character entities ("<p class=x>", "&amp;", "&#8217;")."""
 _NOTE = re.compile(r'\[\d{1,3}\]|(?<=[.,;:”"’)])\d{1,3}(?=[\s,;]|$)')
 _TRANSLATE = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'"})
 
@@ -357,10 +359,16 @@ def _segment(doc: Document) -> Segmented:
     for p_index, (p_start, p_end) in enumerate(paragraphs):
         block = text[p_start:p_end]
         boiler_par = p_index in listed or _is_boilerplate(block)
-        # Punkt sees note markers as blanks (same length, so offsets hold):
+        if "<" in block or "&" in block:
+            # Markup of a saved web page or XML is no part of the text: blanks
+            # of the same length (offsets hold) for the words and sentences.
+            block = _MARKUP.sub(_blank, block)
+        # Punkt sees note markers as blanks too:
         # "convinced.[2] He" must end a sentence like "convinced. He".
-        masked = _NOTE.sub(lambda m: " " * len(m.group()), block)
+        masked = _NOTE.sub(_blank, block)
         for s_start, s_end in _sentence_spans(tokenizer, masked):
+            while s_start < s_end and masked[s_start].isspace():
+                s_start += 1  # a sentence starts after the markup before it
             w0 = len(words)
             for m in _WORD.finditer(block, s_start, s_end):
                 tok = m.group()
@@ -384,6 +392,10 @@ def _segment(doc: Document) -> Segmented:
     return Segmented(
         doc, tuple(words), tuple(sentences), paragraphs, tuple(s.end for s in sentences)
     )
+
+
+def _blank(match: re.Match[str]) -> str:
+    return " " * len(match.group())
 
 
 def _is_note_marker(block: str, start: int, end: int) -> bool:

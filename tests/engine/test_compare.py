@@ -143,6 +143,23 @@ def test_one_paragraph_a_line_reads_like_blank_line_paragraphs(
     assert all(abs(p.score - q.score) < 0.01 for p, q in zip(c, testament_pair, strict=True))
 
 
+def test_markup_of_saved_web_pages_is_not_text(testament_pair: Comparison) -> None:
+    """Tags and entities never match: same pairs, no "class" or "nbsp" evidence."""
+
+    def page(text: str) -> str:
+        paragraphs = text.split("\n\n")
+        body = "\n".join(f'<p class="para">{p}&nbsp;</p>' for p in paragraphs)
+        return f"<html><body>\n<div class='nav'><a href='/'>Home</a></div>\n{body}\n</body></html>"
+
+    a, b = (page(d.text) for d in testament_pair.documents)
+    c = aligner.compare(a, b)
+    assert [p.kind for p in c] == [p.kind for p in testament_pair]
+    terms = {e.term.lower() for p in c for e in p.evidence}
+    assert not terms & {"class", "para", "nbsp", "href", "div"}
+    for p in c:
+        assert not p.a_text.startswith("<") and not p.b_text.startswith("<")
+
+
 def test_unrelated_texts_have_no_parallels() -> None:
     a = "The tomato is a fruit that grows on vines in warm gardens. Gardeners water it daily."
     b = "Quantum chromodynamics describes quarks and gluons. Its coupling weakens at high energy."
