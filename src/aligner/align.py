@@ -98,18 +98,29 @@ def select_windows(score: Matrix, context: Matrix, feats: Features) -> list[Cand
     if score.size == 0:
         return []
     rank: Matrix = ((score + context) / 2).astype(np.float32)
-    best_b = rank.argmax(axis=1)
-    best_a = rank.argmax(axis=0)
-    cells = {(i, int(j)) for i, j in enumerate(best_b)}
-    cells |= {(int(i), j) for j, i in enumerate(best_a)}
+    scale = idf_scale(feats)
+    found: dict[tuple[int, int], float | None] = {}
+
+    def eligible(i: int, j: int) -> float | None:
+        """The shared mass of (i, j) when it may seed, else None."""
+        if (i, j) not in found:
+            shared, mass = _shared(feats, i, j)
+            found[(i, j)] = (
+                mass * scale if shared >= MIN_SHARED and mass * scale >= MIN_MASS else None
+            )
+        return found[(i, j)]
+
+    best_b = _best_eligible(rank, eligible)
+    best_a = _best_eligible(rank.T, lambda j, i: eligible(i, j))
+    cells = {(i, j) for i, j in enumerate(best_b) if j >= 0}
+    cells |= {(i, j) for j, i in enumerate(best_a) if i >= 0}
     seeds = []
     for i, j in cells:
         mutual = best_a[j] == i and best_b[i] == j
         if rank[i, j] < (SEED_SCORE if mutual else ONE_SIDED_SCORE):
             continue
-        shared, mass = _shared(feats, i, j)
-        mass *= idf_scale(feats)
-        if shared >= MIN_SHARED and mass >= MIN_MASS:
+        mass = eligible(i, j)
+        if mass is not None:
             seeds.append((float(rank[i, j]), i, j, mass))
     seeds.sort(reverse=True)
     taken_a = np.zeros(score.shape[0], dtype=bool)
@@ -128,6 +139,34 @@ def select_windows(score: Matrix, context: Matrix, feats: Features) -> list[Cand
                 *_window_score(rank, feats, i, j, (a0, a1, b0, b1), mass),
             )
         )
+    return out
+
+
+ELIGIBLE_RANKS = 2
+"""A sentence's partner is its best match among its few best that share
+enough words to seed: a better-scoring neighbour sharing nothing (similar
+in wording only) does not hide it."""
+
+
+def _best_eligible(rank: Matrix, eligible: Callable[[int, int], float | None]) -> list[int]:
+    """Per row, the best column among its ``ELIGIBLE_RANKS`` best that may seed
+    (-1 for none); rows too weak to seed at all keep their plain best."""
+    import numpy as np
+
+    best = rank.argmax(axis=1)
+    out: list[int] = best.tolist()
+    k = min(ELIGIBLE_RANKS, rank.shape[1])
+    strong = np.flatnonzero(rank[np.arange(len(best)), best] >= SEED_SCORE).tolist()
+    blocked = [i for i in strong if eligible(i, out[i]) is None]
+    if k < 2 or not blocked:
+        return out
+    rows = rank[blocked]
+    # The runners-up of the blocked rows only, in one call.
+    top = np.argpartition(-rows, k - 1, axis=1)[:, :k] if k < rank.shape[1] else None
+    for n, i in enumerate(blocked):
+        cands = top[n].tolist() if top is not None else list(range(rank.shape[1]))
+        order = sorted((j for j in cands if j != out[i]), key=lambda j: -rank[i, j])
+        out[i] = next((j for j in order if eligible(i, j) is not None), -1)
     return out
 
 
@@ -213,7 +252,8 @@ def _window_score(
     row[max(b0 - 2, 0) : b1 + 3] = -1
     col = rank[:, j].copy()
     col[max(a0 - 2, 0) : a1 + 3] = -1
-    margin = seed - max(float(row.max(initial=-1)), float(col.max(initial=-1)))
+    # With no rival left (two short texts), the margin is over nothing: 0.
+    margin = seed - max(float(row.max(initial=0)), float(col.max(initial=0)), 0.0)
     ra, rb = range(a0, a1 + 1), range(b0, b1 + 1)
     soft = match.soft_overlap(feats, ra, rb)
     ya, yb = match.years(feats, 0, ra), match.years(feats, 1, rb)

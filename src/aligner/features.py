@@ -94,8 +94,14 @@ def build_features(
     names = _names(segs)
     # Names and numbers are distinctive whatever their everyday frequency.
     common = _commonness(segs, names)
-    idf = {t: math.log((n + 1) / (c + 0.5)) * common.get(t, 1.0) for t, c in df.items()}
-    max_idf = math.log((n + 1) / 1.5)
+    background = _background(segs, names, df) if n < SMALL_CORPUS else {}
+    extra = SMALL_CORPUS - n if background else 0
+    idf = {
+        t: math.log((n + extra + 1) / (c + extra * background.get(t, 0.0) + 0.5))
+        * common.get(t, 1.0)
+        for t, c in df.items()
+    }
+    max_idf = math.log((n + extra + 1) / 1.5)
     bags: list[tuple[dict[str, float], ...]] = []
     norms: list[tuple[float, ...]] = []
     # Without dense scoring nothing reads the bags: skip them (and their
@@ -195,6 +201,36 @@ def _commonness(segs: tuple[Segmented, Segmented], names: frozenset[str]) -> dic
                 best[stem] = z
     return {
         t: min(max((7.0 - z) / 3.0, MIN_COMMON), MAX_RARE)
+        for t, z in best.items()
+        if t not in names and not _NUMBER.search(t)
+    }
+
+
+SMALL_CORPUS = 60
+"""Fewest sentences (both documents) whose counts tell how rare a word is.
+
+Two short passages have too few sentences for idf: a word both use is in
+half of them and weighs next to nothing. Below this, the counts are topped up
+with pseudo-sentences of everyday English, in which each word occurs as
+often as English at large has it (names and numbers never)."""
+WORDS_PER_SENTENCE = 20
+
+
+def _background(
+    segs: tuple[Segmented, Segmented], names: frozenset[str], df: Counter[str]
+) -> dict[str, float]:
+    """Per stem, its chance of occurring in a sentence of everyday English."""
+    from aligner import lexicon
+
+    if not lexicon.available():
+        return {}
+    best: dict[str, float] = {}
+    for seg in segs:
+        for stem, z in _doc_stats(seg).zipf.items():
+            if stem in df and z > best.get(stem, -1.0):
+                best[stem] = z
+    return {
+        t: min(1.0, WORDS_PER_SENTENCE * 10.0 ** (z - 9.0))
         for t, z in best.items()
         if t not in names and not _NUMBER.search(t)
     }

@@ -160,6 +160,31 @@ def test_markup_of_saved_web_pages_is_not_text(testament_pair: Comparison) -> No
         assert not p.a_text.startswith("<") and not p.b_text.startswith("<")
 
 
+SHORT_RETELLINGS = [
+    (
+        "The Kronstadt sailors rose in March 1921. The Bolsheviks crushed the revolt.",
+        "In March 1921 the garrison of Kronstadt rebelled; the Red Army suppressed the rising.",
+    ),
+    (
+        "Trotsky was deported to Alma-Ata in January 1928.",
+        "In 1928 Trotsky was exiled to Alma Ata in Central Asia, near the Chinese border.",
+    ),
+]
+
+
+@pytest.mark.parametrize("a, b", SHORT_RETELLINGS, ids=["kronstadt", "alma-ata"])
+def test_two_short_passages_telling_one_event_are_paired(a: str, b: str) -> None:
+    """A few sentences are too few to count how rare a word is: English at large tells."""
+    (pair,) = aligner.compare(a, b).pairs
+    assert pair.kind == "retelling" and pair.score >= 0.5
+
+
+def test_two_short_passages_sharing_a_phrase_are_not_paired() -> None:
+    a = "Stalin rose to power in the 1920s through the party apparatus."
+    b = "Hitler rose to power in 1933 after the Reichstag elections."
+    assert aligner.compare(a, b).pairs == ()
+
+
 def test_unrelated_texts_have_no_parallels() -> None:
     a = "The tomato is a fruit that grows on vines in warm gardens. Gardeners water it daily."
     b = "Quantum chromodynamics describes quarks and gluons. Its coupling weakens at high energy."
