@@ -205,6 +205,16 @@ def test_verse_and_lists_stay_whole() -> None:
         assert len(paragraph_spans(text)) == 1
 
 
+def test_a_long_run_of_short_lines_is_one_unit_a_line() -> None:
+    """Scripture a verse a line, or a long poem: each line, not one block."""
+    verses = [f"{n} And the king said unto Esther, what is thy petition?" for n in range(1, 51)]
+    text = "\n".join(verses) + "\n"
+    assert [text[s:e].strip() for s, e in paragraph_spans(text)] == verses
+    # Lines that run on (wrapped, or verse ending in commas) stay together.
+    stanza = "\n".join(v.rstrip("?") + "," for v in verses[:8])
+    assert len(paragraph_spans(stanza)) == 1
+
+
 def test_samples_ship_with_the_package() -> None:
     names = {p.name for p in sample_paths()}
     assert {"revolution-to-counter-revolution.txt", "clr-james-lenin-stalin.txt"} <= names

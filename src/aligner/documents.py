@@ -91,6 +91,9 @@ def paragraph_spans(text: str) -> list[tuple[int, int]]:
 
 MIN_WRAPPED_LINES = 4
 """Fewest lines in a block for it to be read as several wrapped paragraphs."""
+MANY_LINES = 40
+"""More lines than a stanza or a list has: a block this long without blank
+lines that is not wrapped prose holds one unit (verse, line) a line."""
 MIN_WRAP_WIDTH = 50
 """Prose is wrapped at 60-80 characters; shorter lines of even length are verse."""
 _ENDS_SENTENCE = tuple('.!?:;"”’)')
@@ -102,16 +105,22 @@ def _wrapped_paragraph_starts(lines: list[str]) -> list[int]:
     Hard-wrapped prose without blank lines between paragraphs marks them as a
     typewriter did: the last line of a paragraph ends a sentence short of the
     wrap width (the next word would have fitted on it), or the first line is
-    indented. A block that is not wrapped prose (lines under 50 characters, or
-    most far short of the longest: verse, a list) is one paragraph, as a
-    wrapped paragraph between blank lines is.
+    indented. A block whose lines nearly all end a sentence holds one sentence
+    (or verse) a line. A block that is not wrapped prose (lines under 50
+    characters, or most far short of the longest: verse, a list) is one
+    paragraph, as a wrapped paragraph between blank lines is.
     """
     width = max(len(line.rstrip()) for line in lines)
-    if len(lines) < MIN_WRAPPED_LINES or width < MIN_WRAP_WIDTH:
+    if len(lines) < MIN_WRAPPED_LINES:
         return [0]
+    ended = sum(line.rstrip().endswith(_ENDS_SENTENCE) for line in lines[:-1])
+    if ended >= 0.7 * (len(lines) - 1):
+        return list(range(len(lines)))  # wrapping ends few lines at a sentence's end
     full = sum(len(line.rstrip()) >= 0.75 * width for line in lines[:-1])
-    if full < 0.5 * (len(lines) - 1):
-        return [0]
+    if width < MIN_WRAP_WIDTH or full < 0.5 * (len(lines) - 1):
+        # Not wrapped prose: a stanza or a list is one paragraph; a long run
+        # of such lines (a verse-a-line scripture, a whole poem) is one a line.
+        return [0] if len(lines) < MANY_LINES else list(range(len(lines)))
     indented = [line[:1] in (" ", "\t") for line in lines]
     flush = sum(indented) < 0.5 * len(lines)
     starts = [0]
