@@ -120,33 +120,38 @@ def _compare(
     report(SEGMENTED)
     cells = len(seg_a.sentences) * len(seg_b.sentences)
     dense = cells <= MAX_CELLS
-    notes: tuple[str, ...] = ()
-    if not dense:
-        notes = (
-            f"documents too large to compare sentence by sentence ({cells:,} sentence pairs, "
-            f"limit {MAX_CELLS:,}): shared quotations only",
-        )
-    feats = build_features(seg_a, seg_b, semantic=options.semantic, dense=dense)
+    # Versions of one text are aligned paragraph by paragraph, which costs far
+    # less than sentence by sentence: they are tried up to a larger size.
+    lengths = (len(doc_a.text), len(doc_b.text))
+    may_order = options.ordered is not False and (
+        dense or (cells <= MAX_ORDERED_CELLS and ordered.comparable(lengths))
+    )
+    feats = build_features(seg_a, seg_b, semantic=options.semantic, dense=dense or may_order)
     runs = match.find_runs(seg_a, seg_b)
     clock.lap("match")
     report(0.7)
     in_order = False
-    if dense:
-        scores, context = match.sentence_scores(feats)
+    if may_order:
         par_scores, groups_a, groups_b = ordered.paragraph_scores(feats)
         in_order = (
             options.ordered
             if options.ordered is not None
-            else ordered.keeps_order(par_scores, (len(doc_a.text), len(doc_b.text)))
+            else ordered.keeps_order(par_scores, lengths)
         )
+    notes: tuple[str, ...] = ()
     if in_order:
         cands = ordered.align_ordered(par_scores, feats, groups_a, groups_b)
     elif dense:
+        scores, context = match.sentence_scores(feats)
         cands = align.merge(
             quotes.select_runs(runs, feats) + align.select_windows(scores, context, feats)
         )
         cands = align.pad(cands, scores, feats)
     else:
+        notes = (
+            f"documents too large to compare sentence by sentence ({cells:,} sentence pairs, "
+            f"limit {MAX_CELLS:,}): shared quotations only",
+        )
         cands = align.merge(quotes.select_runs(runs, feats))
     clock.lap("align")
     report(0.8)
@@ -175,6 +180,10 @@ MAX_CELLS = 4_000_000
 """Most sentence pairs scored densely (a 16 MB float matrix; a few are held
 at once). Beyond it, e.g. a book against a book, only shared quotations are
 searched, which costs time and memory linear in the documents."""
+MAX_ORDERED_CELLS = 16_000_000
+"""Most sentence pairs (about 4,000 sentences a side, 400 KB) for which two
+texts of comparable length are still tried as versions of one text: their
+sentence features are built (a few hundred MB) and pooled by paragraph."""
 
 
 def _identical(docs: tuple[Document, Document], options: Options, clock: _Clock) -> Comparison:

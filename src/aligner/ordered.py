@@ -84,7 +84,7 @@ def keeps_order(score: Matrix, lengths: tuple[int, int]) -> bool:
     confidently; versions of one text match most paragraphs, in order, and
     are of comparable length (``lengths``: the documents' characters).
     """
-    if score.size == 0 or min(lengths) < MIN_LENGTH_RATIO * max(lengths):
+    if score.size == 0 or not comparable(lengths):
         return False
     best = score.argmax(axis=1)
     confident = [(i, int(j)) for i, j in enumerate(best) if score[i, j] >= CONFIDENT]
@@ -92,6 +92,11 @@ def keeps_order(score: Matrix, lengths: tuple[int, int]) -> bool:
     if len(confident) < max(3, 0.5 * shorter):
         return False
     return _increasing(confident) >= ORDER_SHARE * len(confident)
+
+
+def comparable(lengths: tuple[int, int]) -> bool:
+    """True when two texts of these lengths (characters) may be versions of one."""
+    return min(lengths) >= MIN_LENGTH_RATIO * max(lengths)
 
 
 def _increasing(cells: list[tuple[int, int]]) -> int:
@@ -114,6 +119,9 @@ def align_ordered(
     """Monotone paragraph alignment covering both documents."""
     n, m = score.shape
     lengths = [_lengths(feats, 0, groups_a), _lengths(feats, 1, groups_b)]
+    # Plain floats: the loop below reads a few cells at a time, millions of
+    # times, where numpy's per-call cost would dominate.
+    cells: list[list[float]] = score.tolist()
     moves = ((1, 1), (1, 0), (0, 1), (2, 1), (1, 2), (2, 2))
     best = [[-math.inf] * (m + 1) for _ in range(n + 1)]
     back: list[list[tuple[int, int]]] = [[(0, 0)] * (m + 1) for _ in range(n + 1)]
@@ -131,7 +139,7 @@ def align_ordered(
                 ni, nj = i + di, j + dj
                 if ni > n or nj > m:
                     continue
-                gain = _gain(score, lengths, i, j, di, dj)
+                gain = _gain(cells, lengths, i, j, di, dj)
                 if here + gain > best[ni][nj]:
                     best[ni][nj] = here + gain
                     back[ni][nj] = (di, dj)
@@ -155,13 +163,17 @@ def _lengths(feats: Features, side: int, groups: list[list[int]]) -> list[int]:
     return [sum(sents[k].end - sents[k].start for k in g) for g in groups]
 
 
-def _gain(score: Matrix, lengths: list[list[int]], i: int, j: int, di: int, dj: int) -> float:
+def _gain(
+    cells: list[list[float]], lengths: list[list[int]], i: int, j: int, di: int, dj: int
+) -> float:
     if not di or not dj:
         return SKIP
-    sim = float(score[i : i + di, j : j + dj].max())
-    if di > 1 or dj > 1:
+    if di == 1 and dj == 1:
+        sim = cells[i][j]
+    else:
+        block = [x for row in cells[i : i + di] for x in row[j : j + dj]]
         # A merge must beat its best 1-1 part by agreeing overall.
-        sim = float(score[i : i + di, j : j + dj].mean()) + 0.5 * sim - MERGE_PENALTY
+        sim = sum(block) / len(block) + 0.5 * max(block) - MERGE_PENALTY
     la = sum(lengths[0][i : i + di]) or 1
     lb = sum(lengths[1][j : j + dj]) or 1
     return sim - LENGTH_WEIGHT * abs(math.log(la / lb))

@@ -231,6 +231,24 @@ def test_too_large_pairs_fall_back_to_quotations(monkeypatch: pytest.MonkeyPatch
     assert "machinery of state" in c.pairs[0].a_text
 
 
+def test_versions_beyond_the_sentence_limit_are_still_aligned_in_order(
+    monkeypatch: pytest.MonkeyPatch, samples: dict[str, Path]
+) -> None:
+    """Two versions too long for sentence-by-sentence scoring (two editions of a
+    book) are aligned paragraph by paragraph, which costs far less."""
+    from aligner import engine
+
+    text = samples["how-the-bureaucracy-seized-power"].read_text(encoding="utf-8")
+    edited = text.replace("bureaucracy", "officialdom").replace("Lenin", "Ulyanov")
+    monkeypatch.setattr(engine, "MAX_CELLS", 100)
+    c = aligner.compare(text, edited)
+    assert c.ordered and not c.notes and {p.kind for p in c} == {"version"}
+    assert c.coverage(0) > 0.9
+    monkeypatch.setattr(engine, "MAX_ORDERED_CELLS", 100)
+    c = aligner.compare(text, edited)
+    assert not c.ordered and "quotations only" in c.notes[0]
+
+
 def test_boilerplate_and_note_markers_make_no_parallels() -> None:
     """Two unrelated pages sharing only web furniture and note numbers."""
     furniture = (
