@@ -21,6 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
+from aligner.boilerplate import is_boilerplate, link_lists
 from aligner.documents import paragraph_spans
 from aligner.model import Document
 
@@ -355,10 +356,10 @@ def _segment(doc: Document) -> Segmented:
     tokenizer = _sentence_tokenizer(text) if len(text) <= BOOK_CHARS else _QuickSplitter()
     words: list[Word] = []
     sentences: list[Sentence] = []
-    listed = _link_lists([text[s:e] for s, e in paragraphs])
+    listed = link_lists([text[s:e] for s, e in paragraphs])
     for p_index, (p_start, p_end) in enumerate(paragraphs):
         block = text[p_start:p_end]
-        boiler_par = p_index in listed or _is_boilerplate(block)
+        boiler_par = p_index in listed or is_boilerplate(block)
         if "<" in block or "&" in block:
             # Markup of a saved web page or XML is no part of the text: blanks
             # of the same length (offsets hold) for the words and sentences.
@@ -449,48 +450,3 @@ def _sentence_spans(tokenizer, block: str) -> list[tuple[int, int]]:  # type: ig
         if end > start:
             spans.append((start, end))
     return spans
-
-
-def _link_lists(blocks: list[str]) -> set[int]:
-    """Paragraphs in runs of three or more short unpunctuated lines.
-
-    Web pages end with lists of related links and titles ("Lessons of
-    October - Introduction deals with German Revolution"); one such line
-    may be a heading, three in a row are a list.
-    """
-    bare = [_word_count(b) < 16 and not re.search(r"[.!?…:;\"”]\s*$", b.strip()) for b in blocks]
-    out: set[int] = set()
-    start = 0
-    for k in range(len(bare) + 1):
-        if k == len(bare) or not bare[k]:
-            if k - start >= 3:
-                out.update(range(start, k))
-            start = k + 1
-    return out
-
-
-def _is_boilerplate(block: str) -> bool:
-    """Short lines without sentence punctuation: menus, share buttons, headings."""
-    stripped = block.strip()
-    n_words = _word_count(stripped)
-    if "|" in stripped and n_words < 12:
-        return True
-    if n_words < 8 and not re.search(r"[.!?…:;\"”]\s*$", stripped):
-        return True
-    return bool(
-        re.match(r"^\[?\d{1,3}[.\]]\s", stripped) and n_words < 40 and _looks_like_note(stripped)
-    )
-
-
-def _word_count(block: str) -> int:
-    """Words in ``block``; long blocks count as "many" without counting.
-
-    Every test on it asks whether a block has fewer than 40 words, and a
-    block of 1,200 characters has more unless it is one giant token.
-    """
-    return 1000 if len(block) > 1200 else len(_WORD.findall(block))
-
-
-def _looks_like_note(block: str) -> bool:
-    # Endnotes: "12. L. Trotsky, The Revolution Betrayed (London 1967), p 90."
-    return bool(re.search(r"\bp{1,2}\.?\s?\d|\bibid\b|op\.\s?cit|\(\w+ \d{4}\)", block, re.I))
