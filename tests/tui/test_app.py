@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import threading
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -321,6 +322,14 @@ async def test_command_palette_lists_actions(comparison: Comparison) -> None:
         command.callback()
         await pilot.pause()
         assert main(app).current is comparison.pairs[1]
+
+
+async def test_engine_notes_are_shown(comparison: Comparison) -> None:
+    note = "documents too large to compare sentence by sentence: shared quotations only"
+    app = AlignerApp(comparison=replace(comparison, notes=(note,)))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert [n.message for n in app._notifications] == [note]
 
 
 async def test_quit(comparison: Comparison) -> None:

@@ -119,6 +119,8 @@ class CompareScreen(LoadingScreen):
             self.query_one(f"#name-{side}", Static).update(name)
         self._refilter(keep=None)
         self._show_mode()
+        for note in comparison.notes:  # e.g. only quotations were searched
+            self.notify(printable(note), title="Note", severity="warning", timeout=15)
 
     # -- filters and selection -------------------------------------------
 
