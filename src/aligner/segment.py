@@ -30,7 +30,10 @@ from aligner.model import Document
 _TRAIN_CHARS = 24_000
 _TRAIN_CHUNK = 3_000
 
-_WORD = re.compile(r"\w+(?:['’]\w+)*")
+_WORD = re.compile(r"\w+(?:['’]\w+)*(?:-\n[ \t]*(?=[a-zà-ÿ])\w+(?:['’]\w+)*)?")
+"""A word; one hyphenated across a line end before a lower-case letter (text
+taken from a PDF or a typeset page: "bureau-\ncracy") is one word."""
+_LINE_HYPHEN = re.compile(r"-\n[ \t]*")
 # Note markers: "[2]", or digits glued to a word or closing quote ("misfortune.”5").
 _NOTE_BEFORE = frozenset('.,;:”"’)]')
 _MARKUP = re.compile(r"</?[A-Za-z][^<>\n]{0,200}>|&(?:[A-Za-z]{2,8}|#\d{1,6}|#x[0-9A-Fa-f]{1,6});")
@@ -375,7 +378,7 @@ def _segment(doc: Document) -> Segmented:
                 tok = m.group()
                 if tok.isdigit() and _is_note_marker(block, m.start(), m.end()):
                     continue
-                norm, stemmed = _forms(tok)
+                norm, stemmed = _forms(_LINE_HYPHEN.sub("", tok) if "\n" in tok else tok)
                 words.append(
                     Word(p_start + m.start(), p_start + m.end(), norm, stemmed, tok[0].isupper())
                 )

@@ -9,6 +9,7 @@ import pytest
 
 import aligner
 from aligner import Comparison, Options
+from aligner.segment import segment
 
 
 def _check_spans(c: Comparison) -> None:
@@ -183,6 +184,37 @@ def test_two_short_passages_sharing_a_phrase_are_not_paired() -> None:
     a = "Stalin rose to power in the 1920s through the party apparatus."
     b = "Hitler rose to power in 1933 after the Reichstag elections."
     assert aligner.compare(a, b).pairs == ()
+
+
+def _typeset(text: str, width: int = 60) -> str:
+    """``text`` wrapped as a typesetter would: long words hyphenated at line ends."""
+    out = []
+    for paragraph in text.split("\n\n"):
+        lines, line = [], ""
+        for word in paragraph.split():
+            room = width - len(line) - 2
+            if len(line) + 1 + len(word) <= width:
+                line = f"{line} {word}".strip()
+            elif room >= 3 and len(word) >= 8 and word.isalpha() and word[room].islower():
+                lines.append(f"{line} {word[:room]}-".strip())
+                line = word[room:]
+            else:
+                lines.append(line)
+                line = word
+        out.append("\n".join([*lines, line]))
+    return "\n\n".join(out)
+
+
+def test_words_hyphenated_at_line_ends_are_whole_words(testament_pair: Comparison) -> None:
+    """Text from a PDF: "bureau-\ncracy" is the word "bureaucracy"."""
+    a, b = (_typeset(d.text) for d in testament_pair.documents)
+    assert a.count("-\n") > 20 and b.count("-\n") > 20
+    c = aligner.compare(a, b)
+    assert [(p.kind, round(p.score, 2)) for p in c] == [
+        (p.kind, round(p.score, 2)) for p in testament_pair
+    ]
+    words = {w.norm for w in segment(c.documents[0]).words}
+    assert "bureaucracy" in words or "bureaucratic" in words
 
 
 def test_unrelated_texts_have_no_parallels() -> None:
