@@ -239,17 +239,18 @@ class SynopsisScreen(LoadingScreen):
             return
         row = self._row_of(self.current) + 1 if self.current is not None else 0
         status = Text(f" group {row}/{len(self.rows)}", style="bold")
+        # What narrows the rows first, as in the pair view: the line is cut at
+        # the screen's edge.
+        if self.min_score is not None:
+            status.append(f" · score ≥ {self.min_score:.2f}")
+        if self.min_accounts > 2:
+            status.append(f" · in ≥ {self.min_accounts} accounts", "bold")
         if self.search_text:
-            # First after the position: the line is cut at the screen's edge.
             found = f" · “{printable(self.search_text)}” in {len(self.found)} group(s)"
             status.append(found + (" (this one)" if self.current in self.found else ""), "bold")
         status.append(f" · {len(syn.documents)} accounts · base ")
         status.append(f"{label(syn.base)} {printable(syn.documents[syn.base].name)}", "bold")
         status.append(f" · by {ORDER_LABELS[self.order]}")
-        if self.min_score is not None:
-            status.append(f" · score ≥ {self.min_score:.2f}")
-        if self.min_accounts > 2:
-            status.append(f" · ≥ {self.min_accounts} accounts")
         if self.current is not None:
             status.append(f" · {self.current.kind} {self.current.score:.2f}")
             if self.current.topic:
