@@ -119,19 +119,20 @@ def align_ordered(
     """Monotone paragraph alignment covering both documents."""
     n, m = score.shape
     lengths = [_lengths(feats, 0, groups_a), _lengths(feats, 1, groups_b)]
-    # Plain floats: the loop below reads a few cells at a time, millions of
-    # times, where numpy's per-call cost would dominate.
-    cells: list[list[float]] = score.tolist()
+    width = BAND + abs(n - m)
+    # Versions keep one order: only cells near the proportional diagonal are
+    # visited, so long documents cost O(n * BAND), not O(n * m).
+    bands = [_band(i, n, m, width) for i in range(n + 1)]
+    # The band's cells as plain floats (and two more each side, for merges):
+    # the loop reads a few at a time, millions of times, where numpy's
+    # per-call cost would dominate.
+    cells = _Cells(score, [(max(0, lo - 2), min(m, hi + 3)) for lo, hi in bands[:n]])
     moves = ((1, 1), (1, 0), (0, 1), (2, 1), (1, 2), (2, 2))
     best = [[-math.inf] * (m + 1) for _ in range(n + 1)]
     back: list[list[tuple[int, int]]] = [[(0, 0)] * (m + 1) for _ in range(n + 1)]
     best[0][0] = 0.0
     for i in range(n + 1):
-        # Versions keep one order: only cells near the proportional diagonal
-        # are visited, so long documents cost O(n * BAND), not O(n * m).
-        centre = i * m / n if n else 0
-        width = BAND + abs(n - m)
-        for j in range(max(0, int(centre - width)), min(m, int(centre + width)) + 1):
+        for j in range(bands[i][0], bands[i][1] + 1):
             here = best[i][j]
             if here == -math.inf:
                 continue
@@ -163,15 +164,34 @@ def _lengths(feats: Features, side: int, groups: list[list[int]]) -> list[int]:
     return [sum(sents[k].end - sents[k].start for k in g) for g in groups]
 
 
-def _gain(
-    cells: list[list[float]], lengths: list[list[int]], i: int, j: int, di: int, dj: int
-) -> float:
+def _band(i: int, n: int, m: int, width: int) -> tuple[int, int]:
+    """The columns row ``i`` of the alignment visits (inclusive)."""
+    centre = i * m / n if n else 0
+    return max(0, int(centre - width)), min(m, int(centre + width))
+
+
+class _Cells:
+    """Paragraph similarities near the diagonal, as plain floats by row."""
+
+    def __init__(self, score: Matrix, spans: list[tuple[int, int]]) -> None:
+        self.starts = [lo for lo, _ in spans]
+        self.rows: list[list[float]] = [
+            score[i, lo:hi].tolist() for i, (lo, hi) in enumerate(spans)
+        ]
+
+    def get(self, i: int, j: int) -> float:
+        k = j - self.starts[i]
+        row = self.rows[i]
+        return row[k] if 0 <= k < len(row) else 0.0
+
+
+def _gain(cells: _Cells, lengths: list[list[int]], i: int, j: int, di: int, dj: int) -> float:
     if not di or not dj:
         return SKIP
     if di == 1 and dj == 1:
-        sim = cells[i][j]
+        sim = cells.get(i, j)
     else:
-        block = [x for row in cells[i : i + di] for x in row[j : j + dj]]
+        block = [cells.get(i + x, j + y) for x in range(di) for y in range(dj)]
         # A merge must beat its best 1-1 part by agreeing overall.
         sim = sum(block) / len(block) + 0.5 * max(block) - MERGE_PENALTY
     la = sum(lengths[0][i : i + di]) or 1
