@@ -378,6 +378,16 @@ async def test_score_and_account_filters_narrow_the_groups(
         assert any("--min-score" in str(n.message) for n in app._notifications)
 
 
+async def test_notes_of_the_pairwise_comparisons_are_shown_once(syn: Synopsis) -> None:
+    note = "documents too large to compare sentence by sentence: shared quotations only"
+    noted = (replace(syn.comparisons[0], notes=(note,)), *syn.comparisons[1:])
+    app = AlignerApp(synopsis=replace(syn, comparisons=noted))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("b")  # a new base shows the synopsis again: no second note
+        await pilot.pause()
+        assert [n.message for n in app._notifications] == [f"D1–D2: {note}"]
+
+
 async def test_palette_lists_the_synopsis_actions(syn: Synopsis) -> None:
     app = AlignerApp(synopsis=syn)
     async with app.run_test(size=SIZE):

@@ -148,8 +148,12 @@ class SynopsisScreen(LoadingScreen):
     def show_synopsis(self, syn: Synopsis) -> None:
         """Show ``syn``, keeping the selected group and account when they are still there."""
         self.synopsis = syn
-        if self.min_score is None:
+        if self.min_score is None:  # the first time: the floor, and the engine's notes
             self.min_score = syn.options.min_score
+            for (i, j), c in zip(syn.doc_pairs(), syn.comparisons, strict=True):
+                for note in c.notes:
+                    text = f"{label(i)}–{label(j)}: {printable(note)}"
+                    self.notify(text, title="Note", severity="warning", timeout=15)
         self.query_one("#synopsis-body", ContentSwitcher).current = "synopsis-view"
         self._fill(keep=self.current)
         self.query_one("#groups", DataTable).focus()
