@@ -63,9 +63,9 @@ def paragraph_spans(text: str) -> list[tuple[int, int]]:
 
     Paragraphs are the blocks between blank lines; a block whose lines are not
     hard-wrapped (see ``WRAP_WIDTH``) is one paragraph per line, and a block of
-    wrapped paragraphs without blank lines between them is cut where a short
-    line ends a sentence or an indented line begins. Every module that numbers
-    or cuts paragraphs uses this one definition.
+    short lines is cut as ``_wrapped_paragraph_starts`` reads it (wrapped
+    paragraphs, a sentence or verse a line, or a stanza). Every module that
+    numbers or cuts paragraphs uses this one definition.
     """
     spans: list[tuple[int, int]] = []
     for m in _BLOCK.finditer(text):
@@ -113,8 +113,8 @@ def _wrapped_paragraph_starts(lines: list[str]) -> list[int]:
     width = max(len(line.rstrip()) for line in lines)
     if len(lines) < MIN_WRAPPED_LINES:
         return [0]
-    ended = sum(line.rstrip().endswith(_ENDS_SENTENCE) for line in lines[:-1])
-    if ended >= 0.7 * (len(lines) - 1):
+    sentence_ends = sum(line.rstrip().endswith(_ENDS_SENTENCE) for line in lines[:-1])
+    if sentence_ends >= 0.7 * (len(lines) - 1):
         return list(range(len(lines)))  # wrapping ends few lines at a sentence's end
     full = sum(len(line.rstrip()) >= 0.75 * width for line in lines[:-1])
     if width < MIN_WRAP_WIDTH or full < 0.5 * (len(lines) - 1):
@@ -129,8 +129,8 @@ def _wrapped_paragraph_starts(lines: list[str]) -> list[int]:
         # A wrapping tool moves a word down only when it does not fit: where
         # the next line's first word would have fitted, the line was ended.
         fits = bool(words) and len(before) + 1 + len(words[0]) <= width
-        ended = fits and before.endswith(_ENDS_SENTENCE) or len(before) < 0.5 * width
-        if ended or (flush and indented[k] and not indented[k - 1]):
+        stopped = fits and before.endswith(_ENDS_SENTENCE) or len(before) < 0.5 * width
+        if stopped or (flush and indented[k] and not indented[k - 1]):
             starts.append(k)
     return starts
 
