@@ -24,6 +24,8 @@ BAND = 60
 """Paragraphs either side of the proportional diagonal the alignment may use."""
 SKIP = -0.15
 """Score of leaving a paragraph unaligned: below what a real match earns."""
+MERGE_FLOOR = 0.3
+"""Least similarity each paragraph of a merge needs with the other side."""
 MERGE_PENALTY = 0.05
 """Cost of merging two paragraphs on one side, against spurious merges."""
 LENGTH_WEIGHT = 0.1
@@ -191,7 +193,13 @@ def _gain(cells: _Cells, lengths: list[list[int]], i: int, j: int, di: int, dj: 
     if di == 1 and dj == 1:
         sim = cells.get(i, j)
     else:
-        block = [cells.get(i + x, j + y) for x in range(di) for y in range(dj)]
+        grid = [[cells.get(i + x, j + y) for y in range(dj)] for x in range(di)]
+        # Every paragraph merged in must itself match the other side: a
+        # paragraph the other version lacks is skipped, not absorbed.
+        columns = zip(*grid, strict=True)
+        if min(map(max, grid)) < MERGE_FLOOR or min(map(max, columns)) < MERGE_FLOOR:
+            return -math.inf
+        block = [x for row in grid for x in row]
         # A merge must beat its best 1-1 part by agreeing overall.
         sim = sum(block) / len(block) + 0.5 * max(block) - MERGE_PENALTY
     la = sum(lengths[0][i : i + di]) or 1

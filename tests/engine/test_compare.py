@@ -217,6 +217,19 @@ def test_words_hyphenated_at_line_ends_are_whole_words(testament_pair: Compariso
     assert "bureaucracy" in words or "bureaucratic" in words
 
 
+def test_an_abridged_version_skips_what_it_left_out(samples: dict[str, Path]) -> None:
+    """Every third paragraph cut: the other version's paragraph is skipped, not merged
+    into a neighbour's pair."""
+    text = samples["how-the-bureaucracy-seized-power"].read_text(encoding="utf-8")
+    paragraphs = [p for p in text.split("\n\n") if len(p) > 200]
+    full = "\n\n".join(paragraphs)
+    abridged = "\n\n".join(p for n, p in enumerate(paragraphs) if n % 3 != 1)
+    c = aligner.compare(abridged, full.replace("bureaucracy", "officialdom"))
+    assert c.ordered and len(c.pairs) == len(abridged.split("\n\n"))
+    for p in c:
+        assert "\n\n" not in p.b_text, p.b_text[:80]
+
+
 def test_unrelated_texts_have_no_parallels() -> None:
     a = "The tomato is a fruit that grows on vines in warm gardens. Gardeners water it daily."
     b = "Quantum chromodynamics describes quarks and gluons. Its coupling weakens at high energy."
