@@ -102,12 +102,16 @@ def comparable(lengths: tuple[int, int]) -> bool:
 
 
 def _increasing(cells: list[tuple[int, int]]) -> int:
-    """Length of the longest run of cells increasing on both axes."""
+    """Length of the longest run of cells in one order on both axes.
+
+    Rows increase; columns never go back (two rows may share one: a paragraph
+    one version splits in two matches the same paragraph of the other).
+    """
     import bisect
 
     tails: list[int] = []
     for _, j in sorted(cells):
-        k = bisect.bisect_left(tails, j)
+        k = bisect.bisect_right(tails, j)
         if k == len(tails):
             tails.append(j)
         else:

@@ -230,6 +230,26 @@ def test_an_abridged_version_skips_what_it_left_out(samples: dict[str, Path]) ->
         assert "\n\n" not in p.b_text, p.b_text[:80]
 
 
+def test_a_version_that_splits_paragraphs_is_still_in_order(samples: dict[str, Path]) -> None:
+    """A translator splits every other paragraph in two: two paragraphs of one
+    version match one of the other, which is still one order."""
+    text = samples["how-the-bureaucracy-seized-power"].read_text(encoding="utf-8")
+    paragraphs = [p for p in text.split("\n\n") if len(p) > 300 and p.count(". ") >= 3]
+    split = []
+    for n, p in enumerate(paragraphs):
+        if n % 2 == 1:
+            cut = p.index(". ", len(p) // 3) + 1
+            split += [p[:cut], p[cut:].strip()]
+        else:
+            split.append(p)
+    # The split version also drops its articles: the shorter text, whose
+    # paragraphs the engine reads as rows.
+    shorter = "\n\n".join(split).replace(" the ", " ")
+    c = aligner.compare("\n\n".join(paragraphs), shorter)
+    assert c.ordered and {p.kind for p in c} == {"version"}
+    assert sum("\n\n" in p.b_text for p in c) >= len(paragraphs) // 2 - 1
+
+
 def test_unrelated_texts_have_no_parallels() -> None:
     a = "The tomato is a fruit that grows on vines in warm gardens. Gardeners water it daily."
     b = "Quantum chromodynamics describes quarks and gluons. Its coupling weakens at high energy."
