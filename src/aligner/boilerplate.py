@@ -11,7 +11,9 @@ from __future__ import annotations
 import re
 
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
-"""A word, as ``segment`` finds them (for counting only)."""
+"""A word, for counting only: ``segment``'s pattern less its joining of words
+hyphenated across a line end (this module cannot import ``segment``, which
+imports it; a count differs by at most those few words)."""
 
 
 def link_lists(blocks: list[str]) -> set[int]:

@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from rich.table import Table
 from rich.text import Text
+from textual.pilot import Pilot
 from textual.widgets import DataTable, Static
 
 from aligner.documents import make_document
@@ -307,30 +308,33 @@ async def test_help_lists_the_synopsis_keys(syn: Synopsis) -> None:
     assert not app.is_running
 
 
+async def export_as(app: AlignerApp, pilot: Pilot[None], name: str) -> None:
+    """Press ``e``, type ``name`` in the export dialog and press Enter."""
+    from textual.widgets import Input
+
+    from aligner.tui.screens.export import ExportScreen
+
+    await pilot.press("e")
+    await pilot.pause()
+    assert isinstance(app.screen, ExportScreen)
+    app.screen.query_one(Input).value = name
+    await pilot.press("enter")
+    await pilot.pause()
+
+
 async def test_export_writes_the_synopsis_and_protects_files(
     syn: Synopsis, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from textual.widgets import Input
-
     from aligner.tui.screens.export import ExportScreen
 
     monkeypatch.chdir(tmp_path)
     app = AlignerApp(synopsis=syn)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("e")
-        await pilot.pause()
-        assert isinstance(app.screen, ExportScreen)
-        app.screen.query_one(Input).value = "out.md"
-        await pilot.press("enter")
-        await pilot.pause()
+        await export_as(app, pilot, "out.md")
         written = (tmp_path / "out.md").read_text(encoding="utf-8")
         assert written == syn.to_markdown()
         (tmp_path / "out.md").write_text("mine", encoding="utf-8")
-        await pilot.press("e")
-        await pilot.pause()
-        app.screen.query_one(Input).value = "out.md"
-        await pilot.press("enter")  # exists: asks first
-        await pilot.pause()
+        await export_as(app, pilot, "out.md")  # exists: asks first
         assert isinstance(app.screen, ExportScreen)
         await pilot.press("escape")
         await pilot.pause()
@@ -340,8 +344,6 @@ async def test_export_writes_the_synopsis_and_protects_files(
 async def test_score_and_account_filters_narrow_the_groups(
     syn: Synopsis, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from textual.widgets import Input
-
     monkeypatch.chdir(tmp_path)
     app = AlignerApp(synopsis=syn)
     async with app.run_test(size=SIZE) as pilot:
@@ -353,11 +355,7 @@ async def test_score_and_account_filters_narrow_the_groups(
         assert 0 < len(shared) < len(syn.groups)
         assert view.rows == shared and grid(app).row_count == len(shared)
         assert "in ≥ 3 accounts" in status(app)[:80]
-        await pilot.press("e")  # exports what is shown
-        await pilot.pause()
-        app.screen.query_one(Input).value = "shown.md"
-        await pilot.press("enter")
-        await pilot.pause()
+        await export_as(app, pilot, "shown.md")  # exports what is shown
         written = (tmp_path / "shown.md").read_text(encoding="utf-8")
         assert written == replace(syn, groups=shared).to_markdown()
         await pilot.press("a")  # three documents: back to every group
