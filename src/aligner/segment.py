@@ -266,7 +266,11 @@ def segment_all(
     todo = [k for k, seg in enumerate(out) if seg is None]
     remote = _remote_share([docs[k] for k in todo])
     child = None
-    if remote:
+    if remote and workers.available():
+        # Loaded once here, before the fork, rather than in both processes
+        # (NLTK's modules cost 0.1 s of CPU, which the other process needs).
+        _nltk()
+        _common_stems()
         remote = [todo[k] for k in remote]
         child = workers.fork(lambda _: [_pack(_segment(docs[k])) for k in remote])
     local = [k for k in todo if child is None or k not in remote]
