@@ -158,7 +158,7 @@ def _compare(
     # Below the floor whatever its kind: no diff and evidence to compute.
     kept = [c for c in cands if _score(c) >= options.min_score]
     pairs = _drop_echoes([_pair(c, seg_a, seg_b, feats) for c in kept], kept, cands)
-    pairs = [p for p in pairs if p.kind in options.kinds]
+    pairs = _fold_nested([p for p in pairs if p.kind in options.kinds])
     pairs.sort(key=lambda p: (p.a.start, p.b.start))
     clock.lap("diff")
     report(1.0)
@@ -246,7 +246,7 @@ def _pair(
         b_text=seg_b.doc.text[c.b[0] : c.b[1]],
         score=_score(c),
         kind=kind,
-        evidence=find_evidence(words_a, words_b, feats),  # type: ignore[arg-type]
+        evidence=find_evidence(words_a, words_b, feats, diff),  # type: ignore[arg-type]
         diff=diff,
     )
 
@@ -273,6 +273,35 @@ def _drop_echoes(
         or not any(align.overlaps(c.a, a) and align.overlaps(c.b, b) for a, b in found)
     ]
 
+
+def _fold_nested(pairs: list[Pair]) -> list[Pair]:
+    """Drop quotations that are a detail of a retelling on both sides.
+
+    Such a quotation lies inside the retelling and makes up less than half of
+    it on each side: the retelling shows the same words with the narration
+    around them, and lists them as a shared phrase. Listed twice, one parallel
+    would cost the reader two stops. A quotation that is most of a retelling
+    on either side is the heart of it, and stays a pair of its own.
+    """
+    retellings = [p for p in pairs if p.kind == "retelling"]
+
+    def detail(x: Span, y: Span) -> bool:
+        inside = min(x.end, y.end) - max(x.start, y.start) >= NESTED_SHARE * len(x)
+        return inside and len(x) < DETAIL_SHARE * len(y)
+
+    return [
+        p
+        for p in pairs
+        if p.kind != "quotation"
+        or not any(detail(p.a, r.a) and detail(p.b, r.b) for r in retellings)
+    ]
+
+
+NESTED_SHARE = 0.8
+"""Share of a quotation's characters, on each side, that a retelling must
+cover for the quotation to be folded into it."""
+DETAIL_SHARE = 0.5
+"""A folded quotation is shorter than this share of the retelling, on each side."""
 
 QUOTED_SHARE = 0.5
 """Share of the shorter passage's words that the diff finds equal, in order,

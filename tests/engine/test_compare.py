@@ -71,6 +71,31 @@ def test_retellings_show_their_shared_names(testament_pair: Comparison) -> None:
         assert strongest.a and strongest.b
 
 
+def test_a_quotation_that_is_a_detail_of_a_retelling_is_shown_once(
+    samples: dict[str, Path],
+) -> None:
+    """The retelling holds the quoted words, the narration around them, and
+    names them as a shared phrase."""
+    a = samples["revolution-to-counter-revolution"]
+    b = samples["what-is-stalinism"]
+    pairs = aligner.compare(a, b).pairs
+    quotations = [p for p in pairs if p.kind == "quotation"]
+    retellings = [p for p in pairs if p.kind == "retelling"]
+    assert quotations and retellings
+    for q in quotations:
+        for r in retellings:
+            inside = r.a.start <= q.a.start and q.a.end <= r.a.end
+            inside = inside and r.b.start <= q.b.start and q.b.end <= r.b.end
+            assert not inside or len(q.a) >= len(r.a) / 2 or len(q.b) >= len(r.b) / 2
+    phrases = [e for p in retellings for e in p.evidence if e.kind == "phrase"]
+    assert phrases
+    for e in phrases:
+        assert len(e.term.split()) >= 4
+    # Asked for quotations alone, the reader gets the folded ones too.
+    only = aligner.compare(a, b, options=Options(kinds=("quotation",)))
+    assert len(only.pairs) > len(quotations)
+
+
 def test_every_span_slices_back_on_every_sample_pair(samples: dict[str, Path]) -> None:
     names = sorted(samples)[:3]
     for x, y in itertools.combinations(names, 2):
