@@ -34,6 +34,38 @@ def link_lists(blocks: list[str]) -> set[int]:
     return out
 
 
+_NUMBERED = re.compile(r"^\s*\d{1,2}[.)]\s", re.MULTILINE)
+_QUESTION = re.compile(r".*\?[\"”’)]?")
+
+
+def question_lists(blocks: list[str]) -> set[int]:
+    """Paragraphs in runs of two or more numbered questions.
+
+    Study guides and FAQ pages end with "Questions for discussion" ("4.
+    Didn't the crushing of the Kronstadt sailors rebellion in 1921 show...?"):
+    they name an event without telling it.
+    """
+    asks = [_is_numbered_question(b) for b in blocks]
+    out: set[int] = set()
+    for k, ask in enumerate(asks):
+        if ask and ((k > 0 and asks[k - 1]) or (k + 1 < len(asks) and asks[k + 1])):
+            out.add(k)
+    return out
+
+
+def _is_numbered_question(block: str) -> bool:
+    """One numbered question (perhaps wrapped), perhaps under a heading line of its own."""
+    number = _NUMBERED.search(block)
+    if number is None:
+        return False
+    ask = " ".join(block[number.start() :].split())
+    return (
+        _QUESTION.fullmatch(ask) is not None
+        and _word_count(ask) < 60
+        and all(_word_count(line) < 8 for line in block[: number.start()].splitlines())
+    )
+
+
 def is_boilerplate(block: str) -> bool:
     """Short lines without sentence punctuation: menus, share buttons, headings."""
     stripped = block.strip()

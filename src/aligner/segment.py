@@ -21,7 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
-from aligner.boilerplate import is_boilerplate, link_lists
+from aligner.boilerplate import is_boilerplate, link_lists, question_lists
 from aligner.documents import paragraph_spans
 from aligner.model import Document
 
@@ -363,14 +363,12 @@ def _segment(doc: Document) -> Segmented:
     tokenizer = _sentence_tokenizer(text) if len(text) <= BOOK_CHARS else _QuickSplitter()
     words: list[Word] = []
     sentences: list[Sentence] = []
-    listed = link_lists([text[s:e] for s, e in paragraphs])
+    # Judged without their markup, which is blanked below too.
+    blocks = [_unmarked(text[s:e]) for s, e in paragraphs]
+    listed = link_lists(blocks) | question_lists(blocks)
     for p_index, (p_start, p_end) in enumerate(paragraphs):
-        block = text[p_start:p_end]
-        boiler_par = p_index in listed or is_boilerplate(block)
-        if "<" in block or "&" in block:
-            # Markup of a saved web page or XML is no part of the text: blanks
-            # of the same length (offsets hold) for the words and sentences.
-            block = _MARKUP.sub(_blank, block)
+        block = blocks[p_index]
+        boiler_par = p_index in listed or is_boilerplate(text[p_start:p_end])
         # Punkt sees note markers as blanks too:
         # "convinced.[2] He" must end a sentence like "convinced. He".
         masked = _NOTE.sub(_blank, block)
@@ -400,6 +398,12 @@ def _segment(doc: Document) -> Segmented:
     return Segmented(
         doc, tuple(words), tuple(sentences), paragraphs, tuple(s.end for s in sentences)
     )
+
+
+def _unmarked(block: str) -> str:
+    """``block`` with the markup of a saved web page or XML blanked: it is no
+    part of the text. Blanks of the same length keep the offsets."""
+    return _MARKUP.sub(_blank, block) if "<" in block or "&" in block else block
 
 
 def _blank(match: re.Match[str]) -> str:

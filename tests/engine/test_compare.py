@@ -96,6 +96,15 @@ def test_a_quotation_that_is_a_detail_of_a_retelling_is_shown_once(
     assert len(only.pairs) > len(quotations)
 
 
+def test_questions_for_discussion_make_no_parallels(testament_pair: Comparison) -> None:
+    """One account ends with a study guide's numbered questions: one names
+    Kronstadt, which the other account tells, but asks rather than tells."""
+    text = testament_pair.documents[0].text
+    questions = text.index("Questions for Discussion")
+    assert "Kronstadt sailors rebellion" in text[questions:]
+    assert all(p.a.end <= questions for p in testament_pair.pairs)
+
+
 def test_every_span_slices_back_on_every_sample_pair(samples: dict[str, Path]) -> None:
     names = sorted(samples)[:3]
     for x, y in itertools.combinations(names, 2):

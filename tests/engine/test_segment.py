@@ -36,6 +36,27 @@ def test_navigation_and_share_lines_are_boilerplate(seg) -> None:  # type: ignor
     assert all(not s.boiler for s in seg.sentences if "congress" in TEXT[s.start : s.end])
 
 
+def test_questions_for_discussion_are_boilerplate() -> None:
+    text = (
+        "The sailors of Kronstadt rose in March 1921 against the regime of war communism.\n\n"
+        "Questions for Discussion\n"
+        "1. Was the revolution premature and doomed to failure?\n\n"
+        "2. Didn't the crushing of the Kronstadt sailors rebellion in 1921 show "
+        "that the Bolsheviks were authoritarian?\n\n"
+        "3. Why did the Kronstadt sailors rise in 1921? Ask a friend.\n\n"
+        "4. Who led the Tenth Congress?\n"
+    )
+    seg = segment(make_document(text))
+
+    def boiler(words: str) -> bool:
+        (hit,) = [s for s in seg.sentences if words in text[s.start : s.end]]
+        return hit.boiler
+
+    # 1 and 2 are a list; 3 is no question alone; 4 stands alone after it
+    assert boiler("premature") and boiler("Didn't the crushing")
+    assert not boiler("The sailors") and not boiler("Why did") and not boiler("Who led")
+
+
 def test_note_markers_are_not_words(seg) -> None:  # type: ignore[no-untyped-def]
     norms = [w.norm for w in seg.words]
     assert "2" not in norms and "5" not in norms
