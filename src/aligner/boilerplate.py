@@ -16,6 +16,23 @@ hyphenated across a line end (this module cannot import ``segment``, which
 imports it; a count differs by at most those few words)."""
 
 
+_BODY_START = re.compile(
+    r"^\*{3}\s*START OF (?:THE|THIS) PROJECT GUTENBERG E-?BOOK\b.*$", re.IGNORECASE | re.MULTILINE
+)
+_BODY_END = re.compile(
+    r"^\*{3}\s*END OF (?:THE|THIS) PROJECT GUTENBERG E-?BOOK\b.*$", re.IGNORECASE | re.MULTILINE
+)
+
+
+def body(text: str) -> tuple[int, int]:
+    """Where the work itself lies in ``text``: all of it, but for a Project
+    Gutenberg file, whose header and licence (the same in every such file)
+    frame the work between its ``*** START OF`` and ``*** END OF`` lines."""
+    start = _BODY_START.search(text)
+    end = _BODY_END.search(text, start.end() if start else 0)
+    return (start.end() if start else 0, end.start() if end else len(text))
+
+
 def link_lists(blocks: list[str]) -> set[int]:
     """Paragraphs in runs of three or more short unpunctuated lines.
 

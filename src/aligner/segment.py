@@ -21,7 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
-from aligner.boilerplate import is_boilerplate, link_lists, question_lists
+from aligner.boilerplate import body, is_boilerplate, link_lists, question_lists
 from aligner.documents import paragraph_spans
 from aligner.model import Document
 
@@ -363,8 +363,10 @@ def _segment(doc: Document) -> Segmented:
     tokenizer = _sentence_tokenizer(text) if len(text) <= BOOK_CHARS else _QuickSplitter()
     words: list[Word] = []
     sentences: list[Sentence] = []
-    # Judged without their markup, which is blanked below too.
-    blocks = [_unmarked(text[s:e]) for s, e in paragraphs]
+    # Without what frames the work (blanked: offsets hold) and without their
+    # markup, for judging them as for matching.
+    lo, hi = body(text)
+    blocks = [_unmarked(_framed(text, s, e, lo, hi)) for s, e in paragraphs]
     listed = link_lists(blocks) | question_lists(blocks)
     for p_index, (p_start, p_end) in enumerate(paragraphs):
         block = blocks[p_index]
@@ -398,6 +400,15 @@ def _segment(doc: Document) -> Segmented:
     return Segmented(
         doc, tuple(words), tuple(sentences), paragraphs, tuple(s.end for s in sentences)
     )
+
+
+def _framed(text: str, start: int, end: int, lo: int, hi: int) -> str:
+    """``text[start:end]`` with what lies outside ``[lo, hi)`` blanked."""
+    if lo <= start and end <= hi:
+        return text[start:end]
+    inner = text[max(start, lo) : min(end, hi)] if start < hi and lo < end else ""
+    before = min(max(lo - start, 0), end - start)
+    return " " * before + inner + " " * (end - start - before - len(inner))
 
 
 def _unmarked(block: str) -> str:

@@ -105,6 +105,54 @@ def test_questions_for_discussion_make_no_parallels(testament_pair: Comparison) 
     assert all(p.a.end <= questions for p in testament_pair.pairs)
 
 
+_LICENCE = """Updated editions will replace the previous one, and the old editions will
+be renamed. Creating the works from print editions not protected by copyright
+law means that no one owns a copyright in these works, so the Foundation can
+copy and distribute it without permission and without paying royalties.
+
+THE FULL PROJECT GUTENBERG LICENSE
+
+To protect the Project Gutenberg mission of promoting the free distribution of
+electronic works, by using or distributing this work you agree to comply with
+all the terms of the Full Project Gutenberg License available with this file.
+
+1.A. By reading or using any part of this Project Gutenberg electronic work,
+you indicate that you have read, understand, agree to and accept all the terms
+of this license and intellectual property (trademark/copyright) agreement.
+"""
+
+
+def _gutenberg(title: str, text: str) -> tuple[str, int]:
+    """``text`` framed as a Project Gutenberg file, and the header's length."""
+    header = (
+        f"The Project Gutenberg eBook of {title}\n\n"
+        "This ebook is for the use of anyone anywhere in the United States and most\n"
+        "other parts of the world at no cost and with almost no restrictions whatsoever.\n\n"
+        f"Title: {title}\n\nLanguage: English\n\n"
+        f"*** START OF THE PROJECT GUTENBERG EBOOK {title.upper()} ***\n\n"
+    )
+    end = f"\n\n*** END OF THE PROJECT GUTENBERG EBOOK {title.upper()} ***\n\n"
+    return header + text + end + _LICENCE, len(header)
+
+
+def test_a_project_gutenberg_frame_is_no_part_of_the_work(testament_pair: Comparison) -> None:
+    """Two files from Project Gutenberg share its header and licence word for
+    word: that is no parallel, and the works pair as they do without it."""
+    (a, shift_a), (b, shift_b) = (
+        _gutenberg(title, d.text)
+        for title, d in zip(("First account", "Second account"), testament_pair.documents)
+    )
+    framed = aligner.compare(a, b)
+    _check_spans(framed)
+    body_a = range(shift_a, shift_a + len(testament_pair.documents[0].text) + 1)
+    body_b = range(shift_b, shift_b + len(testament_pair.documents[1].text) + 1)
+    for p in framed.pairs:
+        assert p.a.start in body_a and p.a.end in body_a, p.a_text[:60]
+        assert p.b.start in body_b and p.b.end in body_b, p.b_text[:60]
+    moved = [(p.kind, p.a.start - shift_a, p.b.start - shift_b) for p in framed.pairs]
+    assert moved == [(p.kind, p.a.start, p.b.start) for p in testament_pair.pairs]
+
+
 def test_every_span_slices_back_on_every_sample_pair(samples: dict[str, Path]) -> None:
     names = sorted(samples)[:3]
     for x, y in itertools.combinations(names, 2):

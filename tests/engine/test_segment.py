@@ -57,6 +57,23 @@ def test_questions_for_discussion_are_boilerplate() -> None:
     assert not boiler("The sailors") and not boiler("Why did") and not boiler("Who led")
 
 
+@pytest.mark.parametrize("gap", ["\n\n", "\n"], ids=["own-paragraph", "same-paragraph"])
+def test_a_project_gutenberg_frame_has_no_words(gap: str) -> None:
+    text = (
+        "The Project Gutenberg eBook of Esther. You may copy it, give it away or re-use it."
+        f"{gap}*** START OF THIS PROJECT GUTENBERG EBOOK ESTHER ***{gap}"
+        "Now it came to pass in the days of Ahasuerus. He made a feast unto all his princes."
+        f"{gap}*** END OF THIS PROJECT GUTENBERG EBOOK ESTHER ***{gap}"
+        "Section 1. General Terms of Use and Redistributing Project Gutenberg electronic works."
+    )
+    seg = segment(make_document(text))
+    assert [w.norm for w in seg.words][:3] == ["now", "it", "came"]
+    assert {"gutenberg", "copy", "section", "ebook"}.isdisjoint(w.norm for w in seg.words)
+    for w in seg.words:
+        assert normalise(text[w.start : w.end]) == w.norm
+    assert len(seg.sentences) == 2
+
+
 def test_note_markers_are_not_words(seg) -> None:  # type: ignore[no-untyped-def]
     norms = [w.norm for w in seg.words]
     assert "2" not in norms and "5" not in norms
