@@ -136,7 +136,7 @@ def _compare(
         in_order = (
             options.ordered
             if options.ordered is not None
-            else ordered.keeps_order(par_scores, lengths)
+            else ordered.keeps_order(par_scores.score, lengths)
         )
     notes: tuple[str, ...] = ()
     if in_order:

@@ -84,7 +84,7 @@ def _phrases(a: Sequence[Word], diff: Sequence[DiffOp], feats: Features) -> list
         content = sum(not is_stop(w.stem) for w in words)
         if len(words) < PHRASE_WORDS or content < 2:
             continue
-        term = " ".join(text[words[0].start : words[: PHRASE_TERM_WORDS][-1].end].split())
+        term = " ".join(text[words[0].start : words[:PHRASE_TERM_WORDS][-1].end].split())
         found.append(
             (
                 len(words),

@@ -2,8 +2,10 @@
 
 Translations and revised editions keep their order, so their paragraphs are
 aligned by dynamic programming (as sentence aligners since Gale and Church
-do) over paragraph similarities, allowing 1-1, 1-2, 2-1 and 2-2 merges and
-paragraphs that one side lacks. The same similarities tell whether two
+do) over paragraph similarities, allowing 1-1, 1-2, 2-1 and 2-2 merges,
+longer 1-n runs where one version cuts the text into much shorter paragraphs
+(a verse or a sentence a line), and paragraphs that one side lacks. A merged
+run is compared as one passage. The same similarities tell whether two
 documents keep one order at all (``keeps_order``). This module neither
 segments nor diffs.
 """
@@ -18,14 +20,25 @@ from aligner.features import Features
 from aligner.match import LEXICAL_WEIGHT
 
 if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
     from aligner.features import Matrix
+
+    Array = npt.NDArray[np.float64]
+    """Sums and cosines of runs, in double precision."""
 
 BAND = 60
 """Paragraphs either side of the proportional diagonal the alignment may use."""
 SKIP = -0.15
 """Score of leaving a paragraph unaligned: below what a real match earns."""
-MERGE_FLOOR = 0.3
-"""Least similarity each paragraph of a merge needs with the other side."""
+MERGE_GAIN = 0.0
+"""How much more like the other side a merged run must be than any run it
+contains less one end paragraph."""
+MAX_MERGED = 12
+"""Most paragraphs of one version matched as one against a paragraph of the other."""
+MAX_BAND_CELLS = 200_000
+"""Most cells the alignment visits: the band narrows to stay within it."""
 MERGE_PENALTY = 0.05
 """Cost of merging two paragraphs on one side, against spurious merges."""
 LENGTH_WEIGHT = 0.1
@@ -40,17 +53,126 @@ under a quarter of the other's length (an article quoting a book, a summary)
 is compared in free order, where its quotations are found in any order."""
 
 
-def paragraph_scores(feats: Features) -> tuple[Matrix, list[list[int]], list[list[int]]]:
-    """Similarity of every paragraph of a with every paragraph of b.
+class ParagraphSims:
+    """Similarities of the paragraphs of two documents, one to one and merged.
 
-    Returns:
-        The matrix, and for each document the sentence indices of each of
-        its (non-empty) paragraphs, in the matrix's row/column order.
+    A run of consecutive paragraphs is compared as one passage: its pooled
+    vector is the sum of its paragraphs' (unnormalised) pooled vectors, so
+    its cosine with a paragraph or a run of the other side follows from the
+    paragraphs' cosines, their norms, and the dot products of neighbouring
+    paragraphs of one side. Lexical (tf-idf) and semantic (embedding) cosines
+    are combined as for sentences, with the hubness correction of each
+    paragraph carried to the runs it is in.
     """
+
+    def __init__(self, lexical: _Pooled, semantic: _Pooled | None) -> None:
+        self._lexical = lexical
+        self._semantic = semantic
+        self._cache: dict[tuple[int, int], Matrix] = {}
+        self.score = self.merged(1, 1)
+        """The one-to-one similarities: paragraphs of a by rows, of b by columns."""
+
+    def forget(self) -> None:
+        """Drop the merged similarities computed so far (they are computed again if asked)."""
+        self._cache = {(1, 1): self.score}
+
+    def merged(self, ka: int, kb: int) -> Matrix:
+        """Similarity of each run of ``ka`` paragraphs of a with each run of ``kb`` of b.
+
+        Row ``i``, column ``j``: paragraphs ``i .. i+ka-1`` against ``j .. j+kb-1``.
+        """
+        import numpy as np
+
+        hit = self._cache.get((ka, kb))
+        if hit is not None:
+            return hit
+        out = self._lexical.run_cos(ka, kb)
+        if self._semantic is not None and out.size:
+            from aligner.match import CSLS_K
+
+            sem = self._semantic
+            cos = sem.cos
+            k_a, k_b = min(CSLS_K, cos.shape[1]), min(CSLS_K, cos.shape[0])
+            hub_a = np.partition(cos, -k_a, axis=1)[:, -k_a:].mean(axis=1)
+            hub_b = np.partition(cos, -k_b, axis=0)[-k_b:, :].mean(axis=0)
+            csls = 2 * sem.run_cos(ka, kb) - _run_mean(hub_a, ka)[:, None] - _run_mean(hub_b, kb)
+            out = LEXICAL_WEIGHT * out + (1 - LEXICAL_WEIGHT) * csls
+        result: Matrix = out.astype(np.float32)
+        self._cache[(ka, kb)] = result
+        return result
+
+
+class _Pooled:
+    """One kind of paragraph vector of both documents: cosines, norms, neighbours.
+
+    Keeps no vectors (``sums``, per paragraph the sum of its sentences' rows,
+    are scaled to unit length in place): what runs of up to ``MAX_MERGED``
+    paragraphs need of them is the dot product of each paragraph with its
+    next few on its side.
+    """
+
+    def __init__(self, sums: tuple[Matrix, Matrix]) -> None:
+        import numpy as np
+
+        self._near = [
+            [
+                np.einsum("ij,ij->i", m[:-offset], m[offset:]).astype(np.float64)
+                for offset in range(1, min(MAX_MERGED, len(m)))
+            ]
+            for m in sums
+        ]
+        self._norms = [np.linalg.norm(m, axis=1).astype(np.float64) for m in sums]
+        for m, norms in zip(sums, self._norms, strict=True):
+            m /= np.where(norms == 0, 1.0, norms).astype(m.dtype)[:, None]  # in place: no copy
+        self.cos: Array = (sums[0] @ sums[1].T).astype(np.float64)
+
+    def run_cos(self, ka: int, kb: int) -> Array:
+        """Cosine of each run of ``ka`` paragraphs of a with each run of ``kb`` of b."""
+        import numpy as np
+
+        n, m = self.cos.shape
+        rows, cols = n - ka + 1, m - kb + 1
+        if rows <= 0 or cols <= 0:
+            return np.zeros((max(rows, 0), max(cols, 0)))
+        dots = self._norms[0][:, None] * self.cos * self._norms[1][None, :]
+        num = sum(dots[x : x + rows, y : y + cols] for x in range(ka) for y in range(kb))
+        den = self._run_norm(0, ka)[:, None] * self._run_norm(1, kb)[None, :]
+        out: Array = num / np.where(den == 0, 1.0, den)
+        return out
+
+    def _run_norm(self, side: int, k: int) -> Array:
+        """Norm of the summed vector of each run of ``k`` paragraphs of one side."""
+        import numpy as np
+
+        count = len(self._norms[side]) - k + 1
+        square = _run_sum(self._norms[side] ** 2, k)
+        for offset in range(1, k):
+            # Each pair of paragraphs ``offset`` apart inside a run, counted twice.
+            square += 2 * _run_sum(self._near[side][offset - 1], k - offset)[:count]
+        out: Array = np.sqrt(np.maximum(square, 0.0))
+        return out
+
+
+def _run_sum(values: Array, k: int) -> Array:
+    """Sum of each ``k`` consecutive values."""
     import numpy as np
 
-    from aligner.match import csls
+    total = np.concatenate(([0.0], np.cumsum(values, dtype=np.float64)))
+    out: Array = total[k:] - total[:-k]
+    return out
 
+
+def _run_mean(values: Array, k: int) -> Array:
+    return _run_sum(values, k) / k
+
+
+def paragraph_scores(feats: Features) -> tuple[ParagraphSims, list[list[int]], list[list[int]]]:
+    """Similarity of the paragraphs of a with those of b, one to one and merged.
+
+    Returns:
+        The similarities, and for each document the sentence indices of each
+        of its (non-empty) paragraphs, in the rows'/columns' order.
+    """
     groups = []
     for seg in feats.segs:
         by_par: dict[int, list[int]] = {}
@@ -58,24 +180,21 @@ def paragraph_scores(feats: Features) -> tuple[Matrix, list[list[int]], list[lis
             if not s.boiler:
                 by_par.setdefault(s.paragraph, []).append(k)
         groups.append(list(by_par.values()))
-    rows = feats.rows
-    mats = [_pool(r, g) for r, g in zip(rows, groups, strict=True)]
-    score = mats[0] @ mats[1].T
+    lexical = _Pooled((_pool(feats.rows[0], groups[0]), _pool(feats.rows[1], groups[1])))
+    semantic = None
     if feats.vectors is not None:
-        vecs = [_pool(v, g) for v, g in zip(feats.vectors, groups, strict=True)]
-        score = LEXICAL_WEIGHT * score + (1 - LEXICAL_WEIGHT) * csls(vecs[0] @ vecs[1].T)
-    return score.astype(np.float32), groups[0], groups[1]
+        semantic = _Pooled((_pool(feats.vectors[0], groups[0]), _pool(feats.vectors[1], groups[1])))
+    return ParagraphSims(lexical, semantic), groups[0], groups[1]
 
 
 def _pool(rows: Matrix, groups: list[list[int]]) -> Matrix:
+    """Per paragraph, the sum of its sentences' unit rows (a run adds these)."""
     import numpy as np
 
     out = np.zeros((len(groups), rows.shape[1]), dtype=np.float32)
     for g, members in enumerate(groups):
         out[g] = rows[members].sum(axis=0)
-    norms = np.linalg.norm(out, axis=1, keepdims=True)
-    norms[norms == 0] = 1.0
-    result: Matrix = out / norms
+    result: Matrix = out
     return result
 
 
@@ -120,49 +239,134 @@ def _increasing(cells: list[tuple[int, int]]) -> int:
 
 
 def align_ordered(
-    score: Matrix, feats: Features, groups_a: list[list[int]], groups_b: list[list[int]]
+    sims: ParagraphSims, feats: Features, groups_a: list[list[int]], groups_b: list[list[int]]
 ) -> list[Candidate]:
-    """Monotone paragraph alignment covering both documents."""
-    n, m = score.shape
+    """Monotone paragraph alignment covering both documents.
+
+    Dynamic programming row by row (a paragraph of a a row), each row's
+    moves computed for all its columns at once.
+    """
+    import numpy as np
+
+    n, m = sims.score.shape
     lengths = [_lengths(feats, 0, groups_a), _lengths(feats, 1, groups_b)]
-    width = BAND + abs(n - m)
-    # Versions keep one order: only cells near the proportional diagonal are
-    # visited, so long documents cost O(n * BAND), not O(n * m).
-    bands = [_band(i, n, m, width) for i in range(n + 1)]
-    # The band's cells as plain floats (and two more each side, for merges):
-    # the loop reads a few at a time, millions of times, where numpy's
-    # per-call cost would dominate.
-    cells = _Cells(score, [(max(0, lo - 2), min(m, hi + 3)) for lo, hi in bands[:n]])
-    moves = ((1, 1), (1, 0), (0, 1), (2, 1), (1, 2), (2, 2))
-    best = [[-math.inf] * (m + 1) for _ in range(n + 1)]
-    back: list[list[tuple[int, int]]] = [[(0, 0)] * (m + 1) for _ in range(n + 1)]
-    best[0][0] = 0.0
+    # Versions keep one order: only cells near the diagonal are kept, so a
+    # path cannot wander to a far part of the other text.
+    bands = _bands(lengths, n, m)
+    # One version may cut its text into several times as many paragraphs as
+    # the other (a verse or a sentence a paragraph): merges reach that far.
+    most_a, most_b = _most_merged(lengths[1], lengths[0]), _most_merged(*lengths)
+    shapes = [(1, 1), (2, 2)]
+    shapes += [(k, 1) for k in range(2, most_a + 1)] + [(1, k) for k in range(2, most_b + 1)]
+    gains = {shape: _gains(sims, lengths, *shape) for shape in shapes}
+    sims.forget()  # the merged similarities: as many matrices again
+    moves = [(1, 0), *shapes]
+    best = np.full((n + 1, m + 1), -np.inf)
+    back = np.zeros((n + 1, m + 1), dtype=np.int8)  # index into moves; -1: skip in b
+    steps = np.arange(m + 1) * SKIP
     for i in range(n + 1):
-        for j in range(bands[i][0], bands[i][1] + 1):
-            here = best[i][j]
-            if here == -math.inf:
+        row = best[i]
+        if i == 0:
+            row[0] = 0.0
+        for k, (di, dj) in enumerate(moves):
+            if di > i or dj > m:
                 continue
-            for di, dj in moves:
-                ni, nj = i + di, j + dj
-                if ni > n or nj > m:
-                    continue
-                gain = _gain(cells, lengths, i, j, di, dj)
-                if here + gain > best[ni][nj]:
-                    best[ni][nj] = here + gain
-                    back[ni][nj] = (di, dj)
+            prev = best[i - di]
+            cand = prev[: m + 1 - dj] + (gains[(di, dj)][i - di] if dj else SKIP)
+            better = cand > row[dj:]
+            row[dj:][better] = cand[better]
+            back[i, dj:][better] = k
+        # Skipping paragraphs of b within the row: a running maximum.
+        carried = np.maximum.accumulate(row - steps) + steps
+        skipped = carried > row + 1e-9  # not the rounding of a cell's own value
+        row[skipped] = carried[skipped]
+        back[i][skipped] = -1
+        lo, hi = bands[i]
+        row[:lo] = -np.inf
+        row[hi + 1 :] = -np.inf
     out = []
     i, j = n, m
     while i > 0 or j > 0:
-        di, dj = back[i][j]
+        k = int(back[i, j])
+        di, dj = (0, 1) if k < 0 else moves[k]
         if di and dj:
-            out.append(
-                _candidate(
-                    feats, groups_a[i - di : i], groups_b[j - dj : j], score, i - di, j - dj, di, dj
-                )
-            )
+            sim = float(sims.merged(di, dj)[i - di, j - dj])
+            out.append(_candidate(feats, groups_a[i - di : i], groups_b[j - dj : j], sim))
         i, j = i - di, j - dj
     out.reverse()
     return out
+
+
+def _gains(sims: ParagraphSims, lengths: list[list[int]], ka: int, kb: int) -> Matrix:
+    """What matching each run of ``ka`` paragraphs of a with ``kb`` of b earns.
+
+    A merge earns its run's similarity less ``MERGE_PENALTY``, and only when
+    every paragraph merged in makes the run more like the other side: a
+    paragraph the other version lacks is skipped, not absorbed. The run is
+    tested against itself less its first and less its last paragraph, on
+    each side that merges. Versions of a passage have similar lengths.
+    """
+    import numpy as np
+
+    sim = sims.merged(ka, kb)
+    rows, cols = sim.shape
+    out = sim.copy()
+    if ka > 1 or kb > 1:
+        parts = []
+        if ka > 1:
+            less = sims.merged(ka - 1, kb)
+            parts += [less[:rows, :cols], less[1 : rows + 1, :cols]]
+        if kb > 1:
+            less = sims.merged(ka, kb - 1)
+            parts += [less[:rows, :cols], less[:rows, 1 : cols + 1]]
+        out -= MERGE_PENALTY
+        out[sim < np.maximum.reduce(parts) + MERGE_GAIN] = -np.inf
+    run_a = _run_sum(np.asarray(lengths[0], dtype=np.float64), ka) if rows else np.zeros(0)
+    run_b = _run_sum(np.asarray(lengths[1], dtype=np.float64), kb) if cols else np.zeros(0)
+    ratio = np.maximum(run_a, 1.0)[:, None] / np.maximum(run_b, 1.0)[None, :]
+    out -= LENGTH_WEIGHT * np.abs(np.log(ratio)).astype(np.float32)
+    return out
+
+
+def _most_merged(coarse: list[int], fine: list[int]) -> int:
+    """Most paragraphs of the ``fine`` side matched as one against one of the
+    ``coarse`` side (their lengths in characters): 2, unless the fine side
+    cuts the text into clearly shorter paragraphs, then as many as the
+    coarse side's long paragraphs hold."""
+    import statistics
+
+    if len(coarse) < 2 or len(fine) < 2:
+        return 2
+    unit = statistics.median(fine) or 1
+    if statistics.median(coarse) < 1.5 * unit:
+        return 2
+    long = statistics.quantiles(coarse, n=10)[-1]
+    return min(max(2, math.ceil(long / unit) + 1), MAX_MERGED)
+
+
+def _bands(lengths: list[list[int]], n: int, m: int) -> list[tuple[int, int]]:
+    """The columns each row of the alignment visits (inclusive).
+
+    Centred where the text before the row's paragraph ends in b at the same
+    share of its length, and as wide as ``BAND`` paragraphs of the side with
+    the longer paragraphs plus the share of text one side has more (an
+    introduction the other lacks), within ``MAX_BAND_CELLS`` in all.
+    """
+    import bisect
+    import itertools
+
+    total_a, total_b = sum(lengths[0]) or 1, sum(lengths[1]) or 1
+    ends_b = list(itertools.accumulate(lengths[1]))
+    extra = math.ceil(abs(total_a - total_b) / max(total_a, total_b) * m)
+    width = math.ceil(BAND * max(1.0, m / max(n, 1))) + extra
+    width = min(width, max(BAND, MAX_BAND_CELLS // (2 * max(n, 1))))
+    bands = []
+    before = 0
+    for i in range(n + 1):
+        centre = bisect.bisect_left(ends_b, before / total_a * total_b)
+        bands.append((max(0, centre - width), min(m, centre + width)))
+        before += lengths[0][i] if i < n else 0
+    return bands
 
 
 def _lengths(feats: Features, side: int, groups: list[list[int]]) -> list[int]:
@@ -170,59 +374,10 @@ def _lengths(feats: Features, side: int, groups: list[list[int]]) -> list[int]:
     return [sum(sents[k].end - sents[k].start for k in g) for g in groups]
 
 
-def _band(i: int, n: int, m: int, width: int) -> tuple[int, int]:
-    """The columns row ``i`` of the alignment visits (inclusive)."""
-    centre = i * m / n if n else 0
-    return max(0, int(centre - width)), min(m, int(centre + width))
-
-
-class _Cells:
-    """Paragraph similarities near the diagonal, as plain floats by row."""
-
-    def __init__(self, score: Matrix, spans: list[tuple[int, int]]) -> None:
-        self.starts = [lo for lo, _ in spans]
-        self.rows: list[list[float]] = [
-            score[i, lo:hi].tolist() for i, (lo, hi) in enumerate(spans)
-        ]
-
-    def get(self, i: int, j: int) -> float:
-        k = j - self.starts[i]
-        row = self.rows[i]
-        return row[k] if 0 <= k < len(row) else 0.0
-
-
-def _gain(cells: _Cells, lengths: list[list[int]], i: int, j: int, di: int, dj: int) -> float:
-    if not di or not dj:
-        return SKIP
-    if di == 1 and dj == 1:
-        sim = cells.get(i, j)
-    else:
-        grid = [[cells.get(i + x, j + y) for y in range(dj)] for x in range(di)]
-        # Every paragraph merged in must itself match the other side: a
-        # paragraph the other version lacks is skipped, not absorbed.
-        columns = zip(*grid, strict=True)
-        if min(map(max, grid)) < MERGE_FLOOR or min(map(max, columns)) < MERGE_FLOOR:
-            return -math.inf
-        block = [x for row in grid for x in row]
-        # A merge must beat its best 1-1 part by agreeing overall.
-        sim = sum(block) / len(block) + 0.5 * max(block) - MERGE_PENALTY
-    la = sum(lengths[0][i : i + di]) or 1
-    lb = sum(lengths[1][j : j + dj]) or 1
-    return sim - LENGTH_WEIGHT * abs(math.log(la / lb))
-
-
 def _candidate(
-    feats: Features,
-    pars_a: list[list[int]],
-    pars_b: list[list[int]],
-    score: Matrix,
-    i: int,
-    j: int,
-    di: int,
-    dj: int,
+    feats: Features, pars_a: list[list[int]], pars_b: list[list[int]], sim: float
 ) -> Candidate:
     sa, sb = feats.segs[0].sentences, feats.segs[1].sentences
     a = (sa[pars_a[0][0]].start, sa[pars_a[-1][-1]].end)
     b = (sb[pars_b[0][0]].start, sb[pars_b[-1][-1]].end)
-    sim = float(score[i : i + di, j : j + dj].max())
     return Candidate(a, b, 1.0 / (1.0 + math.exp(-10.0 * (sim - 0.2))), "version")

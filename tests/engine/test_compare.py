@@ -138,10 +138,8 @@ def _gutenberg(title: str, text: str) -> tuple[str, int]:
 def test_a_project_gutenberg_frame_is_no_part_of_the_work(testament_pair: Comparison) -> None:
     """Two files from Project Gutenberg share its header and licence word for
     word: that is no parallel, and the works pair as they do without it."""
-    (a, shift_a), (b, shift_b) = (
-        _gutenberg(title, d.text)
-        for title, d in zip(("First account", "Second account"), testament_pair.documents)
-    )
+    first, second = testament_pair.documents
+    (a, shift_a), (b, shift_b) = _gutenberg("First", first.text), _gutenberg("Second", second.text)
     framed = aligner.compare(a, b)
     _check_spans(framed)
     body_a = range(shift_a, shift_a + len(testament_pair.documents[0].text) + 1)
@@ -330,6 +328,21 @@ def test_a_version_that_splits_paragraphs_is_still_in_order(samples: dict[str, P
     c = aligner.compare("\n\n".join(paragraphs), shorter)
     assert c.ordered and {p.kind for p in c} == {"version"}
     assert sum("\n\n" in p.b_text for p in c) >= len(paragraphs) // 2 - 1
+
+
+def test_a_version_with_a_sentence_a_paragraph_is_aligned_whole(samples: dict[str, Path]) -> None:
+    """One version sets every sentence as a paragraph of its own (as a verse
+    a line): each paragraph of the other matches the run of its sentences."""
+    text = samples["what-is-stalinism"].read_text(encoding="utf-8")
+    paragraphs = [" ".join(p.split()) for p in text.split("\n\n") if p.count(". ") >= 2]
+    runs = [p.replace(". ", ".\n\n") for p in paragraphs]
+    versions = "\n\n".join(runs).replace(" the ", " ")
+    c = aligner.compare("\n\n".join(paragraphs), versions)
+    assert c.ordered and {p.kind for p in c} == {"version"}
+    assert c.coverage(1) > 0.95
+    # Each pair holds one paragraph and its own sentences, no more.
+    whole = [p for p in c if p.a_text.replace(". ", ".\n\n").replace(" the ", " ") == p.b_text]
+    assert len(whole) >= 0.9 * len(paragraphs)
 
 
 def test_unrelated_texts_have_no_parallels() -> None:
