@@ -74,6 +74,39 @@ def _big(folder: Path) -> tuple[Path, Path]:
     return big, small
 
 
+_SYNONYMS = {
+    "bureaucracy": "officialdom",
+    "revolution": "upheaval",
+    "workers": "labourers",
+    "party": "organisation",
+    "Stalin": "Dzhugashvili",
+    "power": "authority",
+    "peasants": "farmers",
+}
+
+
+def _versions(folder: Path) -> tuple[Path, Path]:
+    """All the samples as one book, and a version of it with words replaced."""
+    text = _samples()
+    version = text
+    for word, other in _SYNONYMS.items():
+        version = re.sub(rf"\b{word}\b", other, version)
+    a, b = folder / "book.txt", folder / "book-version.txt"
+    a.write_text(text, encoding="utf-8")
+    b.write_text(version, encoding="utf-8")
+    return a, b
+
+
+def _sentence_a_paragraph(folder: Path) -> tuple[Path, Path]:
+    """All the samples as one book, and a version setting a sentence a paragraph."""
+    paragraphs = [" ".join(p.split()) for p in _samples().split("\n\n") if p.strip()]
+    a, b = folder / "book.txt", folder / "book-sentences.txt"
+    a.write_text("\n\n".join(paragraphs), encoding="utf-8")
+    lines = "\n\n".join(p.replace(". ", ".\n\n") for p in paragraphs).replace(" the ", " ")
+    b.write_text(lines, encoding="utf-8")
+    return a, b
+
+
 def _largest_samples(_: Path) -> tuple[Path, Path]:
     return (
         SAMPLES / "soviet-power-to-bonapartism.txt",
@@ -87,6 +120,8 @@ CASES: dict[str, tuple[Callable[[Path], tuple[Path, Path]], str]] = {
     "same-paragraph-x5000": (_same_paragraph, "<= 10 s, bounded memory"),
     "one-line-2mb": (_one_line, "finishes, no hang"),
     "50mb-vs-1mb": (_big, "<= 60 s, <= 2 GB"),
+    "book-versions": (_versions, "in order, bounded memory"),
+    "book-sentence-lines": (_sentence_a_paragraph, "in order, bounded memory"),
 }
 
 

@@ -66,15 +66,32 @@ class ParagraphSims:
     """
 
     def __init__(self, lexical: _Pooled, semantic: _Pooled | None) -> None:
+        import numpy as np
+
+        from aligner.match import CSLS_K
+
         self._lexical = lexical
         self._semantic = semantic
         self._cache: dict[tuple[int, int], Matrix] = {}
+        self._hubs = (np.zeros(0), np.zeros(0))
+        if semantic is not None and semantic.cos.size:
+            # Each paragraph's mean similarity to its nearest paragraphs of
+            # the other side (the hubness correction, as for sentences).
+            cos = semantic.cos
+            k_a, k_b = min(CSLS_K, cos.shape[1]), min(CSLS_K, cos.shape[0])
+            self._hubs = (
+                np.partition(cos, -k_a, axis=1)[:, -k_a:].mean(axis=1, dtype=np.float64),
+                np.partition(cos, -k_b, axis=0)[-k_b:, :].mean(axis=0, dtype=np.float64),
+            )
         self.score = self.merged(1, 1)
         """The one-to-one similarities: paragraphs of a by rows, of b by columns."""
 
-    def forget(self) -> None:
-        """Drop the merged similarities computed so far (they are computed again if asked)."""
-        self._cache = {(1, 1): self.score}
+    def forget(self, shape: tuple[int, int] | None = None) -> None:
+        """Drop the merged similarities of one shape, or all but the one-to-one ones."""
+        if shape is None:
+            self._cache = {(1, 1): self.score}
+        elif shape != (1, 1):
+            self._cache.pop(shape, None)
 
     def merged(self, ka: int, kb: int) -> Matrix:
         """Similarity of each run of ``ka`` paragraphs of a with each run of ``kb`` of b.
@@ -88,14 +105,8 @@ class ParagraphSims:
             return hit
         out = self._lexical.run_cos(ka, kb)
         if self._semantic is not None and out.size:
-            from aligner.match import CSLS_K
-
-            sem = self._semantic
-            cos = sem.cos
-            k_a, k_b = min(CSLS_K, cos.shape[1]), min(CSLS_K, cos.shape[0])
-            hub_a = np.partition(cos, -k_a, axis=1)[:, -k_a:].mean(axis=1)
-            hub_b = np.partition(cos, -k_b, axis=0)[-k_b:, :].mean(axis=0)
-            csls = 2 * sem.run_cos(ka, kb) - _run_mean(hub_a, ka)[:, None] - _run_mean(hub_b, kb)
+            hub_a, hub_b = _run_mean(self._hubs[0], ka), _run_mean(self._hubs[1], kb)
+            csls = 2 * self._semantic.run_cos(ka, kb) - hub_a[:, None] - hub_b[None, :]
             out = LEXICAL_WEIGHT * out + (1 - LEXICAL_WEIGHT) * csls
         result: Matrix = out.astype(np.float32)
         self._cache[(ka, kb)] = result
@@ -124,7 +135,13 @@ class _Pooled:
         self._norms = [np.linalg.norm(m, axis=1).astype(np.float64) for m in sums]
         for m, norms in zip(sums, self._norms, strict=True):
             m /= np.where(norms == 0, 1.0, norms).astype(m.dtype)[:, None]  # in place: no copy
-        self.cos: Array = (sums[0] @ sums[1].T).astype(np.float64)
+        self.cos: Matrix = sums[0] @ sums[1].T
+        # The dot products of the paragraphs' sums, summed over every corner
+        # rectangle: a run's sum of them is four lookups.
+        n, m = self.cos.shape
+        self._corner = np.zeros((n + 1, m + 1))
+        dots = self._norms[0][:, None] * self.cos * self._norms[1][None, :]
+        np.cumsum(np.cumsum(dots, axis=0), axis=1, out=self._corner[1:, 1:])
 
     def run_cos(self, ka: int, kb: int) -> Array:
         """Cosine of each run of ``ka`` paragraphs of a with each run of ``kb`` of b."""
@@ -134,8 +151,8 @@ class _Pooled:
         rows, cols = n - ka + 1, m - kb + 1
         if rows <= 0 or cols <= 0:
             return np.zeros((max(rows, 0), max(cols, 0)))
-        dots = self._norms[0][:, None] * self.cos * self._norms[1][None, :]
-        num = sum(dots[x : x + rows, y : y + cols] for x in range(ka) for y in range(kb))
+        c = self._corner
+        num = c[ka:, kb:] - c[:rows, kb:] - c[ka:, :cols] + c[:rows, :cols]
         den = self._run_norm(0, ka)[:, None] * self._run_norm(1, kb)[None, :]
         out: Array = num / np.where(den == 0, 1.0, den)
         return out
@@ -258,8 +275,12 @@ def align_ordered(
     most_a, most_b = _most_merged(lengths[1], lengths[0]), _most_merged(*lengths)
     shapes = [(1, 1), (2, 2)]
     shapes += [(k, 1) for k in range(2, most_a + 1)] + [(1, k) for k in range(2, most_b + 1)]
-    gains = {shape: _gains(sims, lengths, *shape) for shape in shapes}
-    sims.forget()  # the merged similarities: as many matrices again
+    gains = {}
+    for ka, kb in shapes:  # in this order, a merged run's shorter runs are done before it
+        gains[(ka, kb)] = _gains(sims, lengths, ka, kb)
+        if ka > 2 or kb > 2:  # what no later run needs: as many matrices again
+            sims.forget((ka - 1, kb) if ka > 2 else (ka, kb - 1))
+    sims.forget()
     moves = [(1, 0), *shapes]
     best = np.full((n + 1, m + 1), -np.inf)
     back = np.zeros((n + 1, m + 1), dtype=np.int8)  # index into moves; -1: skip in b
@@ -290,11 +311,19 @@ def align_ordered(
         k = int(back[i, j])
         di, dj = (0, 1) if k < 0 else moves[k]
         if di and dj:
-            sim = float(sims.merged(di, dj)[i - di, j - dj])
+            sim = _similarity(gains[(di, dj)][i - di, j - dj], lengths, i - di, j - dj, di, dj)
             out.append(_candidate(feats, groups_a[i - di : i], groups_b[j - dj : j], sim))
         i, j = i - di, j - dj
     out.reverse()
     return out
+
+
+def _similarity(gain: float, lengths: list[list[int]], i: int, j: int, di: int, dj: int) -> float:
+    """The similarity of the runs from which ``_gains`` made ``gain``."""
+    la = max(sum(lengths[0][i : i + di]), 1)
+    lb = max(sum(lengths[1][j : j + dj]), 1)
+    merge = MERGE_PENALTY if di > 1 or dj > 1 else 0.0
+    return float(gain) + merge + LENGTH_WEIGHT * abs(math.log(la / lb))
 
 
 def _gains(sims: ParagraphSims, lengths: list[list[int]], ka: int, kb: int) -> Matrix:
