@@ -70,6 +70,32 @@ def question_lists(blocks: list[str]) -> set[int]:
     return out
 
 
+_READING_HEADING = re.compile(
+    r"(?:further|suggested|recommended|related)\s+(?:reading|study|articles|links)|"
+    r"bibliography|references|sources|see\s+also|read\s+more",
+    re.IGNORECASE,
+)
+READING_WORDS = 60
+"""A reading list's entries are shorter than this; prose after it is not."""
+
+
+def reading_lists(blocks: list[str]) -> set[int]:
+    """Paragraphs under a "Further Reading" (or "Bibliography", "See also")
+    heading: titles and blurbs of other works, up to the next paragraph of
+    prose."""
+    out: set[int] = set()
+    inside = False
+    for k, block in enumerate(blocks):
+        first = block.strip().split("\n", 1)[0]
+        if _word_count(first) < 8 and _READING_HEADING.match(first.strip()):
+            inside = True
+        elif _word_count(block) >= READING_WORDS:
+            inside = False
+        if inside:
+            out.add(k)
+    return out
+
+
 def _is_numbered_question(block: str) -> bool:
     """One numbered question (perhaps wrapped), perhaps under a heading line of its own."""
     number = _NUMBERED.search(block)

@@ -21,7 +21,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
-from aligner.boilerplate import body, is_boilerplate, link_lists, question_lists
+from aligner.boilerplate import (
+    body,
+    is_boilerplate,
+    link_lists,
+    question_lists,
+    reading_lists,
+)
 from aligner.documents import paragraph_spans
 from aligner.model import Document
 
@@ -367,7 +373,7 @@ def _segment(doc: Document) -> Segmented:
     # markup, for judging them as for matching.
     lo, hi = body(text)
     blocks = [_unmarked(_framed(text, s, e, lo, hi)) for s, e in paragraphs]
-    listed = link_lists(blocks) | question_lists(blocks)
+    listed = link_lists(blocks) | question_lists(blocks) | reading_lists(blocks)
     for p_index, (p_start, p_end) in enumerate(paragraphs):
         block = blocks[p_index]
         boiler_par = p_index in listed or is_boilerplate(text[p_start:p_end])

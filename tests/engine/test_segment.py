@@ -74,6 +74,23 @@ def test_a_project_gutenberg_frame_has_no_words(gap: str) -> None:
     assert len(seg.sentences) == 2
 
 
+def test_a_reading_list_is_boilerplate() -> None:
+    text = (
+        "Trotsky challenged the bureaucracy in the autumn of 1923 with The New Course.\n\n"
+        "Further Reading\n\n"
+        "Challenge of the Left Opposition by Trotsky, 3 vols. Volume one covers the beginning "
+        "of Trotsky's challenge to bureaucratism, and includes Lessons of October.\n\n"
+        "Lenin's Last Struggle, by Moshe Lewin.\n\n" + "The opposition was defeated. " * 20
+    )
+    seg = segment(make_document(text))
+
+    def boiler(words: str) -> bool:
+        return all(s.boiler for s in seg.sentences if words in text[s.start : s.end])
+
+    assert boiler("Challenge of the Left") and boiler("Moshe Lewin")
+    assert not boiler("autumn of 1923") and not boiler("The opposition was defeated")
+
+
 def test_note_markers_are_not_words(seg) -> None:  # type: ignore[no-untyped-def]
     norms = [w.norm for w in seg.words]
     assert "2" not in norms and "5" not in norms
