@@ -19,7 +19,7 @@ from aligner import align, match, ordered, quotes
 from aligner.diff import equal_words, word_diff
 from aligner.documents import load_document, paragraph_spans
 from aligner.evidence import find_evidence
-from aligner.features import build_features
+from aligner.features import Features, build_features
 from aligner.model import Comparison, DiffOp, Document, Kind, Options, Pair, Span
 from aligner.segment import Segmented, Word, segment_all
 
@@ -130,17 +130,11 @@ def _compare(
     runs = match.find_runs(seg_a, seg_b)
     clock.lap("match")
     report(0.7)
-    in_order = False
-    if may_order:
-        par_scores, groups_a, groups_b = ordered.paragraph_scores(feats)
-        in_order = (
-            options.ordered
-            if options.ordered is not None
-            else ordered.keeps_order(par_scores.score, lengths)
-        )
+    versions = _versions(feats, options, lengths) if may_order else None
+    in_order = versions is not None
     notes: tuple[str, ...] = ()
-    if in_order:
-        cands = ordered.align_ordered(par_scores, feats, groups_a, groups_b)
+    if versions is not None:
+        cands = versions
     elif dense:
         scores, context = match.sentence_scores(feats)
         cands = align.merge(
@@ -163,6 +157,18 @@ def _compare(
     clock.lap("diff")
     report(1.0)
     return Comparison(docs, tuple(pairs), options, in_order, tuple(clock.laps), notes)
+
+
+def _versions(
+    feats: Features, options: Options, lengths: tuple[int, int]
+) -> list[align.Candidate] | None:
+    """The documents aligned in order as versions of one text, or ``None``
+    when they are to be compared in free order."""
+    sims, groups_a, groups_b = ordered.paragraph_scores(feats)
+    keep = options.ordered
+    if keep is None:
+        keep = ordered.keeps_order(sims.score, lengths)
+    return ordered.align_ordered(sims, feats, groups_a, groups_b) if keep else None
 
 
 def _warm_up(segs: list[Segmented]) -> None:

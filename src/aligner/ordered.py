@@ -116,32 +116,43 @@ class ParagraphSims:
 class _Pooled:
     """One kind of paragraph vector of both documents: cosines, norms, neighbours.
 
-    Keeps no vectors (``sums``, per paragraph the sum of its sentences' rows,
-    are scaled to unit length in place): what runs of up to ``MAX_MERGED``
-    paragraphs need of them is the dot product of each paragraph with its
-    next few on its side.
+    ``sums``, per paragraph the sum of its sentences' rows, are scaled to unit
+    length in place. What runs of up to ``MAX_MERGED`` paragraphs need of
+    them is the dot product of each paragraph with its next few on its side.
     """
 
     def __init__(self, sums: tuple[Matrix, Matrix]) -> None:
         import numpy as np
 
-        self._near = [
-            [
-                np.einsum("ij,ij->i", m[:-offset], m[offset:]).astype(np.float64)
-                for offset in range(1, min(MAX_MERGED, len(m)))
-            ]
-            for m in sums
-        ]
         self._norms = [np.linalg.norm(m, axis=1).astype(np.float64) for m in sums]
         for m, norms in zip(sums, self._norms, strict=True):
             m /= np.where(norms == 0, 1.0, norms).astype(m.dtype)[:, None]  # in place: no copy
+        self._units: tuple[Matrix, ...] = sums
         self.cos: Matrix = sums[0] @ sums[1].T
+        self._near: list[list[Array]] = []
+        self._corner = np.zeros((0, 0))
+
+    def _prepare_runs(self) -> None:
+        """What runs need, computed once and only when a run is asked for."""
+        import numpy as np
+
+        # Each paragraph's dot product with its next few on its side.
+        self._near = [
+            [
+                np.einsum("ij,ij->i", m[:-offset], m[offset:], dtype=np.float64)
+                * norms[:-offset]
+                * norms[offset:]
+                for offset in range(1, min(MAX_MERGED, len(m)))
+            ]
+            for m, norms in zip(self._units, self._norms, strict=True)
+        ]
         # The dot products of the paragraphs' sums, summed over every corner
         # rectangle: a run's sum of them is four lookups.
         n, m = self.cos.shape
         self._corner = np.zeros((n + 1, m + 1))
         dots = self._norms[0][:, None] * self.cos * self._norms[1][None, :]
         np.cumsum(np.cumsum(dots, axis=0), axis=1, out=self._corner[1:, 1:])
+        self._units = ()  # no longer needed: free them
 
     def run_cos(self, ka: int, kb: int) -> Array:
         """Cosine of each run of ``ka`` paragraphs of a with each run of ``kb`` of b."""
@@ -151,6 +162,10 @@ class _Pooled:
         rows, cols = n - ka + 1, m - kb + 1
         if rows <= 0 or cols <= 0:
             return np.zeros((max(rows, 0), max(cols, 0)))
+        if ka == kb == 1:
+            return self.cos.astype(np.float64)
+        if not self._corner.size:
+            self._prepare_runs()
         c = self._corner
         num = c[ka:, kb:] - c[:rows, kb:] - c[ka:, :cols] + c[:rows, :cols]
         den = self._run_norm(0, ka)[:, None] * self._run_norm(1, kb)[None, :]
