@@ -36,9 +36,12 @@ from aligner.model import Document
 _TRAIN_CHARS = 24_000
 _TRAIN_CHUNK = 3_000
 
-_WORD = re.compile(r"\w+(?:['’]\w+)*(?:-\n[ \t]*(?=[a-zà-ÿ])\w+(?:['’]\w+)*)?")
-"""A word; one hyphenated across a line end before a lower-case letter (text
-taken from a PDF or a typeset page: "bureau-\ncracy") is one word."""
+_WORD = re.compile(
+    r"\d{1,3}(?:,\d{3})+(?![\d,])|\w+(?:['’]\w+)*(?:-\n[ \t]*(?=[a-zà-ÿ])\w+(?:['’]\w+)*)?"
+)
+"""A word; a number with thousands separators ("1,000,000") is one, and so
+is a word hyphenated across a line end before a lower-case letter (text
+taken from a PDF or a typeset page: "bureau-\ncracy")."""
 _LINE_HYPHEN = re.compile(r"-\n[ \t]*")
 # Note markers: "[2]", or digits glued to a word or closing quote ("misfortune.”5").
 _NOTE_BEFORE = frozenset('.,;:”"’)]')
@@ -388,7 +391,11 @@ def _segment(doc: Document) -> Segmented:
                 tok = m.group()
                 if tok.isdigit() and _is_note_marker(block, m.start(), m.end()):
                     continue
-                norm, stemmed = _forms(_LINE_HYPHEN.sub("", tok) if "\n" in tok else tok)
+                if "\n" in tok:
+                    tok = _LINE_HYPHEN.sub("", tok)
+                elif "," in tok:
+                    tok = tok.replace(",", "")  # "1,000" is the number 1000
+                norm, stemmed = _forms(tok)
                 words.append(
                     Word(p_start + m.start(), p_start + m.end(), norm, stemmed, tok[0].isupper())
                 )

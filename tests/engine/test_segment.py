@@ -91,6 +91,13 @@ def test_a_reading_list_is_boilerplate() -> None:
     assert not boiler("autumn of 1923") and not boiler("The opposition was defeated")
 
 
+def test_a_number_with_thousands_separators_is_one_word() -> None:
+    text = "In 1921, 1,000,000 peasants starved and 25,000 workers left, Smith said."
+    seg = segment(make_document(text))
+    numbers = [(w.norm, text[w.start : w.end]) for w in seg.words if w.norm[0].isdigit()]
+    assert numbers == [("1921", "1921"), ("1000000", "1,000,000"), ("25000", "25,000")]
+
+
 def test_note_markers_are_not_words(seg) -> None:  # type: ignore[no-untyped-def]
     norms = [w.norm for w in seg.words]
     assert "2" not in norms and "5" not in norms
