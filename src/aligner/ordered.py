@@ -29,7 +29,8 @@ if TYPE_CHECKING:
     """Sums and cosines of runs, in double precision."""
 
 BAND = 60
-"""Paragraphs either side of the proportional diagonal the alignment may use."""
+"""Paragraphs (of the side with the longer ones) either side of the diagonal
+that the alignment may use."""
 SKIP = -0.15
 """Score of leaving a paragraph unaligned: below what a real match earns."""
 MERGE_GAIN = 0.0
@@ -37,10 +38,8 @@ MERGE_GAIN = 0.0
 contains less one end paragraph."""
 MAX_MERGED = 12
 """Most paragraphs of one version matched as one against a paragraph of the other."""
-MAX_BAND_CELLS = 200_000
-"""Most cells the alignment visits: the band narrows to stay within it."""
 MERGE_PENALTY = 0.05
-"""Cost of merging two paragraphs on one side, against spurious merges."""
+"""Cost of a merge, against spurious merges."""
 LENGTH_WEIGHT = 0.1
 """Weight of the length prior: versions of a paragraph have similar length."""
 ORDER_SHARE = 0.8
@@ -282,8 +281,7 @@ def align_ordered(
 
     n, m = sims.score.shape
     lengths = [_lengths(feats, 0, groups_a), _lengths(feats, 1, groups_b)]
-    # Versions keep one order: only cells near the diagonal are kept, so a
-    # path cannot wander to a far part of the other text.
+    # Versions keep one order: only cells near the diagonal are kept.
     bands = _bands(lengths, n, m)
     # One version may cut its text into several times as many paragraphs as
     # the other (a verse or a sentence a paragraph): merges reach that far.
@@ -394,7 +392,8 @@ def _bands(lengths: list[list[int]], n: int, m: int) -> list[tuple[int, int]]:
     Centred where the text before the row's paragraph ends in b at the same
     share of its length, and as wide as ``BAND`` paragraphs of the side with
     the longer paragraphs plus the share of text one side has more (an
-    introduction the other lacks), within ``MAX_BAND_CELLS`` in all.
+    introduction the other lacks). The alignment costs the same whatever the
+    band (each row is computed whole): it keeps a path from wandering.
     """
     import bisect
     import itertools
@@ -403,7 +402,6 @@ def _bands(lengths: list[list[int]], n: int, m: int) -> list[tuple[int, int]]:
     ends_b = list(itertools.accumulate(lengths[1]))
     extra = math.ceil(abs(total_a - total_b) / max(total_a, total_b) * m)
     width = math.ceil(BAND * max(1.0, m / max(n, 1))) + extra
-    width = min(width, max(BAND, MAX_BAND_CELLS // (2 * max(n, 1))))
     bands = []
     before = 0
     for i in range(n + 1):
