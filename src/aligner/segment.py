@@ -48,6 +48,15 @@ _NOTE_BEFORE = frozenset('.,;:”"’)]')
 _MARKUP = re.compile(r"</?[A-Za-z][^<>\n]{0,200}>|&(?:[A-Za-z]{2,8}|#\d{1,6}|#x[0-9A-Fa-f]{1,6});")
 """HTML/XML tags and character entities ("<p class=x>", "&amp;", "&#8217;")."""
 _NOTE = re.compile(r'\[\d{1,3}\]|(?<=[.,;:”"’)])\d{1,3}(?=[\s,;]|$)')
+_CITED = re.compile(
+    r"\b(?:pp?|pages?|vols?|volume|nos?|ch|chap|chapter)\.?\s*(?:\d+\s*(?:[-–,]|and)\s*)*$",
+    re.IGNORECASE,
+)
+"""What precedes a cited number: "p. ", "pp. 12-", "pages 93, ", "Vol. "."""
+_CAPITALISED = re.compile(
+    r"\b(?!(?:Vol|Vols|Volume|No|Nos|Ch|Chap|Chapter|Page|Pages|Pp|P)\b)[A-Z][a-z]{2,}"
+)
+"""A capitalised word of a cited work's name (not "Vol.", "Page")."""
 _TRANSLATE = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'"})
 
 STOPWORDS = frozenset(
@@ -396,6 +405,8 @@ def _segment(doc: Document) -> Segmented:
                 elif "," in tok:
                     tok = tok.replace(",", "")  # "1,000" is the number 1000
                 norm, stemmed = _forms(tok)
+                if tok.isdigit() and _CITED.search(block, max(0, m.start() - 40), m.start()):
+                    stemmed = f"{stemmed}@{_source(block, m.start())}"
                 words.append(
                     Word(p_start + m.start(), p_start + m.end(), norm, stemmed, tok[0].isupper())
                 )
@@ -432,6 +443,20 @@ def _unmarked(block: str) -> str:
 
 def _blank(match: re.Match[str]) -> str:
     return " " * len(match.group())
+
+
+def _source(block: str, start: int) -> str:
+    """The work a cited page number at ``start`` belongs to, as a key.
+
+    "(Stalin, Lenin and Leninism, p. 40.)" and "(From Lenin to Stalin, page
+    40)" share a number, not a page: the page of a reference is matched only
+    with the same page of the same work, named by the last two capitalised
+    words before it ("lenin leninism", "lenin stalin").
+    """
+    before = block[max(0, start - 80) : start]
+    opening = before.rfind("(")
+    names = _CAPITALISED.findall(before[opening + 1 :] if opening >= 0 else before)
+    return " ".join(n.casefold() for n in names[-2:])
 
 
 def _is_note_marker(block: str, start: int, end: int) -> bool:

@@ -98,6 +98,20 @@ def test_a_number_with_thousands_separators_is_one_word() -> None:
     assert numbers == [("1921", "1921"), ("1000000", "1,000,000"), ("25000", "25,000")]
 
 
+def test_a_cited_page_is_a_page_of_its_work() -> None:
+    text = (
+        "He said so. (Stalin, Lenin and Leninism, p. 40.) She wrote it (From Lenin to "
+        "Stalin, page 40) and again (The Revolution Betrayed, pages 93, 97). Trotsky agreed "
+        "(Trotsky, The Revolution Betrayed, p. 93). In 1921 there were 40 of them."
+    )
+    seg = segment(make_document(text))
+    stems = [w.stem for w in seg.words if w.norm in ("40", "93")]
+    forty_a, forty_b, ninety_three, ninety_three_again, forty = stems
+    assert forty_a != forty_b  # page 40 of two different books
+    assert ninety_three == ninety_three_again  # page 93 of one book, twice
+    assert forty == "40"  # a number in the narrative is a number
+
+
 def test_note_markers_are_not_words(seg) -> None:  # type: ignore[no-untyped-def]
     norms = [w.norm for w in seg.words]
     assert "2" not in norms and "5" not in norms
