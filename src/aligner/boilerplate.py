@@ -1,15 +1,32 @@
-"""Page furniture: paragraphs that are no part of an account's text.
+"""What is no part of an account's text, though it stands in the file.
 
-Web pages saved as text keep their menus, share buttons, lists of related
-links and endnotes. Their sentences are segmented like any other (offsets must
-hold) but marked, so that they never make parallels. This module only judges
-paragraphs; it never cuts them.
+Page furniture: paragraphs a saved web page keeps (menus, share buttons,
+lists of related links, study questions, reading lists, endnotes) and the
+frame of a Project Gutenberg file. Inside paragraphs: HTML markup, note
+markers, and the page numbers of references, which point at a source rather
+than tell anything. Their sentences are segmented like any other (offsets
+must hold) but marked, blanked or keyed, so that they never make parallels.
+This module only judges text; it never cuts it.
 """
 
 from __future__ import annotations
 
 import re
 
+_MARKUP = re.compile(r"</?[A-Za-z][^<>\n]{0,200}>|&(?:[A-Za-z]{2,8}|#\d{1,6}|#x[0-9A-Fa-f]{1,6});")
+"""HTML/XML tags and character entities ("<p class=x>", "&amp;", "&#8217;")."""
+NOTE = re.compile(r'\[\d{1,3}\]|(?<=[.,;:”"’)])\d{1,3}(?=[\s,;]|$)')
+"""Note markers: "[2]", or digits glued to a word or closing quote ("misfortune.”5")."""
+_NOTE_BEFORE = frozenset('.,;:”"’)]')
+_CITED = re.compile(
+    r"\b(?:pp?|pages?|vols?|volume|nos?|ch|chap|chapter)\.?\s*(?:\d+\s*(?:[-–,]|and)\s*)*$",
+    re.IGNORECASE,
+)
+"""What precedes a cited number: "p. ", "pp. 12-", "pages 93, ", "Vol. "."""
+_CAPITALISED = re.compile(
+    r"\b(?!(?:Vol|Vols|Volume|No|Nos|Ch|Chap|Chapter|Page|Pages|Pp|P)\b)[A-Z][a-z]{2,}"
+)
+"""A capitalised word of a cited work's name (not "Vol.", "Page")."""
 _WORD = re.compile(r"\w+(?:['’]\w+)*")
 """A word, for counting only: ``segment``'s pattern less its joining of words
 hyphenated across a line end (this module cannot import ``segment``, which
@@ -134,3 +151,50 @@ def _word_count(block: str) -> int:
 def _looks_like_note(block: str) -> bool:
     # Endnotes: "12. L. Trotsky, The Revolution Betrayed (London 1967), p 90."
     return bool(re.search(r"\bp{1,2}\.?\s?\d|\bibid\b|op\.\s?cit|\(\w+ \d{4}\)", block, re.I))
+
+
+def framed(text: str, start: int, end: int, body: tuple[int, int]) -> str:
+    """``text[start:end]`` with what lies outside ``body`` blanked."""
+    lo, hi = body
+    if lo <= start and end <= hi:
+        return text[start:end]
+    inner = text[max(start, lo) : min(end, hi)] if start < hi and lo < end else ""
+    before = min(max(lo - start, 0), end - start)
+    return " " * before + inner + " " * (end - start - before - len(inner))
+
+
+def unmarked(block: str) -> str:
+    """``block`` with the markup of a saved web page or XML blanked: it is no
+    part of the text. Blanks of the same length keep the offsets."""
+    return _MARKUP.sub(blank, block) if "<" in block or "&" in block else block
+
+
+def blank(match: re.Match[str]) -> str:
+    """Spaces as many as ``match`` has characters."""
+    return " " * len(match.group())
+
+
+def is_note_marker(block: str, start: int, end: int) -> bool:
+    """True when the digits at ``block[start:end]`` mark a note."""
+    before = block[start - 1] if start else " "
+    after = block[end] if end < len(block) else " "
+    if before == "[" and after == "]":
+        return True
+    return before in _NOTE_BEFORE and (after.isspace() or after in ",;")
+
+
+def cited_work(block: str, start: int) -> str | None:
+    """For a page (or volume) number of a reference at ``start``, the work
+    it belongs to as a key; ``None`` for any other number.
+
+    "(Stalin, Lenin and Leninism, p. 40.)" and "(From Lenin to Stalin, page
+    40)" share a number, not a page: a cited page is matched only with the
+    same page of the same work, named by the last two capitalised words
+    before it ("lenin leninism", "lenin stalin").
+    """
+    if _CITED.search(block, max(0, start - 40), start) is None:
+        return None
+    before = block[max(0, start - 80) : start]
+    opening = before.rfind("(")
+    names = _CAPITALISED.findall(before[opening + 1 :] if opening >= 0 else before)
+    return " ".join(n.casefold() for n in names[-2:])

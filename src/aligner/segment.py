@@ -22,11 +22,17 @@ from pathlib import Path
 from typing import Any, NamedTuple, TypeVar
 
 from aligner.boilerplate import (
+    NOTE,
+    blank,
     body,
+    cited_work,
+    framed,
     is_boilerplate,
+    is_note_marker,
     link_lists,
     question_lists,
     reading_lists,
+    unmarked,
 )
 from aligner.documents import paragraph_spans
 from aligner.model import Document
@@ -43,20 +49,6 @@ _WORD = re.compile(
 is a word hyphenated across a line end before a lower-case letter (text
 taken from a PDF or a typeset page: "bureau-\ncracy")."""
 _LINE_HYPHEN = re.compile(r"-\n[ \t]*")
-# Note markers: "[2]", or digits glued to a word or closing quote ("misfortune.”5").
-_NOTE_BEFORE = frozenset('.,;:”"’)]')
-_MARKUP = re.compile(r"</?[A-Za-z][^<>\n]{0,200}>|&(?:[A-Za-z]{2,8}|#\d{1,6}|#x[0-9A-Fa-f]{1,6});")
-"""HTML/XML tags and character entities ("<p class=x>", "&amp;", "&#8217;")."""
-_NOTE = re.compile(r'\[\d{1,3}\]|(?<=[.,;:”"’)])\d{1,3}(?=[\s,;]|$)')
-_CITED = re.compile(
-    r"\b(?:pp?|pages?|vols?|volume|nos?|ch|chap|chapter)\.?\s*(?:\d+\s*(?:[-–,]|and)\s*)*$",
-    re.IGNORECASE,
-)
-"""What precedes a cited number: "p. ", "pp. 12-", "pages 93, ", "Vol. "."""
-_CAPITALISED = re.compile(
-    r"\b(?!(?:Vol|Vols|Volume|No|Nos|Ch|Chap|Chapter|Page|Pages|Pp|P)\b)[A-Z][a-z]{2,}"
-)
-"""A capitalised word of a cited work's name (not "Vol.", "Page")."""
 _TRANSLATE = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'"})
 
 STOPWORDS = frozenset(
@@ -383,30 +375,31 @@ def _segment(doc: Document) -> Segmented:
     sentences: list[Sentence] = []
     # Without what frames the work (blanked: offsets hold) and without their
     # markup, for judging them as for matching.
-    lo, hi = body(text)
-    blocks = [_unmarked(_framed(text, s, e, lo, hi)) for s, e in paragraphs]
+    work = body(text)
+    blocks = [unmarked(framed(text, s, e, work)) for s, e in paragraphs]
     listed = link_lists(blocks) | question_lists(blocks) | reading_lists(blocks)
     for p_index, (p_start, p_end) in enumerate(paragraphs):
         block = blocks[p_index]
         boiler_par = p_index in listed or is_boilerplate(text[p_start:p_end])
         # Punkt sees note markers as blanks too:
         # "convinced.[2] He" must end a sentence like "convinced. He".
-        masked = _NOTE.sub(_blank, block)
+        masked = NOTE.sub(blank, block)
         for s_start, s_end in _sentence_spans(tokenizer, masked):
             while s_start < s_end and masked[s_start].isspace():
                 s_start += 1  # a sentence starts after the markup before it
             w0 = len(words)
             for m in _WORD.finditer(block, s_start, s_end):
                 tok = m.group()
-                if tok.isdigit() and _is_note_marker(block, m.start(), m.end()):
+                if tok.isdigit() and is_note_marker(block, m.start(), m.end()):
                     continue
                 if "\n" in tok:
                     tok = _LINE_HYPHEN.sub("", tok)
                 elif "," in tok:
                     tok = tok.replace(",", "")  # "1,000" is the number 1000
                 norm, stemmed = _forms(tok)
-                if tok.isdigit() and _CITED.search(block, max(0, m.start() - 40), m.start()):
-                    stemmed = f"{stemmed}@{_source(block, m.start())}"
+                source = cited_work(block, m.start()) if tok.isdigit() else None
+                if source is not None:
+                    stemmed = f"{stemmed}@{source}"  # page 40 of one work only
                 words.append(
                     Word(p_start + m.start(), p_start + m.end(), norm, stemmed, tok[0].isupper())
                 )
@@ -424,47 +417,6 @@ def _segment(doc: Document) -> Segmented:
     return Segmented(
         doc, tuple(words), tuple(sentences), paragraphs, tuple(s.end for s in sentences)
     )
-
-
-def _framed(text: str, start: int, end: int, lo: int, hi: int) -> str:
-    """``text[start:end]`` with what lies outside ``[lo, hi)`` blanked."""
-    if lo <= start and end <= hi:
-        return text[start:end]
-    inner = text[max(start, lo) : min(end, hi)] if start < hi and lo < end else ""
-    before = min(max(lo - start, 0), end - start)
-    return " " * before + inner + " " * (end - start - before - len(inner))
-
-
-def _unmarked(block: str) -> str:
-    """``block`` with the markup of a saved web page or XML blanked: it is no
-    part of the text. Blanks of the same length keep the offsets."""
-    return _MARKUP.sub(_blank, block) if "<" in block or "&" in block else block
-
-
-def _blank(match: re.Match[str]) -> str:
-    return " " * len(match.group())
-
-
-def _source(block: str, start: int) -> str:
-    """The work a cited page number at ``start`` belongs to, as a key.
-
-    "(Stalin, Lenin and Leninism, p. 40.)" and "(From Lenin to Stalin, page
-    40)" share a number, not a page: the page of a reference is matched only
-    with the same page of the same work, named by the last two capitalised
-    words before it ("lenin leninism", "lenin stalin").
-    """
-    before = block[max(0, start - 80) : start]
-    opening = before.rfind("(")
-    names = _CAPITALISED.findall(before[opening + 1 :] if opening >= 0 else before)
-    return " ".join(n.casefold() for n in names[-2:])
-
-
-def _is_note_marker(block: str, start: int, end: int) -> bool:
-    before = block[start - 1] if start else " "
-    after = block[end] if end < len(block) else " "
-    if before == "[" and after == "]":
-        return True
-    return before in _NOTE_BEFORE and (after.isspace() or after in ",;")
 
 
 def _sentence_tokenizer(text: str):  # type: ignore[no-untyped-def]
