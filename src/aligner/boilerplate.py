@@ -104,9 +104,9 @@ def reading_lists(blocks: list[str]) -> set[int]:
     inside = False
     for k, block in enumerate(blocks):
         first = block.strip().split("\n", 1)[0]
-        if _word_count(first) < 8 and _READING_HEADING.match(first.strip()):
+        if _READING_HEADING.match(first) and _word_count(first) < 8:
             inside = True
-        elif _word_count(block) >= READING_WORDS:
+        elif inside and _word_count(block) >= READING_WORDS:
             inside = False
         if inside:
             out.add(k)

@@ -372,6 +372,7 @@ def _segment(doc: Document) -> Segmented:
     paragraphs = tuple(paragraph_spans(text))
     tokenizer = _sentence_tokenizer(text) if len(text) <= BOOK_CHARS else _QuickSplitter()
     words: list[Word] = []
+    append = words.append
     sentences: list[Sentence] = []
     # Without what frames the work (blanked: offsets hold) and without their
     # markup, for judging them as for matching.
@@ -389,20 +390,21 @@ def _segment(doc: Document) -> Segmented:
                 s_start += 1  # a sentence starts after the markup before it
             w0 = len(words)
             for m in _WORD.finditer(block, s_start, s_end):
-                tok = m.group()
-                if tok.isdigit() and is_note_marker(block, m.start(), m.end()):
-                    continue
-                if "\n" in tok:
+                tok = m[0]
+                start, end = m.span()
+                source = None
+                if tok.isdigit():
+                    if is_note_marker(block, start, end):
+                        continue
+                    source = cited_work(block, start)
+                elif "\n" in tok:
                     tok = _LINE_HYPHEN.sub("", tok)
                 elif "," in tok:
                     tok = tok.replace(",", "")  # "1,000" is the number 1000
                 norm, stemmed = _forms(tok)
-                source = cited_work(block, m.start()) if tok.isdigit() else None
                 if source is not None:
                     stemmed = f"{stemmed}@{source}"  # page 40 of one work only
-                words.append(
-                    Word(p_start + m.start(), p_start + m.end(), norm, stemmed, tok[0].isupper())
-                )
+                append(Word(p_start + start, p_start + end, norm, stemmed, tok[0].isupper()))
             prev = sentences[-1] if sentences else None
             if prev is not None and prev.paragraph == p_index and len(words) - w0 < 3:
                 # A fragment Punkt cut off (a note number, "p."): glue it back.
