@@ -2,9 +2,9 @@
 
 Page furniture: paragraphs a saved web page keeps (menus, share buttons,
 lists of related links, study questions, reading lists, endnotes) and the
-frame of a Project Gutenberg file. Inside paragraphs: HTML markup, note
-markers, and the page numbers of references, which point at a source rather
-than tell anything. Their sentences are segmented like any other (offsets
+frame of a Project Gutenberg file. Inside paragraphs: HTML markup, web and
+mail addresses, note markers, and the page numbers of references, which
+point at a source rather than tell anything. Their sentences are segmented like any other (offsets
 must hold) but marked, blanked or keyed, so that they never make parallels.
 This module only judges text; it never cuts it.
 """
@@ -15,6 +15,11 @@ import re
 
 _MARKUP = re.compile(r"</?[A-Za-z][^<>\n]{0,200}>|&(?:[A-Za-z]{2,8}|#\d{1,6}|#x[0-9A-Fa-f]{1,6});")
 """HTML/XML tags and character entities ("<p class=x>", "&amp;", "&#8217;")."""
+_ADDRESS = re.compile(
+    r"\b(?:https?://|ftp://|www\.)[^\s<>\"'()\[\]]+|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b"
+)
+"""A web address ("https://www.marxists.org/archive/...", "www.example.org")
+or a mail address."""
 NOTE = re.compile(r'\[\d{1,3}\]|(?<=[.,;:”"’)])\d{1,3}(?=[\s,;]|$)')
 """Note markers: "[2]", or digits glued to a word or closing quote ("misfortune.”5")."""
 _NOTE_BEFORE = frozenset('.,;:”"’)]')
@@ -164,9 +169,15 @@ def framed(text: str, start: int, end: int, body: tuple[int, int]) -> str:
 
 
 def unmarked(block: str) -> str:
-    """``block`` with the markup of a saved web page or XML blanked: it is no
-    part of the text. Blanks of the same length keep the offsets."""
-    return _MARKUP.sub(blank, block) if "<" in block or "&" in block else block
+    """``block`` with the markup of a saved web page or XML, and web and mail
+    addresses, blanked: they are no part of the text (two pages saved from
+    one site share their addresses, not their story). Blanks of the same
+    length keep the offsets."""
+    if "<" in block or "&" in block:
+        block = _MARKUP.sub(blank, block)
+    if "://" in block or "www." in block or "@" in block:
+        block = _ADDRESS.sub(blank, block)
+    return block
 
 
 def blank(match: re.Match[str]) -> str:

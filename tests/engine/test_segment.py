@@ -112,6 +112,18 @@ def test_a_cited_page_is_a_page_of_its_work() -> None:
     assert forty == "40"  # a number in the narrative is a number
 
 
+def test_web_and_mail_addresses_are_not_words() -> None:
+    text = (
+        "Source: https://www.marxists.org/archive/trotsky/1936/revbet/ch05.htm (read it). "
+        "Write to editor@marxist.com or see www.marxist.com/russia. Lenin died in 1924."
+    )
+    seg = segment(make_document(text))
+    norms = [w.norm for w in seg.words]
+    assert norms == ["source", "read", "it", "write", "to", "or", "see", "lenin", "died", "in"] + [
+        "1924"
+    ]
+
+
 def test_note_markers_are_not_words(seg) -> None:  # type: ignore[no-untyped-def]
     norms = [w.norm for w in seg.words]
     assert "2" not in norms and "5" not in norms
