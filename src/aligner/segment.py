@@ -373,6 +373,7 @@ def _segment(doc: Document) -> Segmented:
     tokenizer = _sentence_tokenizer(text) if len(text) <= BOOK_CHARS else _QuickSplitter()
     words: list[Word] = []
     append = words.append
+    last_work = ""
     sentences: list[Sentence] = []
     # Without what frames the work (blanked: offsets hold) and without their
     # markup, for judging them as for matching.
@@ -397,6 +398,10 @@ def _segment(doc: Document) -> Segmented:
                     if is_note_marker(block, start, end):
                         continue
                     source = cited_work(block, start)
+                    if source is not None and "ibid" in source.split():
+                        source = last_work  # "Ibid., p. 12": the work cited last
+                    elif source is not None:
+                        last_work = source
                 elif "\n" in tok:
                     tok = _LINE_HYPHEN.sub("", tok)
                 elif "," in tok:

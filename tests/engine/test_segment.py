@@ -102,14 +102,16 @@ def test_a_cited_page_is_a_page_of_its_work() -> None:
     text = (
         "He said so. (Stalin, Lenin and Leninism, p. 40.) She wrote it (From Lenin to "
         "Stalin, page 40) and again (The Revolution Betrayed, pages 93, 97). Trotsky agreed "
-        "(Trotsky, The Revolution Betrayed, p. 93). In 1921 there were 40 of them."
+        "(Trotsky, The Revolution Betrayed, p. 93). In 1921 there were 40 of them (Ibid., "
+        "p. 40)."
     )
     seg = segment(make_document(text))
     stems = [w.stem for w in seg.words if w.norm in ("40", "93")]
-    forty_a, forty_b, ninety_three, ninety_three_again, forty = stems
+    forty_a, forty_b, ninety_three, ninety_three_again, forty, ibid = stems
     assert forty_a != forty_b  # page 40 of two different books
     assert ninety_three == ninety_three_again  # page 93 of one book, twice
     assert forty == "40"  # a number in the narrative is a number
+    assert ibid == "40@revolution betrayed"  # "Ibid.": the work cited last
 
 
 def test_web_and_mail_addresses_are_not_words() -> None:
