@@ -18,7 +18,7 @@ RARE_SHARE = 0.55
 PHRASE_WORDS = 4
 """Words in a row, two of them content words, that make a shared phrase."""
 MAX_PHRASES = 3
-"""Phrases kept per pair, longest first."""
+"""Phrases kept per pair: the longest, listed in reading order."""
 PHRASE_TERM_WORDS = 8
 """Words of a phrase given as its term (its spans cover all of it)."""
 
@@ -98,7 +98,7 @@ def _phrases(a: Sequence[Word], diff: Sequence[DiffOp], feats: Features) -> list
             )
         )
     found.sort(key=lambda x: (-x[0], x[1].a))
-    return [e for _, e in found[:MAX_PHRASES]]
+    return sorted((e for _, e in found[:MAX_PHRASES]), key=lambda e: e.a)  # the longest, in order
 
 
 def _start(word: Word) -> int:

@@ -253,8 +253,8 @@ def _md_summary(c: Comparison) -> str:
         lines += [
             "",
             "In quotations and versions, ~~struck~~ words are only in A and **bold** words "
-            "only in B; in retellings, **bold** marks what both share (names, numbers, "
-            "rare words).",
+            "only in B; in retellings, **bold** marks what both share (phrases, names, "
+            "numbers, rare words).",
         ]
     return "\n".join(lines)
 

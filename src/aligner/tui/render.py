@@ -86,7 +86,7 @@ def diff_text(pair: Pair, side: Side, palette: Palette = DEFAULT_PALETTE) -> Tex
 
 
 def evidence_text(pair: Pair, side: Side, palette: Palette = DEFAULT_PALETTE) -> Text:
-    """One side of ``pair`` with the shared evidence (names, numbers, rare words) marked.
+    """One side of ``pair`` with the shared evidence (phrases, names, numbers, rare words) marked.
 
     Used for retellings, which share few words: painting every other word as
     changed would hide what actually links the passages.
