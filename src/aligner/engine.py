@@ -6,7 +6,6 @@ holds no matching logic of its own and never imports Textual or Rich.
 
 from __future__ import annotations
 
-import bisect
 import contextlib
 import dataclasses
 import gc
@@ -21,7 +20,7 @@ from aligner.documents import load_document, paragraph_spans
 from aligner.evidence import find_evidence
 from aligner.features import Features, build_features
 from aligner.model import Comparison, DiffOp, Document, Kind, Options, Pair, Span
-from aligner.segment import Segmented, Word, segment_all
+from aligner.segment import Segmented, Word, segment_all, words_in
 
 Progress = Callable[[float], None]
 
@@ -238,8 +237,8 @@ def _pair(
     seg_b: Segmented,
     feats: object,
 ) -> Pair:
-    words_a = _words_in(seg_a, c.a)
-    words_b = _words_in(seg_b, c.b)
+    words_a = tuple(words_in(seg_a.words, *c.a))
+    words_b = tuple(words_in(seg_b.words, *c.b))
     kind: Kind = c.kind  # type: ignore[assignment]
     diff = word_diff(words_a, words_b)
     if kind == "retelling" and _mostly_same_words(diff, words_a, words_b):
@@ -319,16 +318,6 @@ def _mostly_same_words(
 ) -> bool:
     equal = equal_words(diff, words_a)
     return equal >= 8 and equal >= QUOTED_SHARE * min(len(words_a), len(words_b))
-
-
-def _words_in(seg: Segmented, span: tuple[int, int]) -> tuple[Word, ...]:
-    lo = bisect.bisect_left(seg.words, span[0], key=_start)
-    hi = bisect.bisect_left(seg.words, span[1], key=_start)
-    return seg.words[lo:hi]
-
-
-def _start(word: Word) -> int:
-    return word.start
 
 
 class _Clock:

@@ -3,13 +3,12 @@ they share, with where each occurs on both sides. It never pairs passages."""
 
 from __future__ import annotations
 
-import bisect
 from collections import defaultdict
 from collections.abc import Sequence
 
 from aligner.features import Features
 from aligner.model import DiffOp, Evidence, EvidenceKind
-from aligner.segment import Word, is_stop
+from aligner.segment import Word, is_stop, words_in
 
 MAX_ITEMS = 12
 """Evidence items kept per pair, strongest first."""
@@ -78,9 +77,7 @@ def _phrases(a: Sequence[Word], diff: Sequence[DiffOp], feats: Features) -> list
     for op in diff:
         if op.tag != "equal":
             continue
-        lo = bisect.bisect_left(a, op.a_start, key=_start)
-        hi = bisect.bisect_right(a, op.a_end - 1, key=_start)
-        words = a[lo:hi]
+        words = words_in(a, op.a_start, op.a_end)
         content = sum(not is_stop(w.stem) for w in words)
         if len(words) < PHRASE_WORDS or content < 2:
             continue
@@ -99,10 +96,6 @@ def _phrases(a: Sequence[Word], diff: Sequence[DiffOp], feats: Features) -> list
         )
     found.sort(key=lambda x: (-x[0], x[1].a))
     return sorted((e for _, e in found[:MAX_PHRASES]), key=lambda e: e.a)  # the longest, in order
-
-
-def _start(word: Word) -> int:
-    return word.start
 
 
 def _surface(word: Word, feats: Features) -> str:

@@ -333,10 +333,17 @@ def align_ordered(
 
 def _similarity(gain: float, lengths: list[list[int]], i: int, j: int, di: int, dj: int) -> float:
     """The similarity of the runs from which ``_gains`` made ``gain``."""
-    la = max(sum(lengths[0][i : i + di]), 1)
-    lb = max(sum(lengths[1][j : j + dj]), 1)
+    la, lb = sum(lengths[0][i : i + di]), sum(lengths[1][j : j + dj])
     merge = MERGE_PENALTY if di > 1 or dj > 1 else 0.0
-    return float(gain) + merge + LENGTH_WEIGHT * abs(math.log(la / lb))
+    return float(gain) + merge + float(_length_cost(la, lb))
+
+
+def _length_cost(la: Array | float, lb: Array | float) -> Array:
+    """The length prior: versions of a passage have similar lengths (characters)."""
+    import numpy as np
+
+    cost: Array = LENGTH_WEIGHT * np.abs(np.log(np.maximum(la, 1.0) / np.maximum(lb, 1.0)))
+    return cost
 
 
 def _gains(sims: ParagraphSims, lengths: list[list[int]], ka: int, kb: int) -> Matrix:
@@ -365,8 +372,7 @@ def _gains(sims: ParagraphSims, lengths: list[list[int]], ka: int, kb: int) -> M
         out[sim < np.maximum.reduce(parts) + MERGE_GAIN] = -np.inf
     run_a = _run_sum(np.asarray(lengths[0], dtype=np.float64), ka) if rows else np.zeros(0)
     run_b = _run_sum(np.asarray(lengths[1], dtype=np.float64), kb) if cols else np.zeros(0)
-    ratio = np.maximum(run_a, 1.0)[:, None] / np.maximum(run_b, 1.0)[None, :]
-    out -= LENGTH_WEIGHT * np.abs(np.log(ratio)).astype(np.float32)
+    out -= _length_cost(run_a[:, None], run_b[None, :]).astype(np.float32)
     return out
 
 

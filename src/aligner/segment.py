@@ -84,6 +84,19 @@ class Word(NamedTuple):
     """Written with a capital letter."""
 
 
+def words_in(words: Sequence[Word], start: int, end: int) -> Sequence[Word]:
+    """The words of ``words`` (in document order) that start in ``[start, end)``."""
+    import bisect
+
+    lo = bisect.bisect_left(words, start, key=_word_start)
+    hi = bisect.bisect_left(words, end, key=_word_start)
+    return words[lo:hi]
+
+
+def _word_start(word: Word) -> int:
+    return word.start
+
+
 class Sentence(NamedTuple):
     """A sentence: character range and the range of its words."""
 
