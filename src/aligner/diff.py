@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from rapidfuzz.distance import Levenshtein
 
 from aligner.model import DiffOp, Tag
-from aligner.segment import Word
+from aligner.segment import Word, words_in
 
 VARIANT_SIMILARITY = 0.6
 """Two words at least this similar (normalised Levenshtein) are spelling
@@ -97,8 +97,4 @@ def _merge(ops: list[DiffOp]) -> list[DiffOp]:
 
 def equal_words(ops: Sequence[DiffOp], a: Sequence[Word]) -> int:
     """How many words of ``a`` the opcodes mark ``equal``."""
-    count = 0
-    for op in ops:
-        if op.tag == "equal":
-            count += sum(1 for w in a if op.a_start <= w.start and w.end <= op.a_end)
-    return count
+    return sum(len(words_in(a, op.a_start, op.a_end)) for op in ops if op.tag == "equal")
