@@ -167,6 +167,24 @@ def test_json_has_the_canonical_shape_and_spans_slice_back() -> None:
     assert d["pairs"][1]["evidence"][0]["a"] == [list(_at(TEXT_A, "7 November 1927"))]
 
 
+def test_changed_is_the_share_of_the_wording_the_diff_marks() -> None:
+    c = small_comparison()
+    quotation, retelling, version = c.pairs
+    # Only the "u" of "colour" / "color" differs; the other words are equal.
+    words = 2 * len("The") + len("colour") + len("color") + 2 * len("of the flag was red.")
+    assert version.changed == pytest.approx(1 / words)
+    # Two deletions and two replacements out of the words the diff covers.
+    assert 0.5 < quotation.changed < 0.7
+    assert retelling.changed == 0.0  # no diff: nothing is marked changed
+    assert to_dict(c)["pairs"][2]["changed"] == round(version.changed, 4)
+    headers = [line for line in to_text(c).splitlines() if line.startswith("#")]
+    assert headers[0].endswith("  61% changed") and headers[2].endswith("  2% changed")
+    assert "changed" not in headers[1]  # a retelling is told in other words anyway
+    markdown = to_markdown(c)
+    assert "## 3. Version (score 0.97, 2% changed)" in markdown
+    assert "## 2. Retelling (score 0.61)" in markdown
+
+
 def test_json_round_trips_with_and_without_documents() -> None:
     c = small_comparison()
     d = json.loads(to_json(c))

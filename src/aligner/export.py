@@ -30,6 +30,7 @@ from aligner.model import (
 from aligner.render import (
     SIDES,
     Side,
+    changed_label,
     mark_passage,
     marks_differences,
     printable,
@@ -91,6 +92,7 @@ def _pair_dict(c: Comparison, p: Pair) -> dict[str, Any]:
         "b": _span_dict(c, p.b, p.b_text),
         "score": round(p.score, 4),
         "kind": p.kind,
+        "changed": round(p.changed, 4),
         "evidence": [
             {
                 "kind": e.kind,
@@ -260,7 +262,10 @@ def _md_summary(c: Comparison) -> str:
 
 
 def _md_pair(c: Comparison, number: int, p: Pair) -> str:
-    lines = [f"## {number}. {p.kind.capitalize()} (score {p.score:.2f})", ""]
+    heading = f"## {number}. {p.kind.capitalize()} (score {p.score:.2f}"
+    if marks_differences(p):
+        heading += f", {changed_label(p)}"
+    lines = [heading + ")", ""]
     sides: tuple[tuple[Side, Span], ...] = (("a", p.a), ("b", p.b))
     for side, span in sides:
         doc = c.documents[span.doc]

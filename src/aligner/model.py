@@ -140,6 +140,26 @@ class Pair:
     diff: tuple[DiffOp, ...] = ()
     """Word-level opcodes from a to b, covering both passages."""
 
+    @property
+    def changed(self) -> float:
+        """Share of the wording the diff marks as changed, 0.0-1.0.
+
+        The characters of deleted, inserted and replaced words on both sides
+        (of a spelling variant, only its changed letters) over the characters
+        of all words: 0.0 for the same wording, near 1.0
+        for passages that share no words. It says how far a quotation or a
+        version departs from the other side; retellings, told in other
+        words, are mostly changed by nature. 0.0 for a pair without a diff.
+        """
+        total = same = 0
+        for op in self.diff:
+            total += op.a_end - op.a_start + op.b_end - op.b_start
+            # A spelling variant ("colour" / "color") differs by its letters only.
+            for part in op.chars or (op,):
+                if part.tag == "equal":
+                    same += part.a_end - part.a_start + part.b_end - part.b_start
+        return 1.0 - same / total if total else 0.0
+
     def swapped(self) -> Pair:
         """The same pair seen from document b."""
         return Pair(

@@ -61,6 +61,11 @@ def marks_differences(pair: Pair) -> bool:
     return pair.kind != "retelling"
 
 
+def changed_label(pair: Pair) -> str:
+    """How much of the pair's wording differs, for a report: ``"12% changed"``."""
+    return f"{pair.changed:.0%} changed"
+
+
 def mark_passage(pair: Pair, side: Side) -> list[tuple[str, bool]]:
     """Split one side of ``pair`` into ``(text, marked)`` runs, in order.
 
@@ -185,6 +190,8 @@ def _text_pair(c: Comparison, n: int, p: Pair, *, width: int, max_chars: int) ->
         for s in (p.a, p.b)
     )
     lines = [f"#{n}  {p.kind}  {p.score:.2f}  {where}"]
+    if marks_differences(p):
+        lines[0] += f"  {changed_label(p)}"
     for side in ("a", "b"):
         label = SIDES[(p.a if side == "a" else p.b).doc] if len(c.documents) <= 2 else side
         body = _text_passage(p, side, max_chars=max_chars)

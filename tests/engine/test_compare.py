@@ -191,6 +191,32 @@ def test_versions_are_aligned_in_order(samples: dict[str, Path]) -> None:
     assert any(edited[op.b_start : op.b_end] == "officialdom" for op in changed)
 
 
+def test_the_most_changed_version_of_a_paragraph_stands_out(samples: dict[str, Path]) -> None:
+    """An editor's question: which paragraphs did the other version rewrite?
+
+    Every paragraph but one is copied, one gets a word changed, one is half
+    rewritten: ``Pair.changed`` ranks them in that order, and sorting by it
+    brings the rewritten paragraph first.
+    """
+    from aligner.tui.widgets.pair_list import sort_pairs
+
+    text = samples["how-the-bureaucracy-seized-power"].read_text(encoding="utf-8")
+    paragraphs = [p for p in text.split("\n\n") if len(p.split()) > 60][:8]
+    touched, rewritten = paragraphs[2], paragraphs[5]
+    words = rewritten.split()
+    half = len(words) // 2
+    edited = list(paragraphs)
+    edited[2] = touched.replace(" the ", " that ", 1)
+    edited[5] = " ".join(words[:half] + ["(a passage the editor wrote anew)"] * 3)
+    c = aligner.compare("\n\n".join(paragraphs), "\n\n".join(edited))
+    assert c.ordered and len(c.pairs) == 8
+    by_a = {p.a_text: p for p in c}
+    assert all(by_a[p].changed == 0.0 for p in paragraphs if p not in (touched, rewritten))
+    assert 0.0 < by_a[touched].changed < 0.05
+    assert by_a[rewritten].changed > 0.3
+    assert sort_pairs(c.pairs, "changed")[0] is by_a[rewritten]
+
+
 def test_an_article_quoting_a_book_is_not_a_version_of_it(samples: dict[str, Path]) -> None:
     """A short text quoting four passages of a long one, in the book's order:
     still free order (a version is of comparable length), quotations found."""

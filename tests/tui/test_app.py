@@ -107,7 +107,7 @@ async def test_quotation_marks_diff_and_spelling(comparison: Comparison) -> None
         assert "removed" in str(main(app).query_one("#legend", Static).render())
 
 
-async def test_sort_cycles_b_then_score(comparison: Comparison) -> None:
+async def test_sort_cycles_b_then_score_then_most_changed(comparison: Comparison) -> None:
     app = AlignerApp(comparison=comparison)
     async with app.run_test(size=SIZE) as pilot:
         table = main(app).query_one(PairList)
@@ -117,6 +117,12 @@ async def test_sort_cycles_b_then_score(comparison: Comparison) -> None:
         await pilot.press("s")
         assert [p.score for p in table.pairs] == sorted((p.score for p in comparison), reverse=True)
         assert main(app).current is table.pairs[table.cursor_row]
+        await pilot.press("s")
+        assert "most changed" in status(app)
+        worded = [p for p in table.pairs if p.kind != "retelling"]
+        assert table.pairs[: len(worded)] == tuple(worded)  # retellings last
+        assert [p.changed for p in worded] == sorted((p.changed for p in worded), reverse=True)
+        assert worded[0].changed > worded[-1].changed
         await pilot.press("s")
         assert table.pairs == comparison.pairs
 

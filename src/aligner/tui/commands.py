@@ -11,7 +11,7 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("Previous pair", "Select the previous pair in the list", "previous_pair"),
     ("Reading mode", "Switch between the pair view and whole documents", "toggle_mode"),
     ("Pair details", "Score, kind and evidence of the selected pair", "details"),
-    ("Sort pairs", "By position in A, position in B, or score", "cycle_sort"),
+    ("Sort pairs", "By position in A, position in B, score, or most changed", "cycle_sort"),
     ("Raise minimum score", "Hide pairs scoring below the next step", "score_up"),
     ("Lower minimum score", "Show pairs down to the previous step", "score_down"),
     ("Filter by kind", "All kinds, quotations, retellings or versions", "cycle_kind"),

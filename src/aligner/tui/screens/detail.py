@@ -11,7 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from aligner.model import Comparison, Pair
-from aligner.render import printable
+from aligner.render import changed_label, marks_differences, printable
 from aligner.tui.render import first_words, location
 
 
@@ -38,7 +38,10 @@ def summary(comparison: Comparison, pair: Pair) -> Text:
     a, b = comparison.documents[0], comparison.documents[1]
     out = Text()
     out.append(f"{pair.kind}", "bold")
-    out.append(f" · score {pair.score:.2f}\n\n")
+    out.append(f" · score {pair.score:.2f}")
+    if marks_differences(pair):
+        out.append(f" · {changed_label(pair)}")
+    out.append("\n\n")
     for doc, span, text in ((a, pair.a, pair.a_text), (b, pair.b, pair.b_text)):
         out.append(f"{printable(doc.name)} {location(doc, span.start)}", "bold")
         out.append(f"  {span.start:,}–{span.end:,} ({len(span):,} chars)\n", "dim")

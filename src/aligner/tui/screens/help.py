@@ -16,7 +16,7 @@ KEYS: tuple[tuple[str, str], ...] = (
     ("↑ ↓ / click", "move in the pair list"),
     ("d", "whole-document reading mode / pair view"),
     ("i / enter", "details: score, kind, evidence"),
-    ("s", "sort by position in A, in B, or by score"),
+    ("s", "sort: place in A, in B, score, most changed"),
     ("+ / -", "raise / lower the minimum score"),
     ("t", "show all kinds, or one kind"),
     ("/", "search both documents"),

@@ -16,9 +16,14 @@ from textual.widgets import DataTable
 from aligner.model import Document, Pair
 from aligner.tui.render import first_words, location
 
-SortKey = Literal["score", "a", "b"]
-SORT_KEYS: tuple[SortKey, ...] = ("a", "b", "score")
-SORT_LABELS: dict[SortKey, str] = {"score": "score", "a": "position in A", "b": "position in B"}
+SortKey = Literal["score", "a", "b", "changed"]
+SORT_KEYS: tuple[SortKey, ...] = ("a", "b", "score", "changed")
+SORT_LABELS: dict[SortKey, str] = {
+    "score": "score",
+    "a": "position in A",
+    "b": "position in B",
+    "changed": "most changed",
+}
 KIND_LABELS = {"quotation": "quote", "retelling": "retell", "version": "version"}
 
 
@@ -26,6 +31,15 @@ def sort_pairs(pairs: tuple[Pair, ...], key: SortKey) -> tuple[Pair, ...]:
     """``pairs`` in the order the list shows them."""
     if key == "score":
         return tuple(sorted(pairs, key=lambda p: (-p.score, p.a.start, p.b.start)))
+    if key == "changed":
+        # Quotations and versions by how much their wording differs; retellings,
+        # in other words by nature, after them.
+        return tuple(
+            sorted(
+                pairs,
+                key=lambda p: (p.kind == "retelling", -p.changed, p.a.start, p.b.start),
+            )
+        )
     if key == "b":
         return tuple(sorted(pairs, key=lambda p: (p.b.start, p.a.start)))
     return tuple(sorted(pairs, key=lambda p: (p.a.start, p.b.start)))
