@@ -5,9 +5,10 @@ aligned by dynamic programming (as sentence aligners since Gale and Church
 do) over paragraph similarities, allowing 1-1, 1-2, 2-1 and 2-2 merges,
 longer 1-n runs where one version cuts the text into much shorter paragraphs
 (a verse or a sentence a line), and paragraphs that one side lacks. A merged
-run is compared as one passage. The same similarities tell whether two
-documents keep one order at all (``keeps_order``). This module neither
-segments nor diffs.
+run is compared as one passage; ``boundaries`` then moves sentences across
+the boundaries of consecutive pairs where the versions break paragraphs a
+sentence apart. The same similarities tell whether two documents keep one
+order at all (``keeps_order``). This module neither segments nor diffs.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
+from aligner import boundaries
 from aligner.align import Candidate
 from aligner.features import Features
 from aligner.match import LEXICAL_WEIGHT
@@ -318,17 +320,23 @@ def align_ordered(
         lo, hi = bands[i]
         row[:lo] = -np.inf
         row[hi + 1 :] = -np.inf
-    out = []
+    cells = []  # (first and past-last paragraph in a, the same in b, similarity)
     i, j = n, m
     while i > 0 or j > 0:
         k = int(back[i, j])
         di, dj = (0, 1) if k < 0 else moves[k]
         if di and dj:
             sim = _similarity(gains[(di, dj)][i - di, j - dj], lengths, i - di, j - dj, di, dj)
-            out.append(_candidate(feats, groups_a[i - di : i], groups_b[j - dj : j], sim))
+            cells.append((i - di, i, j - dj, j, sim))
         i, j = i - di, j - dj
-    out.reverse()
-    return out
+    cells.reverse()
+    runs = [
+        ([s for g in groups_a[i0:i1] for s in g], [s for g in groups_b[j0:j1] for s in g])
+        for i0, i1, j0, j1, _ in cells
+    ]
+    touching = [(x[1] == y[0], x[3] == y[2]) for x, y in zip(cells, cells[1:], strict=False)]
+    runs = boundaries.refine(runs, touching, feats.segs)
+    return [_candidate(feats, run, cell[4]) for run, cell in zip(runs, cells, strict=True)]
 
 
 def _similarity(gain: float, lengths: list[list[int]], i: int, j: int, di: int, dj: int) -> float:
@@ -422,10 +430,8 @@ def _lengths(feats: Features, side: int, groups: list[list[int]]) -> list[int]:
     return [sum(sents[k].end - sents[k].start for k in g) for g in groups]
 
 
-def _candidate(
-    feats: Features, pars_a: list[list[int]], pars_b: list[list[int]], sim: float
-) -> Candidate:
+def _candidate(feats: Features, run: boundaries.Run, sim: float) -> Candidate:
     sa, sb = feats.segs[0].sentences, feats.segs[1].sentences
-    a = (sa[pars_a[0][0]].start, sa[pars_a[-1][-1]].end)
-    b = (sb[pars_b[0][0]].start, sb[pars_b[-1][-1]].end)
+    a = (sa[run[0][0]].start, sa[run[0][-1]].end)
+    b = (sb[run[1][0]].start, sb[run[1][-1]].end)
     return Candidate(a, b, 1.0 / (1.0 + math.exp(-10.0 * (sim - 0.2))), "version")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 from pathlib import Path
 
 import pytest
@@ -334,6 +335,29 @@ def test_an_abridged_version_skips_what_it_left_out(samples: dict[str, Path]) ->
     assert c.ordered and len(c.pairs) == len(abridged.split("\n\n"))
     for p in c:
         assert "\n\n" not in p.b_text, p.b_text[:80]
+
+
+def test_paragraph_breaks_a_sentence_apart_change_no_words(samples: dict[str, Path]) -> None:
+    """An edition that ends each long paragraph a sentence earlier: every pair's
+    diff shows only the words the edition replaced, no sentence deleted at the
+    end of one pair and inserted at the start of the next."""
+    text = samples["how-the-bureaucracy-seized-power"].read_text(encoding="utf-8")
+    ends = re.compile(r"(?<=[a-z]\.) (?=[A-Z][a-z])")  # plain sentence ends only
+    paragraphs = [p for p in text.split("\n\n") if len(p) > 200 and len(ends.findall(p)) >= 2]
+    edition, carried = [], ""
+    for p in paragraphs:
+        cut = list(ends.finditer(p))[-1].start()
+        edition.append(f"{carried} {p[:cut]}".strip())
+        carried = p[cut:].strip()
+    edition.append(carried)
+    version = "\n\n".join(edition).replace("bureaucracy", "officialdom")
+    c = aligner.compare("\n\n".join(paragraphs), version)
+    assert c.ordered and len(c.pairs) >= len(paragraphs) - 1
+    for p in c:
+        for op in p.diff:
+            if op.tag != "equal":
+                assert op.tag == "replace", (op.tag, p.a_text[:60], p.b_text[:60])
+                assert version[op.b_start : op.b_end].startswith("officialdom")
 
 
 def test_a_version_that_splits_paragraphs_is_still_in_order(samples: dict[str, Path]) -> None:

@@ -1,0 +1,98 @@
+"""Ordered mode's last step: boundaries between consecutive version pairs.
+
+Two versions of a text may break their paragraphs a sentence apart: one
+ends a paragraph where the other's next paragraph has already begun.
+Aligned paragraph by paragraph, both pairs would show that sentence as
+deleted on one side and inserted in the next pair, a change nobody made.
+``refine`` moves such sentences across the boundary between two pairs that
+touch on that side, to where they agree with the other version's words.
+
+This module only moves boundaries between passages already aligned; it
+neither aligns paragraphs nor diffs them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from aligner.segment import Segmented
+
+MAX_SHIFT = 3
+"""Most sentences moved across one boundary."""
+MIN_GAIN = 0.3
+"""A move must bring this share of the moved sentences' words into agreement
+(and two words at least): a translation agrees with itself on a few common
+words wherever a sentence is put."""
+
+Run = tuple[list[int], list[int]]
+"""The sentence indices of one pair's passage in a and in b."""
+
+
+def refine(
+    runs: Sequence[Run], touching: Sequence[tuple[bool, bool]], segs: Sequence[Segmented]
+) -> list[Run]:
+    """Move sentences across pair boundaries where the wording agrees more.
+
+    Args:
+        runs: Each pair's sentences in a and in b, in document order.
+        touching: For each pair and the next, whether their passages follow
+            each other without a skipped paragraph, in a and in b; only there
+            may a boundary move.
+        segs: The two segmented documents.
+
+    Returns:
+        The runs with their boundaries moved; each keeps a sentence a side.
+    """
+    words = [_Words(seg) for seg in segs]
+    out = [(list(a), list(b)) for a, b in runs]
+    for k in range(len(out) - 1):
+        for side in (0, 1):
+            if touching[k][side]:
+                out[k], out[k + 1] = _best_boundary(out[k], out[k + 1], side, words)
+    return out
+
+
+class _Words:
+    """The normalised words of each sentence of one document."""
+
+    def __init__(self, seg: Segmented) -> None:
+        self.seg = seg
+        self.cache: dict[int, tuple[str, ...]] = {}
+
+    def of(self, sentences: Sequence[int]) -> list[str]:
+        out: list[str] = []
+        for k in sentences:
+            norms = self.cache.get(k)
+            if norms is None:
+                s = self.seg.sentences[k]
+                norms = self.cache[k] = tuple(w.norm for w in self.seg.words[s.w0 : s.w1])
+            out += norms
+        return out
+
+
+def _agreement(run: Run, words: Sequence[_Words]) -> int:
+    """Words the two passages share in order (their longest common subsequence)."""
+    from rapidfuzz.distance import LCSseq
+
+    return int(LCSseq.similarity(words[0].of(run[0]), words[1].of(run[1])))
+
+
+def _best_boundary(p: Run, q: Run, side: int, words: Sequence[_Words]) -> tuple[Run, Run]:
+    """``p`` and ``q`` with the boundary on ``side`` where they agree most."""
+    now = _agreement(p, words) + _agreement(q, words)
+    best, chosen = 0.0, (p, q)
+    joined = p[side] + q[side]
+    cut = len(p[side])
+    for new_cut in range(max(1, cut - MAX_SHIFT), min(len(joined) - 1, cut + MAX_SHIFT) + 1):
+        if new_cut == cut:
+            continue
+        moved = joined[min(cut, new_cut) : max(cut, new_cut)]
+        p2, q2 = _with(p, side, joined[:new_cut]), _with(q, side, joined[new_cut:])
+        gain = _agreement(p2, words) + _agreement(q2, words) - now
+        if gain >= max(2.0, MIN_GAIN * len(words[side].of(moved))) and gain > best:
+            best, chosen = gain, (p2, q2)
+    return chosen
+
+
+def _with(run: Run, side: int, sentences: list[int]) -> Run:
+    return (sentences, run[1]) if side == 0 else (run[0], sentences)
