@@ -73,6 +73,37 @@ def build_features(
     scoring) the tf-idf rows and vectors are left empty.
     """
     segs = (a, b)
+    stems_per, df, n_sent = _sentence_stems(segs, dense)
+    names = _names(segs)
+    idf, max_idf = _idf(segs, names, df, max(n_sent, 1))
+    # Without dense scoring nothing reads the bags: skip them (and their
+    # hundreds of MB for a book-length document).
+    bags, norms = _bags(stems_per, idf, names) if dense else (((), ()), ((), ()))
+    words: dict[str, int] = {}
+    word_vecs = vectors = None
+    if semantic and dense:
+        from aligner import embed
+
+        table = embed.load()
+        if table is not None:
+            ordered = sorted(_content_norms(segs[0]) | _content_norms(segs[1]))
+            words = {w: i for i, w in enumerate(ordered)}
+            word_vecs = table.vectors(ordered)
+            vectors = _sentence_vectors(segs, stems_per, df, words, word_vecs)
+    if dense:
+        rows = _tfidf_rows(bags, norms)
+    else:
+        import numpy as np
+
+        rows = (np.zeros((0, 0), dtype=np.float32), np.zeros((0, 0), dtype=np.float32))
+    return Features(segs, idf, max_idf, names, bags, norms, vectors, words, word_vecs, rows)
+
+
+def _sentence_stems(
+    segs: tuple[Segmented, Segmented], dense: bool
+) -> tuple[list[list[list[str]]], Counter[str], int]:
+    """Each sentence's content stems (kept only for dense scoring), the
+    number of sentences using each stem, and the sentences with any."""
     df: Counter[str] = Counter()
     n_sent = 0
     stems_per: list[list[list[str]]] = []
@@ -90,8 +121,14 @@ def build_features(
                 n_sent += 1
                 df.update(set(stems))
         stems_per.append(per_doc)
-    n = max(n_sent, 1)
-    names = _names(segs)
+    return stems_per, df, n_sent
+
+
+def _idf(
+    segs: tuple[Segmented, Segmented], names: frozenset[str], df: Counter[str], n: int
+) -> tuple[dict[str, float], float]:
+    """Each stem's inverse sentence frequency over ``n`` sentences, damped for
+    words common in English; and the largest possible value."""
     # Names and numbers are distinctive whatever their everyday frequency.
     common = _commonness(segs, names)
     background = _background(segs, names, df) if n < SMALL_CORPUS else {}
@@ -101,60 +138,35 @@ def build_features(
         * common.get(t, 1.0)
         for t, c in df.items()
     }
-    max_idf = math.log((n + extra + 1) / 1.5)
+    return idf, math.log((n + extra + 1) / 1.5)
+
+
+_Bags = tuple[tuple[dict[str, float], ...], tuple[dict[str, float], ...]]
+_Norms = tuple[tuple[float, ...], tuple[float, ...]]
+
+
+def _bags(
+    stems_per: list[list[list[str]]], idf: dict[str, float], names: frozenset[str]
+) -> tuple[_Bags, _Norms]:
+    """Per sentence, its stems weighted (tf-idf, names and numbers boosted), and the norms."""
+    # A stem's weight but for its count in the sentence: once per stem.
+    base = {
+        t: w * (NAME_BOOST if t in names else NUMBER_BOOST if _NUMBER.search(t) else 1.0)
+        for t, w in idf.items()
+    }
     bags: list[tuple[dict[str, float], ...]] = []
     norms: list[tuple[float, ...]] = []
-    # Without dense scoring nothing reads the bags: skip them (and their
-    # hundreds of MB for a book-length document).
-    # A stem's weight but for its count in the sentence: once per stem.
-    base = (
-        {
-            t: w * (NAME_BOOST if t in names else NUMBER_BOOST if _NUMBER.search(t) else 1.0)
-            for t, w in idf.items()
-        }
-        if dense
-        else {}
-    )
-    for per_doc in stems_per if dense else ([], []):
-        doc_bags = []
-        for stems in per_doc:
-            bag = {
+    for per_doc in stems_per:
+        doc_bags = tuple(
+            {
                 t: base[t] if c == 1 else (1.0 + math.log(c)) * base[t]
                 for t, c in Counter(stems).items()
             }
-            doc_bags.append(bag)
-        bags.append(tuple(doc_bags))
+            for stems in per_doc
+        )
+        bags.append(doc_bags)
         norms.append(tuple(math.sqrt(sum(v * v for v in bag.values())) or 1.0 for bag in doc_bags))
-    words: dict[str, int] = {}
-    word_vecs = None
-    vectors = None
-    if semantic and dense:
-        from aligner import embed
-
-        table = embed.load()
-        if table is not None:
-            ordered = sorted(_content_norms(segs[0]) | _content_norms(segs[1]))
-            words = {w: i for i, w in enumerate(ordered)}
-            word_vecs = table.vectors(ordered)
-            vectors = _sentence_vectors(segs, stems_per, df, words, word_vecs)
-    if dense:
-        rows = _tfidf_rows((bags[0], bags[1]), (norms[0], norms[1]))
-    else:
-        import numpy as np
-
-        rows = (np.zeros((0, 0), dtype=np.float32), np.zeros((0, 0), dtype=np.float32))
-    return Features(
-        segs,
-        idf,
-        max_idf,
-        names,
-        (bags[0], bags[1]),
-        (norms[0], norms[1]),
-        vectors,
-        words,
-        word_vecs,
-        rows,
-    )
+    return (bags[0], bags[1]), (norms[0], norms[1])
 
 
 def _tfidf_rows(
