@@ -107,6 +107,28 @@ def _sentence_a_paragraph(folder: Path) -> tuple[Path, Path]:
     return a, b
 
 
+def _big_versions(folder: Path) -> tuple[Path, Path]:
+    """A 2 MB book (paragraphs of the samples' sentences drawn at random, so
+    that no paragraph repeats) and a version of it with words replaced."""
+    import random
+
+    sentences = re.split(r"(?<=[.!?])\s+(?=[A-Z])", " ".join(_samples().split()))
+    rng = random.Random(7)
+    paragraphs: list[str] = []
+    size = 0
+    while size < 2 * MB:
+        paragraphs.append(" ".join(rng.choice(sentences) for _ in range(rng.randint(2, 7))))
+        size += len(paragraphs[-1]) + 2
+    text = "\n\n".join(paragraphs)
+    version = text
+    for word, other in _SYNONYMS.items():
+        version = re.sub(rf"\b{word}\b", other, version)
+    a, b = folder / "big-book.txt", folder / "big-book-version.txt"
+    a.write_text(text, encoding="utf-8")
+    b.write_text(version, encoding="utf-8")
+    return a, b
+
+
 def _largest_samples(_: Path) -> tuple[Path, Path]:
     return (
         SAMPLES / "soviet-power-to-bonapartism.txt",
@@ -122,6 +144,7 @@ CASES: dict[str, tuple[Callable[[Path], tuple[Path, Path]], str]] = {
     "50mb-vs-1mb": (_big, "<= 60 s, <= 2 GB"),
     "book-versions": (_versions, "in order, bounded memory"),
     "book-sentence-lines": (_sentence_a_paragraph, "in order, bounded memory"),
+    "book-versions-2mb": (_big_versions, "in order, <= 2 GB"),
 }
 
 

@@ -125,7 +125,9 @@ def _compare(
     may_order = options.ordered is not False and (
         dense or (cells <= MAX_ORDERED_CELLS and ordered.comparable(lengths))
     )
-    feats = build_features(seg_a, seg_b, semantic=options.semantic, dense=dense or may_order)
+    feats = build_features(
+        seg_a, seg_b, semantic=options.semantic, dense=dense or may_order, pooled=not dense
+    )
     runs = match.find_runs(seg_a, seg_b)
     clock.lap("match")
     report(0.7)
@@ -185,10 +187,12 @@ MAX_CELLS = 4_000_000
 """Most sentence pairs scored densely (a 16 MB float matrix; a few are held
 at once). Beyond it, e.g. a book against a book, only shared quotations are
 searched, which costs time and memory linear in the documents."""
-MAX_ORDERED_CELLS = 16_000_000
-"""Most sentence pairs (about 4,000 sentences a side, 400 KB) for which two
-texts of comparable length are still tried as versions of one text: their
-sentence features are built (a few hundred MB) and pooled by paragraph."""
+MAX_ORDERED_CELLS = 400_000_000
+"""Most sentence pairs (about 20,000 sentences a side, 2 MB) for which two
+texts of comparable length are still tried as versions of one text. Beyond
+``MAX_CELLS`` their tf-idf rows are built paragraph by paragraph (a
+sentence's row exists only inside its paragraph's sum), so memory grows with
+the paragraphs and the vocabulary, not with the sentences."""
 
 
 def _identical(docs: tuple[Document, Document], options: Options, clock: _Clock) -> Comparison:

@@ -57,7 +57,12 @@ class Features:
     word_vectors: Matrix | None
     """Unit vector of each content word, or None without vectors."""
     rows: tuple[Matrix, Matrix]
-    """Per sentence: its bag as a unit row over the stems both documents use."""
+    """Per sentence: its bag as a unit row over the stems both documents use;
+    per paragraph when ``pooled``."""
+    pooled: bool = False
+    """``rows`` hold one row per paragraph of ``paragraph_groups``, the sum of
+    its sentences' unit rows (versions too large to score sentence by
+    sentence: the sentence rows would take gigabytes); ``bags`` are empty."""
 
     def is_anchor(self, stem: str) -> bool:
         """Names and numbers: the evidence that pins an event down."""
@@ -65,12 +70,14 @@ class Features:
 
 
 def build_features(
-    a: Segmented, b: Segmented, *, semantic: bool = True, dense: bool = True
+    a: Segmented, b: Segmented, *, semantic: bool = True, dense: bool = True, pooled: bool = False
 ) -> Features:
     """Compute the sentence features of ``a`` and ``b`` together.
 
     With ``dense=False`` (documents too large for sentence-by-sentence
-    scoring) the tf-idf rows and vectors are left empty.
+    scoring) the tf-idf rows and vectors are left empty. With ``pooled=True``
+    (and ``dense``) the tf-idf rows are pooled by paragraph, for ordered mode
+    only, and the bags are not kept.
     """
     segs = (a, b)
     stems_per, df, n_sent = _sentence_stems(segs, dense)
@@ -91,12 +98,27 @@ def build_features(
             word_vecs = table.vectors(ordered)
             vectors = _sentence_vectors(segs, stems_per, df, words, word_vecs)
     if dense:
-        rows = _tfidf_rows(bags, norms)
+        groups = (paragraph_groups(a), paragraph_groups(b)) if pooled else None
+        rows = _tfidf_rows(bags, norms, groups)
+        if pooled:
+            bags, norms = ((), ()), ((), ())
     else:
         import numpy as np
 
         rows = (np.zeros((0, 0), dtype=np.float32), np.zeros((0, 0), dtype=np.float32))
-    return Features(segs, idf, max_idf, names, bags, norms, vectors, words, word_vecs, rows)
+    return Features(
+        segs, idf, max_idf, names, bags, norms, vectors, words, word_vecs, rows, pooled and dense
+    )
+
+
+def paragraph_groups(seg: Segmented) -> list[list[int]]:
+    """The indices of each paragraph's matched (not boilerplate) sentences,
+    for the paragraphs that have any, in order."""
+    by_par: dict[int, list[int]] = {}
+    for k, s in enumerate(seg.sentences):
+        if not s.boiler:
+            by_par.setdefault(s.paragraph, []).append(k)
+    return list(by_par.values())
 
 
 def _sentence_stems(
@@ -170,10 +192,10 @@ def _bags(
 
 
 def _tfidf_rows(
-    bags: tuple[tuple[dict[str, float], ...], tuple[dict[str, float], ...]],
-    norms: tuple[tuple[float, ...], tuple[float, ...]],
+    bags: _Bags, norms: _Norms, groups: tuple[list[list[int]], list[list[int]]] | None = None
 ) -> tuple[Matrix, Matrix]:
-    """Unit tf-idf rows over the stems both documents use.
+    """Unit tf-idf rows over the stems both documents use, one per sentence,
+    or with ``groups`` one per group: the sum of its sentences' unit rows.
 
     Stems only one document uses cannot add to a dot product, so the
     matrices are only as wide as the shared vocabulary.
@@ -183,14 +205,25 @@ def _tfidf_rows(
     shared = {t for bag in bags[0] for t in bag} & {t for bag in bags[1] for t in bag}
     vocab = {t: k for k, t in enumerate(sorted(shared))}
     mats = []
-    for doc_bags, doc_norms in zip(bags, norms, strict=True):
-        m = np.zeros((len(doc_bags), max(len(vocab), 1)), dtype=np.float32)
-        for row, bag in enumerate(doc_bags):
-            for t, w in bag.items():
-                k = vocab.get(t)
-                if k is not None:
-                    m[row, k] = w
-        m /= np.asarray(doc_norms, dtype=np.float32)[:, None]
+    width = max(len(vocab), 1)
+    for side, (doc_bags, doc_norms) in enumerate(zip(bags, norms, strict=True)):
+        if groups is None:
+            m = np.zeros((len(doc_bags), width), dtype=np.float32)
+            for row, bag in enumerate(doc_bags):
+                for t, w in bag.items():
+                    k = vocab.get(t)
+                    if k is not None:
+                        m[row, k] = w
+            m /= np.asarray(doc_norms, dtype=np.float32)[:, None]
+        else:
+            m = np.zeros((len(groups[side]), width), dtype=np.float32)
+            for row, members in enumerate(groups[side]):
+                for sentence in members:
+                    norm = np.float32(doc_norms[sentence])
+                    for t, w in doc_bags[sentence].items():
+                        k = vocab.get(t)
+                        if k is not None:
+                            m[row, k] += np.float32(w) / norm
         mats.append(m)
     return mats[0], mats[1]
 

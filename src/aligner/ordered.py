@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from aligner import boundaries
 from aligner.align import Candidate
-from aligner.features import Features
+from aligner.features import Features, paragraph_groups
 from aligner.match import LEXICAL_WEIGHT
 
 if TYPE_CHECKING:
@@ -206,14 +206,11 @@ def paragraph_scores(feats: Features) -> tuple[ParagraphSims, list[list[int]], l
         The similarities, and for each document the sentence indices of each
         of its (non-empty) paragraphs, in the rows'/columns' order.
     """
-    groups = []
-    for seg in feats.segs:
-        by_par: dict[int, list[int]] = {}
-        for k, s in enumerate(seg.sentences):
-            if not s.boiler:
-                by_par.setdefault(s.paragraph, []).append(k)
-        groups.append(list(by_par.values()))
-    lexical = _Pooled((_pool(feats.rows[0], groups[0]), _pool(feats.rows[1], groups[1])))
+    groups = [paragraph_groups(seg) for seg in feats.segs]
+    if feats.pooled:  # pooled already, paragraph by paragraph
+        lexical = _Pooled(feats.rows)
+    else:
+        lexical = _Pooled((_pool(feats.rows[0], groups[0]), _pool(feats.rows[1], groups[1])))
     semantic = None
     if feats.vectors is not None:
         semantic = _Pooled((_pool(feats.vectors[0], groups[0]), _pool(feats.vectors[1], groups[1])))

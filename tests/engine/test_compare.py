@@ -450,13 +450,37 @@ def test_versions_beyond_the_sentence_limit_are_still_aligned_in_order(
 
     text = samples["how-the-bureaucracy-seized-power"].read_text(encoding="utf-8")
     edited = text.replace("bureaucracy", "officialdom").replace("Lenin", "Ulyanov")
+    dense = aligner.compare(text, edited)
     monkeypatch.setattr(engine, "MAX_CELLS", 100)
     c = aligner.compare(text, edited)
     assert c.ordered and not c.notes and {p.kind for p in c} == {"version"}
     assert c.coverage(0) > 0.9
+    # Paragraph by paragraph from the start, the same alignment as through sentences.
+    assert [(p.a, p.b, p.score) for p in c] == [(p.a, p.b, p.score) for p in dense]
     monkeypatch.setattr(engine, "MAX_ORDERED_CELLS", 100)
     c = aligner.compare(text, edited)
     assert not c.ordered and "quotations only" in c.notes[0]
+
+
+def test_pooled_rows_are_the_sums_of_each_paragraphs_sentence_rows(
+    samples: dict[str, Path],
+) -> None:
+    """Versions too long for sentence rows get paragraph rows built directly."""
+    import numpy as np
+
+    from aligner.documents import load_document
+    from aligner.features import build_features, paragraph_groups
+
+    a = segment(load_document(samples["how-the-bureaucracy-seized-power"]))
+    b = segment(load_document(samples["clr-james-lenin-stalin"]))
+    by_sentence, pooled = build_features(a, b), build_features(a, b, pooled=True)
+    assert pooled.pooled and not by_sentence.pooled
+    for side, seg in enumerate((a, b)):
+        groups = paragraph_groups(seg)
+        summed = np.stack([by_sentence.rows[side][g].sum(axis=0) for g in groups])
+        assert pooled.rows[side].shape == summed.shape
+        assert np.allclose(pooled.rows[side], summed, atol=1e-5)
+        assert not pooled.bags[side]  # not kept: nothing reads them in ordered mode
 
 
 def test_boilerplate_and_note_markers_make_no_parallels() -> None:
