@@ -107,25 +107,43 @@ def _sentence_a_paragraph(folder: Path) -> tuple[Path, Path]:
     return a, b
 
 
-def _big_versions(folder: Path) -> tuple[Path, Path]:
-    """A 2 MB book (paragraphs of the samples' sentences drawn at random, so
-    that no paragraph repeats) and a version of it with words replaced."""
+def _drawn_paragraphs(size: int) -> list[str]:
+    """Paragraphs of the samples' sentences drawn at random (no paragraph
+    repeats; each sentence does, about ``size`` / 420 KB times)."""
     import random
 
     sentences = re.split(r"(?<=[.!?])\s+(?=[A-Z])", " ".join(_samples().split()))
     rng = random.Random(7)
     paragraphs: list[str] = []
-    size = 0
-    while size < 2 * MB:
+    total = 0
+    while total < size:
         paragraphs.append(" ".join(rng.choice(sentences) for _ in range(rng.randint(2, 7))))
-        size += len(paragraphs[-1]) + 2
-    text = "\n\n".join(paragraphs)
+        total += len(paragraphs[-1]) + 2
+    return paragraphs
+
+
+def _big_versions(folder: Path) -> tuple[Path, Path]:
+    """A 2 MB book and a version of it with words replaced."""
+    text = "\n\n".join(_drawn_paragraphs(2 * MB))
     version = text
     for word, other in _SYNONYMS.items():
         version = re.sub(rf"\b{word}\b", other, version)
     a, b = folder / "big-book.txt", folder / "big-book-version.txt"
     a.write_text(text, encoding="utf-8")
     b.write_text(version, encoding="utf-8")
+    return a, b
+
+
+def _big_reordered(folder: Path) -> tuple[Path, Path]:
+    """The 2 MB book and its paragraphs in another order: not versions, so
+    only searched for quotations, of which every paragraph is one."""
+    import random
+
+    paragraphs = _drawn_paragraphs(2 * MB)
+    a, b = folder / "big-book.txt", folder / "big-book-reordered.txt"
+    a.write_text("\n\n".join(paragraphs), encoding="utf-8")
+    random.Random(8).shuffle(paragraphs)
+    b.write_text("\n\n".join(paragraphs), encoding="utf-8")
     return a, b
 
 
@@ -145,6 +163,7 @@ CASES: dict[str, tuple[Callable[[Path], tuple[Path, Path]], str]] = {
     "book-versions": (_versions, "in order, bounded memory"),
     "book-sentence-lines": (_sentence_a_paragraph, "in order, bounded memory"),
     "book-versions-2mb": (_big_versions, "in order, <= 2 GB"),
+    "book-reordered-2mb": (_big_reordered, "<= 60 s, <= 2 GB"),
 }
 
 

@@ -14,6 +14,7 @@ This module picks and shapes passages; it never renders or diffs them.
 from __future__ import annotations
 
 import bisect
+import itertools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from typing import TYPE_CHECKING
 from aligner import match
 from aligner.features import Features
 from aligner.segment import Segmented
+from aligner.spanindex import SpanIndex
 
 if TYPE_CHECKING:
     from aligner.features import Matrix
@@ -282,29 +284,43 @@ def merge(cands: list[Candidate]) -> list[Candidate]:
     quotation tight, unless the window is ``NEST_RATIO`` times longer: then
     it tells the event around the quotation and both are kept.
     """
-    kept: list[Candidate] = []
+    kept: dict[int, Candidate] = {}  # in the order kept, by serial number
+    index: SpanIndex[int] = SpanIndex()  # kept candidates by their span in a
+    serials = itertools.count()
+
+    def keep(c: Candidate) -> None:
+        n = next(serials)
+        kept[n] = c
+        index.add(n, 0, c.a)
+
+    def drop(n: int) -> None:
+        index.discard(n, 0, kept.pop(n).a)
+
     for c in sorted(cands, key=lambda c: (c.kind != "quotation", -c.score)):
-        clash = [k for k in kept if overlaps(c.a, k.a) and overlaps(c.b, k.b)]
+        clash = sorted(
+            n for n in index.near(0, c.a) if overlaps(c.a, kept[n].a) and overlaps(c.b, kept[n].b)
+        )
+        others = [kept[n] for n in clash]
         if not clash:
-            kept.append(c)
+            keep(c)
         elif c.kind == "quotation":
-            for k in clash:
-                kept.remove(k)
-            kept.append(
+            for n in clash:
+                drop(n)
+            keep(
                 Candidate(
-                    (min(k.a[0] for k in [c, *clash]), max(k.a[1] for k in [c, *clash])),
-                    (min(k.b[0] for k in [c, *clash]), max(k.b[1] for k in [c, *clash])),
-                    max(k.score for k in [c, *clash]),
+                    (min(k.a[0] for k in [c, *others]), max(k.a[1] for k in [c, *others])),
+                    (min(k.b[0] for k in [c, *others]), max(k.b[1] for k in [c, *others])),
+                    max(k.score for k in [c, *others]),
                     "quotation",
                 )
             )
-        elif all(k.kind == "quotation" and _nests(k, c) for k in clash):
-            kept.append(c)
+        elif all(k.kind == "quotation" and _nests(k, c) for k in others):
+            keep(c)
             # A short quotation inside it adds nothing the retelling lacks.
-            for k in clash:
+            for n, k in zip(clash, others, strict=True):
                 if _shorter_side(k) < SHORT_QUOTE_CHARS:
-                    kept.remove(k)
-    return kept
+                    drop(n)
+    return list(kept.values())
 
 
 def _shorter_side(c: Candidate) -> int:

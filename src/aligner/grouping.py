@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from aligner.diff import word_diff
 from aligner.model import DiffOp, Document, Evidence, Group, Kind, Member, Pair, Span
 from aligner.segment import STOPWORDS, Segmented, Word, segment
+from aligner.spanindex import SpanIndex
 
 SAME_PASSAGE = 0.5
 """Two spans of one document are one passage when they share this share of
@@ -110,32 +111,22 @@ class _Cluster:
             self.spans[span.doc] = new
 
 
-# Clusters are looked up by position: a grid of buckets per document keeps
-# the lookup local (a scan of all clusters per pair would be quadratic).
-_BUCKET = 2_000
-
-
 class _Index:
     """Which clusters hold a span near a position, per document."""
 
     def __init__(self) -> None:
-        self.buckets: dict[tuple[int, int], set[_Cluster]] = defaultdict(set)
+        self.spans: SpanIndex[_Cluster] = SpanIndex()
 
     def move(
         self, c: _Cluster, doc: int, old: tuple[int, int] | None, new: tuple[int, int] | None
     ) -> None:
         if old is not None:
-            for k in range(old[0] // _BUCKET, (old[1] - 1) // _BUCKET + 1):
-                self.buckets[(doc, k)].discard(c)
+            self.spans.discard(c, doc, old)
         if new is not None:
-            for k in range(new[0] // _BUCKET, (new[1] - 1) // _BUCKET + 1):
-                self.buckets[(doc, k)].add(c)
+            self.spans.add(c, doc, new)
 
     def near(self, span: Span) -> set[_Cluster]:
-        out: set[_Cluster] = set()
-        for k in range(span.start // _BUCKET, (span.end - 1) // _BUCKET + 1):
-            out |= self.buckets.get((span.doc, k), set())
-        return out
+        return self.spans.near(span.doc, (span.start, span.end))
 
     def drop(self, c: _Cluster) -> None:
         for doc, span in c.spans.items():

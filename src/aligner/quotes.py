@@ -15,7 +15,7 @@ from aligner import match
 from aligner.align import Candidate, idf_scale
 from aligner.features import Features
 from aligner.match import Run
-from aligner.segment import Segmented, Sentence
+from aligner.segment import Segmented, Sentence, per_document
 
 STOCK_PHRASE_WORDS = 12
 """A run shorter than this whose every n-gram recurs elsewhere in the
@@ -90,7 +90,7 @@ def _stretch(seg: Segmented, start: int, step: int) -> list[str]:
     words = seg.words
     if not 0 <= start < len(words):
         return []
-    starts = [p[0] for p in seg.paragraphs]
+    starts = _paragraph_starts(seg)
     para = bisect.bisect_right(starts, words[start].start)
     lo, hi = (
         (starts[para - 1], starts[para]) if para < len(starts) else (starts[-1], len(seg.doc.text))
@@ -101,6 +101,11 @@ def _stretch(seg: Segmented, start: int, step: int) -> list[str]:
         out.append(words[k].stem)
         k += step
     return out
+
+
+@per_document
+def _paragraph_starts(seg: Segmented) -> list[int]:
+    return [p[0] for p in seg.paragraphs]
 
 
 def _snap_words(seg: Segmented, w0: int, w1: int) -> tuple[int, int]:
