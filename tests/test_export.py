@@ -185,6 +185,18 @@ def test_changed_is_the_share_of_the_wording_the_diff_marks() -> None:
     assert "## 2. Retelling (score 0.61)" in markdown
 
 
+def test_json_lays_out_pairs_and_keeps_each_opcode_on_one_line() -> None:
+    c = small_comparison()
+    text = to_json(c)
+    assert json.loads(text) == json.loads(json.dumps(to_dict(c)))
+    lines = text.splitlines()
+    assert '  "pairs": [' in lines and '      "diff": [' in lines
+    # One opcode a line, as the C encoder writes it (indent turns that encoder off).
+    assert any(line.strip().startswith('{"tag": "replace", "a": [') for line in lines)
+    assert json.loads(to_json(c, indent=None)) == json.loads(text)
+    assert "\n" not in to_json(c, indent=None)
+
+
 def test_json_round_trips_with_and_without_documents() -> None:
     c = small_comparison()
     d = json.loads(to_json(c))
