@@ -87,11 +87,14 @@ _SYNONYMS = {
 
 def _versions(folder: Path) -> tuple[Path, Path]:
     """All the samples as one book, and a version of it with words replaced."""
-    text = _samples()
+    return _with_version(_samples(), folder / "book.txt", folder / "book-version.txt")
+
+
+def _with_version(text: str, a: Path, b: Path) -> tuple[Path, Path]:
+    """``text`` written to ``a``, and to ``b`` with ``_SYNONYMS`` replaced."""
     version = text
     for word, other in _SYNONYMS.items():
         version = re.sub(rf"\b{word}\b", other, version)
-    a, b = folder / "book.txt", folder / "book-version.txt"
     a.write_text(text, encoding="utf-8")
     b.write_text(version, encoding="utf-8")
     return a, b
@@ -125,13 +128,7 @@ def _drawn_paragraphs(size: int) -> list[str]:
 def _big_versions(folder: Path) -> tuple[Path, Path]:
     """A 2 MB book and a version of it with words replaced."""
     text = "\n\n".join(_drawn_paragraphs(2 * MB))
-    version = text
-    for word, other in _SYNONYMS.items():
-        version = re.sub(rf"\b{word}\b", other, version)
-    a, b = folder / "big-book.txt", folder / "big-book-version.txt"
-    a.write_text(text, encoding="utf-8")
-    b.write_text(version, encoding="utf-8")
-    return a, b
+    return _with_version(text, folder / "big-book.txt", folder / "big-book-version.txt")
 
 
 def _big_reordered(folder: Path) -> tuple[Path, Path]:
