@@ -1,4 +1,5 @@
-"""The list of pairs: kind, score, location in each document, first words.
+"""The list of pairs: kind, score, share of the wording changed (quotations
+and versions), location in each document, first words.
 
 It holds view state only (which pairs are shown, in what order, which is
 selected); the screen tells it what to show.
@@ -64,6 +65,7 @@ class PairList(DataTable[str | Text]):
     def on_mount(self) -> None:
         self.add_column("kind", key="kind", width=7)
         self.add_column("score", key="score", width=5)
+        self.add_column("chg", key="changed", width=4)
         self.add_column("A", key="a", width=5)
         self.add_column("B", key="b", width=5)
         self.add_column("first words (A)", key="words")
@@ -73,11 +75,13 @@ class PairList(DataTable[str | Text]):
         self.pairs = pairs
         self.clear()
         a, b = docs[0], docs[1]
-        width = max(20, self.app.size.width - 34)
+        width = max(20, self.app.size.width - 40)
         self.add_rows(
             (
                 KIND_LABELS.get(p.kind, p.kind),
                 f"{p.score:.2f}",
+                # How much of the wording differs; retellings are told in other words.
+                "" if p.kind == "retelling" else f"{p.changed:.0%}",
                 location(a, p.a.start),
                 location(b, p.b.start),
                 first_words(p.a_text, width),
