@@ -8,6 +8,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
+from textual.coordinate import Coordinate
 from textual.pilot import Pilot
 from textual.widgets import ContentSwitcher, Input, Static
 
@@ -105,6 +106,17 @@ async def test_quotation_marks_diff_and_spelling(comparison: Comparison) -> None
         assert "enormous power" in marked  # replaced words
         assert "e" in marked  # the extra letter of "judgement" vs "judgment"
         assert "removed" in str(main(app).query_one("#legend", Static).render())
+
+
+async def test_pair_list_shows_how_much_quotations_changed(comparison: Comparison) -> None:
+    app = AlignerApp(comparison=comparison)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        table = main(app).query_one(PairList)
+        column = [str(table.get_cell_at(Coordinate(row, 2))) for row in range(len(table.pairs))]
+        for pair, shown in zip(table.pairs, column, strict=True):
+            assert shown == ("" if pair.kind == "retelling" else f"{pair.changed:.0%}")
+        assert any(shown not in ("", "0%") for shown in column)
 
 
 async def test_sort_cycles_b_then_score_then_most_changed(comparison: Comparison) -> None:
