@@ -93,6 +93,28 @@ def test_markdown_and_text_reports() -> None:
     assert "retelling" not in text.stdout.split("\n", 3)[2]  # the summary counts no retellings
 
 
+def test_sort_orders_the_reported_pairs(tmp_path: Path) -> None:
+    """An editor's report of the paragraphs another version rewrote most, first."""
+    text = SMALL.read_text(encoding="utf-8")
+    paragraphs = [p for p in text.split("\n\n") if len(p.split()) > 40]
+    edited = list(paragraphs)
+    edited[1] = edited[1].replace("the", "that")  # many small changes
+    edited[3] = edited[3].replace(" of ", " in ", 1)  # one
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    a.write_text("\n\n".join(paragraphs), encoding="utf-8")
+    b.write_text("\n\n".join(edited), encoding="utf-8")
+    plain = json.loads(aligner("compare", a, b, "--format", "json").stdout)["pairs"]
+    changed = json.loads(aligner("compare", a, b, "--format", "json", "--sort", "changed").stdout)
+    shares = [p["changed"] for p in changed["pairs"]]
+    assert shares == sorted(shares, reverse=True) and shares[0] > shares[1] > shares[2] == 0.0
+    assert changed["pairs"][0]["a"]["text"] == paragraphs[1]
+    assert [p["a"]["start"] for p in plain] == sorted(p["a"]["start"] for p in plain)
+    report = aligner("compare", a, b, "--format", "text", "--sort", "changed").stdout
+    assert report.split("\n#1 ", 1)[1].startswith(" version")  # #1 is the most changed
+    synopsis = aligner("compare", a, b, SMALL, "--sort", "score", "--format", "text")
+    assert synopsis.returncode == 1 and "--sort" in synopsis.stderr
+
+
 def test_output_file_is_protected_and_written_atomically(tmp_path: Path) -> None:
     target = tmp_path / "out.json"
     first = aligner("compare", SMALL, SMALL, "-o", target)

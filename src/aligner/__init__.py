@@ -23,6 +23,7 @@ from aligner.model import (
     Options,
     OptionsError,
     Pair,
+    SortKey,
     Span,
     Tag,
 )
@@ -41,6 +42,7 @@ __all__ = [
     "Options",
     "OptionsError",
     "Pair",
+    "SortKey",
     "Span",
     "Tag",
     "Group",

@@ -21,7 +21,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TextIO, Union
 
 from aligner.documents import document_from_bytes, read_document, sample_paths
-from aligner.model import KINDS, AlignerError, Comparison, Document, Kind, Options
+from aligner.model import (
+    KINDS,
+    SORT_KEYS,
+    AlignerError,
+    Comparison,
+    Document,
+    Kind,
+    Options,
+    OptionsError,
+    SortKey,
+)
 from aligner.render import printable
 
 if TYPE_CHECKING:
@@ -167,6 +177,13 @@ def _add_options(sub: argparse.ArgumentParser) -> None:
     sub.add_argument(
         "--no-semantic", dest="semantic", action="store_false", help="lexical signals only"
     )
+    sub.add_argument(
+        "--sort",
+        choices=SORT_KEYS,
+        default="a",
+        help="order of the pairs of two documents: position in the first (a, the default) "
+        "or second (b), score, or changed (most changed wording first)",
+    )
     sub.add_argument("-q", "--quiet", action="store_true", help="no notes or progress on stderr")
 
 
@@ -207,12 +224,16 @@ def _run(args: argparse.Namespace) -> int:
     output = _output_path(args)
     if output:
         _check_output(output, paths, force=args.force)
+    if args.sort != "a" and len(paths) > 2:
+        raise OptionsError("--sort orders the pairs of two documents; a synopsis follows its base")
     docs = _load_all(paths, quiet=args.quiet)
     if fmt is None:
-        if _open_tui(paths, docs, options):
+        if _open_tui(paths, docs, options, args.sort):
             return EXIT_OK
         fmt = "text"
     result = _compare_all(docs, options, quiet=args.quiet)
+    if isinstance(result, Comparison):
+        result = result.sorted(args.sort)
     if not args.quiet:
         for comparison in result.comparisons if hasattr(result, "comparisons") else (result,):
             for note in comparison.notes:
@@ -299,7 +320,9 @@ def _read_stdin() -> Document:
     return document_from_bytes(data, name="<stdin>")
 
 
-def _open_tui(paths: Sequence[str], docs: Sequence[Document], options: Options) -> bool:
+def _open_tui(
+    paths: Sequence[str], docs: Sequence[Document], options: Options, sort: SortKey = "a"
+) -> bool:
     """Run the TUI; False when it is not available (then print the text report)."""
     import importlib.util
 
@@ -325,7 +348,7 @@ def _open_tui(paths: Sequence[str], docs: Sequence[Document], options: Options) 
         if pending is not None:
             pending.stop()
         return False
-    AlignerApp(paths=list(paths), options=options, pending=pending).run()
+    AlignerApp(paths=list(paths), options=options, pending=pending, sort=sort).run()
     return True
 
 

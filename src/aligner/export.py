@@ -149,10 +149,7 @@ def _pretty(value: object, indent: int, level: int) -> str:
         return _ENCODE(value)
     inner = "\n" + " " * (indent * (level + 1))
     if isinstance(value, dict):
-        items = [
-            f"{_ENCODE(str(k))}: {_pretty(v, indent, level + 1)}"
-            for k, v in value.items()
-        ]
+        items = [f"{_ENCODE(str(k))}: {_pretty(v, indent, level + 1)}" for k, v in value.items()]
         opening, closing = "{", "}"
     else:
         items = [_pretty(v, indent, level + 1) for v in value]

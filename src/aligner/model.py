@@ -8,6 +8,7 @@ positions are half-open ``[start, end)`` Python ``str`` offsets into the
 from __future__ import annotations
 
 import bisect
+import dataclasses
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Literal
@@ -22,6 +23,12 @@ Tag = Literal["equal", "replace", "insert", "delete"]
 EvidenceKind = Literal["phrase", "name", "number", "rare", "word"]
 
 KINDS: tuple[Kind, ...] = ("quotation", "retelling", "version")
+
+SortKey = Literal["a", "b", "score", "changed"]
+"""An order of pairs: by position in document a, in b, by score (highest
+first), or most changed first (quotations and versions by the share of their
+wording that differs; retellings, told in other words, after them)."""
+SORT_KEYS: tuple[SortKey, ...] = ("a", "b", "score", "changed")
 
 
 class AlignerError(Exception):
@@ -262,6 +269,11 @@ class Comparison:
             self.documents, keep, self.options, self.ordered, self.timings, self.notes
         )
 
+    def sorted(self, by: SortKey = "a") -> Comparison:
+        """A copy with the pairs in the order ``by`` (see ``SortKey``); ``"a"``
+        is the order the engine returns."""
+        return dataclasses.replace(self, pairs=sort_pairs(self.pairs, by))
+
     def to_dict(self) -> dict[str, object]:
         """The canonical JSON-ready model (see the README)."""
         from aligner.export import to_dict
@@ -285,6 +297,21 @@ class Comparison:
         from aligner.export import to_text
 
         return to_text(self)
+
+
+def sort_pairs(pairs: tuple[Pair, ...], by: SortKey) -> tuple[Pair, ...]:
+    """``pairs`` in the order ``by`` (see ``SortKey``)."""
+    if by == "score":
+        return tuple(sorted(pairs, key=lambda p: (-p.score, p.a.start, p.b.start)))
+    if by == "changed":
+        return tuple(
+            sorted(pairs, key=lambda p: (p.kind == "retelling", -p.changed, p.a.start, p.b.start))
+        )
+    if by == "b":
+        return tuple(sorted(pairs, key=lambda p: (p.b.start, p.a.start)))
+    if by == "a":
+        return tuple(sorted(pairs, key=lambda p: (p.a.start, p.b.start)))
+    raise OptionsError(f"cannot sort pairs by {by!r}; choose from {', '.join(SORT_KEYS)}")
 
 
 @dataclass(frozen=True, slots=True)

@@ -199,7 +199,7 @@ def test_the_most_changed_version_of_a_paragraph_stands_out(samples: dict[str, P
     rewritten: ``Pair.changed`` ranks them in that order, and sorting by it
     brings the rewritten paragraph first.
     """
-    from aligner.tui.widgets.pair_list import sort_pairs
+    from aligner.model import sort_pairs
 
     text = samples["how-the-bureaucracy-seized-power"].read_text(encoding="utf-8")
     paragraphs = [p for p in text.split("\n\n") if len(p.split()) > 60][:8]
@@ -410,6 +410,19 @@ def test_options_filter_kinds_and_scores(
     strict = aligner.compare(a, b, options=Options(min_score=0.9))
     assert all(p.score >= 0.9 for p in strict)
     assert len(strict) < len(testament_pair)
+
+
+def test_pairs_sort_four_ways_and_refuse_a_fifth(testament_pair: Comparison) -> None:
+    c = testament_pair
+    assert c.sorted("a").pairs == c.pairs  # the engine's order
+    assert [p.b.start for p in c.sorted("b")] == sorted(p.b.start for p in c)
+    assert [p.score for p in c.sorted("score")] == sorted((p.score for p in c), reverse=True)
+    by_change = c.sorted("changed").pairs
+    quoted = [p for p in by_change if p.kind != "retelling"]
+    assert by_change[: len(quoted)] == tuple(quoted)
+    assert [p.changed for p in quoted] == sorted((p.changed for p in quoted), reverse=True)
+    with pytest.raises(aligner.OptionsError, match="cannot sort"):
+        c.sorted("length")  # type: ignore[arg-type]
 
 
 def test_bad_options_are_refused() -> None:

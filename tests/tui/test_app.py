@@ -119,6 +119,14 @@ async def test_pair_list_shows_how_much_quotations_changed(comparison: Compariso
         assert any(shown not in ("", "0%") for shown in column)
 
 
+async def test_app_opens_in_the_order_asked_for(comparison: Comparison) -> None:
+    app = AlignerApp(comparison=comparison, sort="changed")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert main(app).query_one(PairList).pairs == comparison.sorted("changed").pairs
+        assert "most changed" in status(app)
+
+
 async def test_sort_cycles_b_then_score_then_most_changed(comparison: Comparison) -> None:
     app = AlignerApp(comparison=comparison)
     async with app.run_test(size=SIZE) as pilot:

@@ -22,7 +22,7 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from aligner.engine import compare
-from aligner.model import AlignerError, Comparison, Options
+from aligner.model import AlignerError, Comparison, Options, SortKey
 from aligner.render import printable
 from aligner.synopsis import Synopsis, synopsis
 from aligner.tui.commands import COMMANDS, SYNOPSIS_COMMANDS
@@ -62,6 +62,7 @@ class AlignerApp(App[None]):
         options: Options | None = None,
         synopsis: Synopsis | None = None,
         pending: Child[Comparison | Synopsis] | None = None,
+        sort: SortKey = "a",
     ) -> None:
         """Open on ``paths`` (aligned in a worker), a ready ``comparison`` or ``synopsis``.
 
@@ -73,6 +74,7 @@ class AlignerApp(App[None]):
             pending: The alignment of ``paths`` already under way in another
                 process (the CLI starts it before the app); if it fails, the
                 app aligns ``paths`` itself.
+            sort: The first order of the pair list (``s`` cycles it).
         """
         super().__init__()
         if comparison is None and synopsis is None and (paths is None or len(paths) < 2):
@@ -82,6 +84,7 @@ class AlignerApp(App[None]):
         self.synopsis = synopsis
         self.options = options
         self.pending = pending
+        self.sort = sort
         self.error: str | None = None
         self._frozen = False
         """Whether this app froze its result out of the cycle collector."""
@@ -89,7 +92,7 @@ class AlignerApp(App[None]):
     def get_default_screen(self) -> Screen[None]:
         if self.synopsis is not None or (self.comparison is None and len(self.paths) > 2):
             return SynopsisScreen(self.synopsis)
-        return CompareScreen(self.comparison)
+        return CompareScreen(self.comparison, sort=self.sort)
 
     @property
     def compare_screen(self) -> CompareScreen:

@@ -10,8 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from aligner.model import KINDS, Comparison, Kind, Pair
-from aligner.tui.widgets.pair_list import SORT_KEYS, SortKey, sort_pairs
+from aligner.model import KINDS, SORT_KEYS, Comparison, Kind, Pair, SortKey, sort_pairs
 
 KIND_CYCLE: tuple[Kind | None, ...] = (None, *KINDS)
 SCORE_STEP = 0.05
@@ -101,7 +100,7 @@ class ViewState:
         self.kind = KIND_CYCLE[(KIND_CYCLE.index(self.kind) + 1) % len(KIND_CYCLE)]
 
     def cycle_sort(self) -> None:
-        """Order by position in a, position in b, then score."""
+        """Order by position in a, position in b, score, then most changed."""
         self.sort = SORT_KEYS[(SORT_KEYS.index(self.sort) + 1) % len(SORT_KEYS)]
 
     def search(self, comparison: Comparison, query: str) -> Match | None:

@@ -24,7 +24,7 @@ from textual.widgets import (
     Static,
 )
 
-from aligner.model import Comparison, Pair
+from aligner.model import Comparison, Pair, SortKey, sort_pairs
 from aligner.render import printable
 from aligner.tui.render import location
 from aligner.tui.screens.detail import DetailScreen
@@ -33,7 +33,7 @@ from aligner.tui.screens.loading import LoadingScreen
 from aligner.tui.view_state import Match, ViewState, nearest_pair, pair_at, span_of
 from aligner.tui.widgets.coverage import CoverageStrip
 from aligner.tui.widgets.document_view import DocumentView
-from aligner.tui.widgets.pair_list import SORT_LABELS, PairList, sort_pairs
+from aligner.tui.widgets.pair_list import SORT_LABELS, PairList
 from aligner.tui.widgets.side_by_side import SideBySide
 
 Mode = Literal["pairs", "document"]
@@ -65,10 +65,10 @@ class CompareScreen(LoadingScreen):
         Binding("c", "copy", "Copy", show=False),
     ]
 
-    def __init__(self, comparison: Comparison | None = None) -> None:
+    def __init__(self, comparison: Comparison | None = None, *, sort: SortKey = "a") -> None:
         super().__init__()
         self.comparison: Comparison | None = comparison
-        self.state = ViewState()
+        self.state = ViewState(sort=sort)
         self.shown: tuple[Pair, ...] = ()
         self.current: Pair | None = None
         self.mode: Mode = "pairs"

@@ -8,17 +8,14 @@ selected); the screen tells it what to show.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
 
 from rich.text import Text
 from textual.message import Message
 from textual.widgets import DataTable
 
-from aligner.model import Document, Pair
+from aligner.model import Document, Pair, SortKey
 from aligner.tui.render import first_words, location
 
-SortKey = Literal["score", "a", "b", "changed"]
-SORT_KEYS: tuple[SortKey, ...] = ("a", "b", "score", "changed")
 SORT_LABELS: dict[SortKey, str] = {
     "score": "score",
     "a": "position in A",
@@ -26,24 +23,6 @@ SORT_LABELS: dict[SortKey, str] = {
     "changed": "most changed",
 }
 KIND_LABELS = {"quotation": "quote", "retelling": "retell", "version": "version"}
-
-
-def sort_pairs(pairs: tuple[Pair, ...], key: SortKey) -> tuple[Pair, ...]:
-    """``pairs`` in the order the list shows them."""
-    if key == "score":
-        return tuple(sorted(pairs, key=lambda p: (-p.score, p.a.start, p.b.start)))
-    if key == "changed":
-        # Quotations and versions by how much their wording differs; retellings,
-        # in other words by nature, after them.
-        return tuple(
-            sorted(
-                pairs,
-                key=lambda p: (p.kind == "retelling", -p.changed, p.a.start, p.b.start),
-            )
-        )
-    if key == "b":
-        return tuple(sorted(pairs, key=lambda p: (p.b.start, p.a.start)))
-    return tuple(sorted(pairs, key=lambda p: (p.a.start, p.b.start)))
 
 
 class PairList(DataTable[str | Text]):
