@@ -268,22 +268,48 @@ def _increasing(cells: list[tuple[int, int]]) -> int:
     return len(tails)
 
 
+Move = tuple[int, int]
+"""Paragraphs of a and of b one step of the alignment takes: (1, 0) skips
+one of a; (0, 1), skipping one of b, is folded into each row."""
+Gains = dict[Move, "Matrix"]
+
+
 def align_ordered(
     sims: ParagraphSims, feats: Features, groups_a: list[list[int]], groups_b: list[list[int]]
 ) -> list[Candidate]:
-    """Monotone paragraph alignment covering both documents.
-
-    Dynamic programming row by row (a paragraph of a a row), each row's
-    moves computed for all its columns at once.
-    """
-    import numpy as np
-
+    """Monotone paragraph alignment covering both documents, its boundaries
+    then moved sentence by sentence where the versions break paragraphs apart."""
     n, m = sims.score.shape
     lengths = [_lengths(feats, 0, groups_a), _lengths(feats, 1, groups_b)]
+    gains = _all_gains(sims, lengths)
+    moves: list[Move] = [(1, 0), *gains]
     # Versions keep one order: only cells near the diagonal are kept.
-    bands = _bands(lengths, n, m)
-    # One version may cut its text into several times as many paragraphs as
-    # the other (a verse or a sentence a paragraph): merges reach that far.
+    back = _best_path(gains, moves, _bands(lengths, n, m), n, m)
+    cells = []  # (first and past-last paragraph in a, the same in b, similarity)
+    i, j = n, m
+    while i > 0 or j > 0:
+        k = int(back[i, j])
+        di, dj = (0, 1) if k < 0 else moves[k]
+        if di and dj:
+            sim = _similarity(gains[(di, dj)][i - di, j - dj], lengths, i - di, j - dj, di, dj)
+            cells.append((i - di, i, j - dj, j, sim))
+        i, j = i - di, j - dj
+    cells.reverse()
+    runs = [
+        ([s for g in groups_a[i0:i1] for s in g], [s for g in groups_b[j0:j1] for s in g])
+        for i0, i1, j0, j1, _ in cells
+    ]
+    touching = [(x[1] == y[0], x[3] == y[2]) for x, y in zip(cells, cells[1:], strict=False)]
+    runs = boundaries.refine(runs, touching, feats.segs)
+    return [_candidate(feats, run, cell[4]) for run, cell in zip(runs, cells, strict=True)]
+
+
+def _all_gains(sims: ParagraphSims, lengths: list[list[int]]) -> Gains:
+    """What each merge shape earns at each cell, in the order the DP tries them.
+
+    One version may cut its text into several times as many paragraphs as
+    the other (a verse or a sentence a paragraph): merges reach that far.
+    """
     most_a, most_b = _most_merged(lengths[1], lengths[0]), _most_merged(*lengths)
     shapes = [(1, 1), (2, 2)]
     shapes += [(k, 1) for k in range(2, most_a + 1)] + [(1, k) for k in range(2, most_b + 1)]
@@ -293,9 +319,19 @@ def align_ordered(
         if ka > 2 or kb > 2:  # what no later run needs: as many matrices again
             sims.forget((ka - 1, kb) if ka > 2 else (ka, kb - 1))
     sims.forget()
-    moves = [(1, 0), *shapes]
+    return gains
+
+
+def _best_path(
+    gains: Gains, moves: list[Move], bands: list[tuple[int, int]], n: int, m: int
+) -> npt.NDArray[np.int8]:
+    """The DP's back pointers: per cell, the index of its best move (-1: a
+    skipped paragraph of b). Row by row (a paragraph of a a row), each row's
+    moves computed for all its columns at once."""
+    import numpy as np
+
     best = np.full((n + 1, m + 1), -np.inf)
-    back = np.zeros((n + 1, m + 1), dtype=np.int8)  # index into moves; -1: skip in b
+    back = np.zeros((n + 1, m + 1), dtype=np.int8)
     steps = np.arange(m + 1) * SKIP
     for i in range(n + 1):
         row = best[i]
@@ -317,23 +353,7 @@ def align_ordered(
         lo, hi = bands[i]
         row[:lo] = -np.inf
         row[hi + 1 :] = -np.inf
-    cells = []  # (first and past-last paragraph in a, the same in b, similarity)
-    i, j = n, m
-    while i > 0 or j > 0:
-        k = int(back[i, j])
-        di, dj = (0, 1) if k < 0 else moves[k]
-        if di and dj:
-            sim = _similarity(gains[(di, dj)][i - di, j - dj], lengths, i - di, j - dj, di, dj)
-            cells.append((i - di, i, j - dj, j, sim))
-        i, j = i - di, j - dj
-    cells.reverse()
-    runs = [
-        ([s for g in groups_a[i0:i1] for s in g], [s for g in groups_b[j0:j1] for s in g])
-        for i0, i1, j0, j1, _ in cells
-    ]
-    touching = [(x[1] == y[0], x[3] == y[2]) for x, y in zip(cells, cells[1:], strict=False)]
-    runs = boundaries.refine(runs, touching, feats.segs)
-    return [_candidate(feats, run, cell[4]) for run, cell in zip(runs, cells, strict=True)]
+    return back
 
 
 def _similarity(gain: float, lengths: list[list[int]], i: int, j: int, di: int, dj: int) -> float:
