@@ -382,7 +382,7 @@ def test_terminal_opens_the_tui_with_the_paths(
     module.AlignerApp = FakeApp  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "aligner.tui.app", module)
     _terminal(monkeypatch)
-    code, out, _ = run("compare", text_file, text_file, "--kind", "retelling")
+    code, out, _ = run("compare", text_file, text_file, "--kind", "retelling", "--sort", "score")
     assert code == 0 and out == ""
     # The engine may already be at work in a second process for the app.
     pending = opened[0].pop("pending")
@@ -392,7 +392,7 @@ def test_terminal_opens_the_tui_with_the_paths(
         assert isinstance(pending, Child)
         pending.stop()
     assert opened == [
-        {"paths": [str(text_file)] * 2, "options": Options(kinds=("retelling",))},
+        {"paths": [str(text_file)] * 2, "options": Options(kinds=("retelling",)), "sort": "score"},
         {"ran": True},
     ]
     assert stub_compare == []  # not in this process: the TUI (or its helper) runs it
