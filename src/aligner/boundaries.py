@@ -5,7 +5,10 @@ ends a paragraph where the other's next paragraph has already begun.
 Aligned paragraph by paragraph, both pairs would show that sentence as
 deleted on one side and inserted in the next pair, a change nobody made.
 ``refine`` moves such sentences across the boundary between two pairs that
-touch on that side, to where they agree with the other version's words.
+touch on that side, to where they agree with the other version's words, and
+lets a pair take in the sentences of a paragraph the alignment skipped next
+to it when they agree (the first half of a paragraph one version breaks in
+two, left out of a merge).
 
 This module only moves boundaries between passages already aligned; it
 neither aligns paragraphs nor diffs them.
@@ -41,7 +44,9 @@ def refine(
         segs: The two segmented documents.
 
     Returns:
-        The runs with their boundaries moved; each keeps a sentence a side.
+        The runs, in the same order, with their boundaries moved; a run left
+        with no sentence on a side is no pair any more (its other side is
+        then unpaired).
     """
     words = [_Words(seg) for seg in segs]
     out = [(list(a), list(b)) for a, b in runs]
@@ -49,7 +54,40 @@ def refine(
         for side in (0, 1):
             if touching[k][side]:
                 out[k], out[k + 1] = _best_boundary(out[k], out[k + 1], side, words)
+    used = [{s for run in out for s in run[side]} for side in (0, 1)]
+    for k, run in enumerate(out):
+        if run[0] and run[1]:
+            for side in (0, 1):
+                out[k] = run = _absorb(run, side, used[side], words)
     return out
+
+
+def _absorb(run: Run, side: int, used: set[int], words: Sequence[_Words]) -> Run:
+    """``run`` taking in the unpaired sentences just before or after it on
+    ``side`` (a paragraph the alignment skipped) where they agree with the
+    other side's words: the start of a paragraph one version breaks in two."""
+    sentences = words[side].seg.sentences
+
+    def free(k: int) -> bool:
+        return 0 <= k < len(sentences) and k not in used and not sentences[k].boiler
+
+    for before in (True, False):
+        edge = run[side][0] if before else run[side][-1]
+        step = -1 if before else 1
+        extra: list[int] = []
+        while len(extra) < MAX_SHIFT and free(edge + step * (len(extra) + 1)):
+            extra.append(edge + step * (len(extra) + 1))
+        now, best, chosen = _agreement(run, words), 0.0, run
+        for t in range(1, len(extra) + 1):
+            taken = sorted(extra[:t])
+            grown = _with(run, side, taken + run[side] if before else run[side] + taken)
+            gain = _agreement(grown, words) - now
+            if gain >= max(2.0, MIN_GAIN * len(words[side].of(taken))) and gain > best:
+                best, chosen = gain, grown
+        if chosen is not run:
+            used.update(chosen[side])
+            run = chosen
+    return run
 
 
 class _Words:
@@ -83,7 +121,9 @@ def _best_boundary(p: Run, q: Run, side: int, words: Sequence[_Words]) -> tuple[
     best, chosen = 0.0, (p, q)
     joined = p[side] + q[side]
     cut = len(p[side])
-    for new_cut in range(max(1, cut - MAX_SHIFT), min(len(joined) - 1, cut + MAX_SHIFT) + 1):
+    # A pair may give all its sentences on this side away: then it was no pair
+    # (a paragraph the other version lacks, matched weakly for want of better).
+    for new_cut in range(max(0, cut - MAX_SHIFT), min(len(joined), cut + MAX_SHIFT) + 1):
         if new_cut == cut:
             continue
         moved = joined[min(cut, new_cut) : max(cut, new_cut)]

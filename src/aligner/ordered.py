@@ -301,7 +301,11 @@ def align_ordered(
     ]
     touching = [(x[1] == y[0], x[3] == y[2]) for x, y in zip(cells, cells[1:], strict=False)]
     runs = boundaries.refine(runs, touching, feats.segs)
-    return [_candidate(feats, run, cell[4]) for run, cell in zip(runs, cells, strict=True)]
+    return [
+        _candidate(feats, run, cell[4])
+        for run, cell in zip(runs, cells, strict=True)
+        if run[0] and run[1]
+    ]
 
 
 def _all_gains(sims: ParagraphSims, lengths: list[list[int]]) -> Gains:
