@@ -33,6 +33,7 @@ from aligner.render import (
     changed_label,
     mark_passage,
     marks_differences,
+    only_in,
     printable,
     render_text,
 )
@@ -68,6 +69,13 @@ def to_dict(c: Comparison) -> dict[str, Any]:
         "timings": {stage: round(secs, 4) for stage, secs in c.timings},
         "notes": list(c.notes),
         "pairs": [_pair_dict(c, p) for p in c.pairs],
+        # Versions: what one has and the other lacks (free order leaves most
+        # of two accounts unpaired: nothing to list).
+        "unaligned": [
+            _span_dict(c, s, c.text(s))
+            for doc in range(len(c.documents) if c.ordered else 0)
+            for s in c.unaligned(doc)
+        ],
     }
 
 
@@ -251,7 +259,25 @@ def to_markdown(c: Comparison) -> str:
     """``c`` as GitHub-flavoured Markdown: a summary, then one section per pair."""
     parts = [_md_summary(c)]
     parts.extend(_md_pair(c, n, p) for n, p in enumerate(c.pairs, 1))
+    if c.ordered:  # versions: what one has and the other lacks
+        for doc in range(len(c.documents)):
+            if spans := c.unaligned(doc):
+                parts.append(_md_unaligned(c, doc, spans))
     return "\n\n".join(parts) + "\n"
+
+
+def _md_unaligned(c: Comparison, doc: int, spans: tuple[Span, ...]) -> str:
+    lines = [f"## {only_in(c, doc, spans)}"]
+    for s in spans:
+        lines += [
+            "",
+            f"¶ {c.documents[doc].paragraph_number(s.start)} · characters {s.start:,}–{s.end:,}",
+            "",
+        ]
+        for line in printable(c.text(s)).replace("\t", " ").split("\n"):
+            text = _escape_line_start(escape_markdown(line.strip()))
+            lines.append(f"> {text}" if text else ">")
+    return "\n".join(lines)
 
 
 def md_name(doc: Document) -> str:

@@ -269,6 +269,14 @@ class Comparison:
             self.documents, keep, self.options, self.ordered, self.timings, self.notes
         )
 
+    def unaligned(self, doc: int) -> tuple[Span, ...]:
+        """What document ``doc`` has outside every pair, a paragraph (or the
+        part of one) at a time: for two versions, what the other one lacks.
+        Headings, menus and a Project Gutenberg frame are left out."""
+        from aligner.gaps import unaligned
+
+        return unaligned(self, doc)
+
     def sorted(self, by: SortKey = "a") -> Comparison:
         """A copy with the pairs in the order ``by`` (see ``SortKey``); ``"a"``
         is the order the engine returns."""

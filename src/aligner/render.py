@@ -20,7 +20,7 @@ import re
 import textwrap
 from typing import TYPE_CHECKING, Literal
 
-from aligner.model import KINDS, Comparison, DiffOp, Pair
+from aligner.model import KINDS, Comparison, DiffOp, Pair, Span
 
 if TYPE_CHECKING:
     from aligner.synopsis import Synopsis
@@ -164,7 +164,34 @@ def render_text(c: Comparison, *, width: int = 80, max_chars: int = 1200) -> str
     for n, p in enumerate(c.pairs, 1):
         lines += _text_pair(c, n, p, width=width, max_chars=max_chars)
         lines.append("")
+    if c.ordered:  # versions: what one has and the other lacks
+        for doc, spans in enumerate(c.unaligned(i) for i in range(len(c.documents))):
+            lines += _text_unaligned(c, doc, spans, width=width, max_chars=max_chars)
     return "\n".join(lines).rstrip() + "\n"
+
+
+def only_in(c: Comparison, doc: int, spans: tuple[Span, ...]) -> str:
+    """``"Only in A: 2 passages, 1,425 characters"``, for a report."""
+    side = SIDES[doc] if doc < len(SIDES) else str(doc)
+    count = f"{len(spans)} passage" + ("s" if len(spans) != 1 else "")
+    return f"Only in {side}: {count}, {sum(len(s) for s in spans):,} characters"
+
+
+def _text_unaligned(
+    c: Comparison, doc: int, spans: tuple[Span, ...], *, width: int, max_chars: int
+) -> list[str]:
+    if not spans:
+        return []
+    side = SIDES[doc] if doc < len(SIDES) else str(doc)
+    lines = [only_in(c, doc, spans)]
+    for s in spans:
+        number = c.documents[doc].paragraph_number(s.start)
+        text = c.text(s)
+        body = text[:max_chars] + (
+            f" … [{len(text) - max_chars:,} more characters]" if len(text) > max_chars else ""
+        )
+        lines += [f"  {side} ¶{number} {s.start}-{s.end}", *_wrap(printable(body), "    | ", width)]
+    return [*lines, ""]
 
 
 def _text_summary(c: Comparison) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import json
 import re
 from pathlib import Path
 
@@ -358,6 +359,51 @@ def test_paragraph_breaks_a_sentence_apart_change_no_words(samples: dict[str, Pa
             if op.tag != "equal":
                 assert op.tag == "replace", (op.tag, p.a_text[:60], p.b_text[:60])
                 assert version[op.b_start : op.b_end].startswith("officialdom")
+
+
+def test_what_an_abridged_version_lacks_is_listed_paragraph_by_paragraph(
+    samples: dict[str, Path],
+) -> None:
+    text = samples["how-the-bureaucracy-seized-power"].read_text(encoding="utf-8")
+    other = samples["what-is-stalinism"].read_text(encoding="utf-8")
+    paragraphs = [p for p in text.split("\n\n") if len(p) > 200]
+    full = "\n\n".join(paragraphs)
+    abridged = "\n\n".join(p for n, p in enumerate(paragraphs) if n % 3 != 1)
+    c = aligner.compare(abridged, full)
+    assert c.unaligned(0) == ()
+    assert [c.text(s) for s in c.unaligned(1)] == paragraphs[1::3]
+    # Every report lists them, after the pairs.
+    cut, count = paragraphs[1], len(paragraphs[1::3])
+    assert f"Only in B: {count} passages" in c.to_text() and "Only in A" not in c.to_text()
+    assert " ".join(cut.split()[:8]) in " ".join(c.to_text().split())
+    assert f"## Only in B: {count} passages" in c.to_markdown()
+    listed = json.loads(c.to_json())["unaligned"]
+    assert [(u["doc"], u["text"]) for u in listed] == [(1, p) for p in paragraphs[1::3]]
+    # Two accounts in free order leave most of both unpaired: nothing is listed.
+    accounts = aligner.compare(other, text)
+    assert not accounts.ordered and json.loads(accounts.to_json())["unaligned"] == []
+    assert "Only in" not in accounts.to_text() + accounts.to_markdown()
+
+
+def test_a_preface_is_listed_and_a_paragraph_broken_in_two_stays_whole(
+    samples: dict[str, Path],
+) -> None:
+    """An edition with a long preface, against a translation without it that
+    breaks the first paragraph after its first sentence: the preface is what
+    the edition adds, and both halves of the first paragraph are its first
+    paragraph's (not the first half paired, weakly, with the preface)."""
+    text = samples["how-the-bureaucracy-seized-power"].read_text(encoding="utf-8")
+    paragraphs = [p for p in text.split("\n\n") if len(p) > 300 and p.count(". ") >= 3][:12]
+    other = samples["what-is-stalinism"].read_text(encoding="utf-8")
+    preface = [p for p in other.split("\n\n") if len(p) > 300][:12]
+    first = paragraphs[0]
+    cut = first.index(". ") + 1
+    translation = [first[:cut], first[cut:].strip(), *paragraphs[1:]]
+    c = aligner.compare("\n\n".join(preface + paragraphs), "\n\n".join(translation))
+    assert c.ordered and c.unaligned(1) == ()
+    assert [c.text(s) for s in c.unaligned(0)] == preface
+    opening = min(c, key=lambda p: p.a.start)
+    assert opening.a_text == first and opening.b_text.startswith(first[:cut])
 
 
 def test_a_version_that_splits_paragraphs_is_still_in_order(samples: dict[str, Path]) -> None:
