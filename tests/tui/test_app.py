@@ -12,12 +12,14 @@ from textual.coordinate import Coordinate
 from textual.pilot import Pilot
 from textual.widgets import ContentSwitcher, Input, Static
 
-from aligner.model import Comparison
+import aligner
+from aligner.model import Comparison, Options
 from aligner.tui.app import AlignerApp
 from aligner.tui.screens.compare import CompareScreen
 from aligner.tui.screens.detail import DetailScreen
 from aligner.tui.screens.export import ExportScreen
 from aligner.tui.screens.help import KEYS, HelpScreen
+from aligner.tui.view_state import Match
 from aligner.tui.widgets.coverage import CoverageStrip
 from aligner.tui.widgets.document_view import DocumentView
 from aligner.tui.widgets.pair_list import PairList
@@ -117,6 +119,29 @@ async def test_pair_list_shows_how_much_quotations_changed(comparison: Compariso
         for pair, shown in zip(table.pairs, column, strict=True):
             assert shown == ("" if pair.kind == "retelling" else f"{pair.changed:.0%}")
         assert any(shown not in ("", "0%") for shown in column)
+
+
+async def test_u_goes_through_what_an_abridged_version_lacks() -> None:
+    full = "\n\n".join(
+        f"Paragraph {n} tells of the {word} congress and of the delegates who spoke there."
+        for n, word in enumerate(("first", "second", "third", "fourth", "fifth", "sixth"), 1)
+    )
+    cut = full.split("\n\n")
+    abridged = "\n\n".join(cut[:2] + cut[3:])
+    comparison = aligner.compare(abridged, full, options=Options(ordered=True, min_score=0.0))
+    assert [comparison.text(s) for s in comparison.unaligned(1)] == [cut[2]]
+    app = AlignerApp(comparison=comparison)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("u")
+        await pilot.pause()
+        screen = main(app)
+        assert screen.mode == "document" and "unpaired 1/1 in B" in status(app)
+        assert screen.state.current_match == Match(
+            1, full.index(cut[2]), full.index(cut[2]) + len(cut[2])
+        )
+        await pilot.press("escape")
+        assert "unpaired" not in status(app)
 
 
 async def test_app_opens_in_the_order_asked_for(comparison: Comparison) -> None:

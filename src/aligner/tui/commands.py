@@ -16,6 +16,7 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("Lower minimum score", "Show pairs down to the previous step", "score_down"),
     ("Filter by kind", "All kinds, quotations, retellings or versions", "cycle_kind"),
     ("Search", "Search both documents", "search"),
+    ("Unpaired passages", "Go through what no pair holds: what one version lacks", "unpaired"),
     ("Next match", "Go to the next search match", "next_match"),
     ("Previous match", "Go to the previous search match", "previous_match"),
     ("Export to Markdown", "Write the shown pairs to a Markdown file", "export"),

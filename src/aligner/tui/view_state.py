@@ -14,6 +14,8 @@ from aligner.model import KINDS, SORT_KEYS, Comparison, Kind, Pair, SortKey, sor
 
 KIND_CYCLE: tuple[Kind | None, ...] = (None, *KINDS)
 SCORE_STEP = 0.05
+UNPAIRED = "\x00unpaired"
+"""The query of the unpaired passages (no search typed can be it)."""
 
 
 @dataclass(frozen=True)
@@ -109,6 +111,21 @@ class ViewState:
         self.matches = find_matches(comparison, query)
         self.match_index = 0 if self.matches else -1
         return self.current_match
+
+    def unpaired(self, comparison: Comparison) -> Match | None:
+        """Go through what no pair holds, as matches (for two versions: what
+        one has and the other lacks), a's first; return the first."""
+        self.query = UNPAIRED
+        self.matches = [
+            Match(side, s.start, s.end) for side in (0, 1) for s in comparison.unaligned(side)
+        ]
+        self.match_index = 0 if self.matches else -1
+        return self.current_match
+
+    @property
+    def match_label(self) -> str:
+        """How the status line names the matches: the search, or ``unpaired``."""
+        return "unpaired" if self.query is UNPAIRED else f"“{self.query}”"
 
     def step_match(self, delta: int) -> Match | None:
         """Move to the next (``1``) or previous (``-1``) match, wrapping around."""

@@ -59,6 +59,7 @@ class CompareScreen(LoadingScreen):
         Binding("plus,equals_sign", "score_up", "Score+", show=False),
         Binding("minus", "score_down", "Score-", show=False),
         Binding("t", "cycle_kind", "Kind", show=False),
+        Binding("u", "unpaired", "Unpaired", show=False),
         Binding("right_square_bracket", "next_match", "Next match", show=False),
         Binding("left_square_bracket", "previous_match", "Prev match", show=False),
         Binding("escape", "clear_search", "Clear search", show=False),
@@ -183,11 +184,8 @@ class CompareScreen(LoadingScreen):
         status.append(f" · by {SORT_LABELS[self.state.sort]}")
         match = self.state.current_match
         if match is not None:
-            status.append(
-                f" · “{self.state.query}” {self.state.match_index + 1}/{len(self.state.matches)}"
-                f" in {'AB'[match.side]}",
-                style="bold",
-            )
+            at = f"{self.state.match_index + 1}/{len(self.state.matches)}"
+            status.append(f" · {self.state.match_label} {at} in {'AB'[match.side]}", style="bold")
         # One row each, whatever the text: no layout pass (a whole screen's) needed.
         self.query_one("#status", Static).update(status, layout=False)
         legend = self.query_one(SideBySide).legend()
@@ -343,6 +341,17 @@ class CompareScreen(LoadingScreen):
         search.add_class("-visible")
         search.value = self.state.query
         search.focus()
+
+    def action_unpaired(self) -> None:
+        if self.comparison is None:
+            return
+        match = self.state.unpaired(self.comparison)
+        self._mark_matches()
+        if match is None:
+            self.notify("Every passage of both documents is in a pair.")
+            self._update_status()
+            return
+        self._go_to(match)
 
     def action_next_match(self) -> None:
         match = self.state.step_match(1)

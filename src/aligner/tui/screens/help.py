@@ -20,6 +20,7 @@ KEYS: tuple[tuple[str, str], ...] = (
     ("+ / -", "raise / lower the minimum score"),
     ("t", "show all kinds, or one kind"),
     ("/", "search both documents"),
+    ("u", "unpaired passages: what the other lacks"),
     ("] / [", "next / previous match"),
     ("escape", "clear the search"),
     ("e", "export the shown pairs to Markdown"),
