@@ -54,7 +54,8 @@ def refine(
         for side in (0, 1):
             if touching[k][side]:
                 out[k], out[k + 1] = _best_boundary(out[k], out[k + 1], side, words)
-    used = [{s for run in out for s in run[side]} for side in (0, 1)]
+    # A run left empty on one side is no pair: its other side is free to join.
+    used = [{s for run in out if run[0] and run[1] for s in run[side]} for side in (0, 1)]
     for k, run in enumerate(out):
         if run[0] and run[1]:
             for side in (0, 1):
