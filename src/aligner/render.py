@@ -206,6 +206,8 @@ def _text_summary(c: Comparison) -> str:
     by_kind = ", ".join(f"{counts[k]} {k}" for k in KINDS if k in counts)
     order = "ordered" if c.ordered else "free order"
     lines.append(f"{len(c.pairs)} pairs" + (f" ({by_kind})" if by_kind else "") + f"; {order}")
+    if c.ordered:  # listed in full after the pairs
+        lines += [only_in(c, i, spans) for i in range(2) if (spans := c.unaligned(i))]
     lines.extend(f"note: {printable(note)}" for note in c.notes)
     return "\n".join(lines)
 
