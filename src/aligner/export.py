@@ -301,9 +301,9 @@ def _md_summary(c: Comparison) -> str:
     order = "ordered (one text's versions, in order)" if c.ordered else "free order"
     lines.append(f"Alignment: {order}.")
     if c.ordered:  # each listed in a section after the pairs
-        for doc in range(len(c.documents)):
-            if spans := c.unaligned(doc):
-                lines += ["", f"{only_in(c, doc, spans)} (listed after the pairs)."]
+        for k in range(len(c.documents)):
+            if spans := c.unaligned(k):
+                lines += ["", f"{only_in(c, k, spans)} (listed after the pairs)."]
     for note in c.notes:
         lines.append("")
         lines.append(f"Note: {escape_markdown(note)}")
