@@ -216,14 +216,20 @@ def _tfidf_rows(
                         m[row, k] = w
             m /= np.asarray(doc_norms, dtype=np.float32)[:, None]
         else:
-            m = np.zeros((len(groups[side]), width), dtype=np.float32)
+            rows, cols, weights, norms_of = [], [], [], []
             for row, members in enumerate(groups[side]):
                 for sentence in members:
-                    norm = np.float32(doc_norms[sentence])
                     for t, w in doc_bags[sentence].items():
                         k = vocab.get(t)
                         if k is not None:
-                            m[row, k] += np.float32(w) / norm
+                            rows.append(row)
+                            cols.append(k)
+                            weights.append(w)
+                            norms_of.append(doc_norms[sentence])
+            m = np.zeros((len(groups[side]), width), dtype=np.float32)
+            # In float32 and in order, as a loop adding one weight at a time would.
+            values = np.asarray(weights, dtype=np.float32) / np.asarray(norms_of, dtype=np.float32)
+            np.add.at(m, (np.asarray(rows, dtype=np.intp), np.asarray(cols, dtype=np.intp)), values)
         mats.append(m)
     return mats[0], mats[1]
 
