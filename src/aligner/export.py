@@ -29,6 +29,7 @@ from aligner.model import (
 )
 from aligner.render import (
     SIDES,
+    Gaps,
     Side,
     changed_label,
     mark_passage,
@@ -36,6 +37,7 @@ from aligner.render import (
     only_in,
     printable,
     render_text,
+    unpaired,
 )
 
 
@@ -69,13 +71,7 @@ def to_dict(c: Comparison) -> dict[str, Any]:
         "timings": {stage: round(secs, 4) for stage, secs in c.timings},
         "notes": list(c.notes),
         "pairs": [_pair_dict(c, p) for p in c.pairs],
-        # Versions: what one has and the other lacks (free order leaves most
-        # of two accounts unpaired: nothing to list).
-        "unaligned": [
-            _span_dict(c, s, c.text(s))
-            for doc in range(len(c.documents) if c.ordered else 0)
-            for s in c.unaligned(doc)
-        ],
+        "unaligned": [_span_dict(c, s, c.text(s)) for _, spans in unpaired(c) for s in spans],
     }
 
 
@@ -257,17 +253,15 @@ def _escape_line_start(line: str) -> str:
 
 def to_markdown(c: Comparison) -> str:
     """``c`` as GitHub-flavoured Markdown: a summary, then one section per pair."""
-    parts = [_md_summary(c)]
+    gaps = unpaired(c)
+    parts = [_md_summary(c, gaps)]
     parts.extend(_md_pair(c, n, p) for n, p in enumerate(c.pairs, 1))
-    if c.ordered:  # versions: what one has and the other lacks
-        for doc in range(len(c.documents)):
-            if spans := c.unaligned(doc):
-                parts.append(_md_unaligned(c, doc, spans))
+    parts.extend(_md_unaligned(c, doc, spans) for doc, spans in gaps)
     return "\n\n".join(parts) + "\n"
 
 
 def _md_unaligned(c: Comparison, doc: int, spans: tuple[Span, ...]) -> str:
-    lines = [f"## {only_in(c, doc, spans)}"]
+    lines = [f"## {only_in(doc, spans)}"]
     for s in spans:
         lines += [
             "",
@@ -284,7 +278,7 @@ def md_name(doc: Document) -> str:
     return escape_markdown(" ".join(doc.name.split()))
 
 
-def _md_summary(c: Comparison) -> str:
+def _md_summary(c: Comparison, gaps: Gaps) -> str:
     names = " and ".join(md_name(d) for d in c.documents)
     lines = [f"# Parallel passages: {names}", ""]
     lines += ["| | Document | Characters | Aligned | Encoding |", "|---|---|--:|--:|---|"]
@@ -300,10 +294,8 @@ def _md_summary(c: Comparison) -> str:
     lines += [f"| **all** | {len(c.pairs)} |", ""]
     order = "ordered (one text's versions, in order)" if c.ordered else "free order"
     lines.append(f"Alignment: {order}.")
-    if c.ordered:  # each listed in a section after the pairs
-        for k in range(len(c.documents)):
-            if spans := c.unaligned(k):
-                lines += ["", f"{only_in(c, k, spans)} (listed after the pairs)."]
+    for k, spans in gaps:
+        lines += ["", f"{only_in(k, spans)} (listed after the pairs)."]
     for note in c.notes:
         lines.append("")
         lines.append(f"Note: {escape_markdown(note)}")

@@ -158,19 +158,31 @@ def render_text(c: Comparison, *, width: int = 80, max_chars: int = 1200) -> str
         width: Wrap passages to this many columns.
         max_chars: Show at most this many characters of each passage.
     """
-    lines = [_text_summary(c), ""]
+    gaps = unpaired(c)
+    lines = [_text_summary(c, gaps), ""]
     if not c.pairs:
         lines.append("no parallel passages found")
     for n, p in enumerate(c.pairs, 1):
         lines += _text_pair(c, n, p, width=width, max_chars=max_chars)
         lines.append("")
-    if c.ordered:  # versions: what one has and the other lacks
-        for doc, spans in enumerate(c.unaligned(i) for i in range(len(c.documents))):
-            lines += _text_unaligned(c, doc, spans, width=width, max_chars=max_chars)
+    for doc, spans in gaps:
+        lines += _text_unaligned(c, doc, spans, width=width, max_chars=max_chars)
     return "\n".join(lines).rstrip() + "\n"
 
 
-def only_in(c: Comparison, doc: int, spans: tuple[Span, ...]) -> str:
+Gaps = list[tuple[int, tuple[Span, ...]]]
+"""Per document with any, its unpaired passages (``Comparison.unaligned``)."""
+
+
+def unpaired(c: Comparison) -> Gaps:
+    """For two versions, what each has that the other lacks, for a report;
+    nothing in free order, where two accounts leave most of both unpaired."""
+    if not c.ordered:
+        return []
+    return [(doc, spans) for doc in range(len(c.documents)) if (spans := c.unaligned(doc))]
+
+
+def only_in(doc: int, spans: tuple[Span, ...]) -> str:
     """``"Only in A: 2 passages, 1,425 characters"``, for a report."""
     side = SIDES[doc] if doc < len(SIDES) else str(doc)
     count = f"{len(spans)} passage" + ("s" if len(spans) != 1 else "")
@@ -180,10 +192,8 @@ def only_in(c: Comparison, doc: int, spans: tuple[Span, ...]) -> str:
 def _text_unaligned(
     c: Comparison, doc: int, spans: tuple[Span, ...], *, width: int, max_chars: int
 ) -> list[str]:
-    if not spans:
-        return []
     side = SIDES[doc] if doc < len(SIDES) else str(doc)
-    lines = [only_in(c, doc, spans)]
+    lines = [only_in(doc, spans)]
     for s in spans:
         number = c.documents[doc].paragraph_number(s.start)
         text = c.text(s)
@@ -194,7 +204,7 @@ def _text_unaligned(
     return [*lines, ""]
 
 
-def _text_summary(c: Comparison) -> str:
+def _text_summary(c: Comparison, gaps: Gaps) -> str:
     lines = []
     for i, doc in enumerate(c.documents):
         side = SIDES[i] if i < len(SIDES) else str(i)
@@ -206,8 +216,7 @@ def _text_summary(c: Comparison) -> str:
     by_kind = ", ".join(f"{counts[k]} {k}" for k in KINDS if k in counts)
     order = "ordered" if c.ordered else "free order"
     lines.append(f"{len(c.pairs)} pairs" + (f" ({by_kind})" if by_kind else "") + f"; {order}")
-    if c.ordered:  # listed in full after the pairs
-        lines += [only_in(c, i, spans) for i in range(2) if (spans := c.unaligned(i))]
+    lines += [only_in(doc, spans) for doc, spans in gaps]  # listed in full after the pairs
     lines.extend(f"note: {printable(note)}" for note in c.notes)
     return "\n".join(lines)
 
