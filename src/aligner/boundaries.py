@@ -83,7 +83,7 @@ def _absorb(run: Run, side: int, used: set[int], words: Sequence[_Words]) -> Run
             taken = sorted(extra[:t])
             grown = _with(run, side, taken + run[side] if before else run[side] + taken)
             gain = _agreement(grown, words) - now
-            if gain >= max(2.0, MIN_GAIN * len(words[side].of(taken))) and gain > best:
+            if gain > best and _worth(gain, words[side].of(taken)):
                 best, chosen = gain, grown
         if chosen is not run:
             used.update(chosen[side])
@@ -130,9 +130,15 @@ def _best_boundary(p: Run, q: Run, side: int, words: Sequence[_Words]) -> tuple[
         moved = joined[min(cut, new_cut) : max(cut, new_cut)]
         p2, q2 = _with(p, side, joined[:new_cut]), _with(q, side, joined[new_cut:])
         gain = _agreement(p2, words) + _agreement(q2, words) - now
-        if gain >= max(2.0, MIN_GAIN * len(words[side].of(moved))) and gain > best:
+        if gain > best and _worth(gain, words[side].of(moved)):
             best, chosen = gain, (p2, q2)
     return chosen
+
+
+def _worth(gain: float, moved: list[str]) -> bool:
+    """Whether moving the words ``moved`` makes ``gain`` more of them agree
+    than a translation's common words would anywhere."""
+    return gain >= max(2.0, MIN_GAIN * len(moved))
 
 
 def _with(run: Run, side: int, sentences: list[int]) -> Run:

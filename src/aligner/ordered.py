@@ -207,7 +207,9 @@ def paragraph_scores(feats: Features) -> tuple[ParagraphSims, list[list[int]], l
         of its (non-empty) paragraphs, in the rows'/columns' order.
     """
     groups = [paragraph_groups(seg) for seg in feats.segs]
-    if feats.pooled:  # pooled already, paragraph by paragraph
+    if feats.pooled:
+        # Pooled already, paragraph by paragraph; _Pooled scales them in place
+        # (ordered mode is their only reader).
         lexical = _Pooled(feats.rows)
     else:
         lexical = _Pooled((_pool(feats.rows[0], groups[0]), _pool(feats.rows[1], groups[1])))

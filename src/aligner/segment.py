@@ -9,6 +9,7 @@ It never decides what is parallel.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import functools
 import re
@@ -86,8 +87,6 @@ class Word(NamedTuple):
 
 def words_in(words: Sequence[Word], start: int, end: int) -> Sequence[Word]:
     """The words of ``words`` (in document order) that start in ``[start, end)``."""
-    import bisect
-
     lo = bisect.bisect_left(words, start, key=_word_start)
     hi = bisect.bisect_left(words, end, key=_word_start)
     return words[lo:hi]

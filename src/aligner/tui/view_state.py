@@ -14,8 +14,6 @@ from aligner.model import KINDS, SORT_KEYS, Comparison, Kind, Pair, SortKey, sor
 
 KIND_CYCLE: tuple[Kind | None, ...] = (None, *KINDS)
 SCORE_STEP = 0.05
-UNPAIRED = "\x00unpaired"
-"""The query of the unpaired passages (no search typed can be it)."""
 
 
 @dataclass(frozen=True)
@@ -83,6 +81,8 @@ class ViewState:
     kind: Kind | None = None
     sort: SortKey = "a"
     query: str = ""
+    unpaired_shown: bool = False
+    """The matches are the unpaired passages (``u``), not a search's."""
     matches: list[Match] = field(default_factory=list)
     match_index: int = -1
 
@@ -107,7 +107,7 @@ class ViewState:
 
     def search(self, comparison: Comparison, query: str) -> Match | None:
         """Run a new search; return the first match."""
-        self.query = query
+        self.query, self.unpaired_shown = query, False
         self.matches = find_matches(comparison, query)
         self.match_index = 0 if self.matches else -1
         return self.current_match
@@ -115,7 +115,7 @@ class ViewState:
     def unpaired(self, comparison: Comparison) -> Match | None:
         """Go through what no pair holds, as matches (for two versions: what
         one has and the other lacks), a's first; return the first."""
-        self.query = UNPAIRED
+        self.query, self.unpaired_shown = "", True
         self.matches = [
             Match(side, s.start, s.end) for side in (0, 1) for s in comparison.unaligned(side)
         ]
@@ -125,7 +125,7 @@ class ViewState:
     @property
     def match_label(self) -> str:
         """How the status line names the matches: the search, or ``unpaired``."""
-        return "unpaired" if self.query is UNPAIRED else f"“{self.query}”"
+        return "unpaired" if self.unpaired_shown else f"“{self.query}”"
 
     def step_match(self, delta: int) -> Match | None:
         """Move to the next (``1``) or previous (``-1``) match, wrapping around."""
@@ -144,3 +144,4 @@ class ViewState:
     def clear_search(self) -> None:
         """Forget the search."""
         self.query, self.matches, self.match_index = "", [], -1
+        self.unpaired_shown = False
