@@ -227,3 +227,44 @@ def test_adversarial_input_finishes_with_valid_output(tmp_path: Path, case: str)
     proc = aligner("compare", path, SMALL, "--format", "json")
     assert proc.returncode == 0
     assert_spans_slice_back(json.loads(proc.stdout), [path, SMALL])
+
+
+def test_where_lists_the_stretches_most_like_a_passage(tmp_path: Path) -> None:
+    big = SAMPLES["revolution-to-counter-revolution.txt"]
+    text = aligner("where", big, SMALL, "--paragraph", 124, "-n", 3)
+    assert text.returncode == 0, text.stderr
+    assert text.stdout.count("\n#") == 3
+    assert "Stalin is too rude" in text.stdout.split("#1")[1]
+    out = tmp_path / "where.json"
+    done = aligner("where", SMALL, "--text", "Kronstadt uprising", "-o", out)
+    assert done.returncode == 0, done.stderr
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert len(report["pairs"]) == 5
+    assert "Kronstadt" in report["pairs"][0]["b"]["text"]
+    # The written report is never overwritten without --force.
+    again = aligner("where", SMALL, "--text", "Lenin", "-o", out)
+    assert again.returncode == 1 and "exists" in again.stderr
+    markdown = aligner("where", big, SMALL, "--span", "63724-64234", "-f", "markdown")
+    assert markdown.stdout.startswith("# Where how-the-bureaucracy-seized-power.txt tells")
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (("where", SMALL, "--text", "x", "--paragraph", "2"), 2, "not allowed with"),
+        (("where", SMALL, SMALL, "--text", "Lenin"), 2, "TARGET alone with --text"),
+        (("where", SMALL, "--paragraph", "2"), 2, "give SOURCE and TARGET"),
+        (("where", SMALL, SMALL, "--span", "5-x"), 2, "not START-END"),
+        (("where", SMALL, SMALL, "--paragraph", "0"), 2, "must be 1 or more"),
+        (("where", SMALL, SMALL, "--paragraph", "9999"), 1, "has paragraphs 1 to"),
+        (("where", SMALL, SMALL, "--span", "10-5"), 1, "is not inside"),
+        (("where", SMALL, "--text", "   "), 1, "--text is empty"),
+    ],
+)
+def test_where_refuses_bad_passages_in_one_line(
+    args: tuple[object, ...], code: int, message: str
+) -> None:
+    proc = aligner(*args)
+    assert proc.returncode == code
+    assert message in proc.stderr
+    assert proc.stdout == ""

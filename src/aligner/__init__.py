@@ -1,7 +1,8 @@
 """aligner: find the parallel passages in several accounts of one story.
 
-The public API is :func:`compare` (two documents) and :func:`synopsis`
-(three or more); the rest is the result model and its exports.
+The public API is :func:`compare` (two documents), :func:`synopsis` (three
+or more) and :func:`find_parallels` (where one document tells a passage of
+another); the rest is the result model and its exports.
 Importing ``aligner`` never loads Textual: the TUI lives in ``aligner.tui``.
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 from aligner.documents import load_document
 from aligner.engine import compare
 from aligner.export import from_dict, to_json, to_markdown
+from aligner.lookup import find_parallels
 from aligner.model import (
     AlignerError,
     Comparison,
@@ -50,6 +52,7 @@ __all__ = [
     "Synopsis",
     "__version__",
     "compare",
+    "find_parallels",
     "from_dict",
     "load_document",
     "synopsis",

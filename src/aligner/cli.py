@@ -1,4 +1,4 @@
-"""The command line: ``aligner compare A B``, ``aligner demo``, ``--version``.
+"""The command line: ``aligner compare A B``, ``aligner where A B``, ``aligner demo``.
 
 A thin layer over ``aligner.compare()``: it parses arguments, reads the
 documents, checks the output path before the long work, and prints or writes
@@ -20,7 +20,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TextIO, Union
 
-from aligner.documents import document_from_bytes, read_document, sample_paths
+from aligner.documents import document_from_bytes, make_document, read_document, sample_paths
+from aligner.lookup import LIMIT as LOOKUP_LIMIT
 from aligner.model import (
     KINDS,
     SORT_KEYS,
@@ -89,6 +90,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
         if args.command == "compare" and len(args.paths) < 2:
             args.subparser.error("give at least two documents to compare")
+        if args.command == "where" and len(args.paths) != (1 if args.text is not None else 2):
+            args.subparser.error(
+                "give SOURCE and TARGET with --paragraph or --span, or TARGET alone with --text"
+            )
     except SystemExit as exc:  # argparse: --help, --version or a usage error
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
     try:
@@ -133,6 +138,47 @@ def _parser() -> argparse.ArgumentParser:
     compare.add_argument("paths", nargs="+", metavar="FILE", help="documents to compare")
     compare.set_defaults(subparser=compare)
     _add_options(compare)
+    where = commands.add_parser(
+        "where",
+        help="find where a document tells a given passage",
+        description="Rank the stretches of TARGET (one to a few sentences) by their "
+        "similarity to a passage of SOURCE, or to --text, best first: for a parallel the "
+        "comparison did not find. Scores are similarities, for you to judge.",
+    )
+    where.add_argument(
+        "paths", nargs="+", metavar="FILE", help="SOURCE TARGET, or TARGET alone with --text"
+    )
+    passage = where.add_mutually_exclusive_group(required=True)
+    passage.add_argument(
+        "--paragraph",
+        type=_positive,
+        metavar="N",
+        help="paragraph N of SOURCE (as reports number them)",
+    )
+    passage.add_argument(
+        "--span", type=_span, metavar="START-END", help="characters START-END of SOURCE"
+    )
+    passage.add_argument(
+        "--text", metavar="TEXT", help="look for this text instead of a passage of SOURCE"
+    )
+    where.add_argument(
+        "-n",
+        "--limit",
+        type=_positive,
+        default=LOOKUP_LIMIT,
+        metavar="N",
+        help=f"how many stretches to list (default {LOOKUP_LIMIT})",
+    )
+    where.add_argument(
+        "-f",
+        "--format",
+        choices=FORMATS,
+        help="report format (default: text, or from the -o suffix)",
+    )
+    where.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE")
+    where.add_argument("--force", action="store_true", help="overwrite an existing -o FILE")
+    where.add_argument("-q", "--quiet", action="store_true", help="no notes on stderr")
+    where.set_defaults(subparser=where)
     demo = commands.add_parser(
         "demo",
         help="compare two bundled sample accounts",
@@ -197,6 +243,23 @@ def _score(value: str) -> float:
     return score
 
 
+def _positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, not {value}")
+    return number
+
+
+def _span(value: str) -> tuple[int, int]:
+    start, dash, end = value.partition("-")
+    if not dash or not start.strip().isdigit() or not end.strip().isdigit():
+        raise argparse.ArgumentTypeError(f"not START-END (two character offsets): {value!r}")
+    return int(start), int(end)
+
+
 def _kinds(value: str) -> tuple[Kind, ...]:
     out: list[Kind] = []
     for item in filter(None, (v.strip().lower() for v in value.split(","))):
@@ -213,6 +276,8 @@ def _kinds(value: str) -> tuple[Kind, ...]:
 
 
 def _run(args: argparse.Namespace) -> int:
+    if args.command == "where":
+        return _where(args)
     options = _options(args)
     bundled = {p.name: str(p) for p in sample_paths()}
     paths = [bundled[name] for name in DEMO_SAMPLES if name in bundled]
@@ -243,6 +308,35 @@ def _run(args: argparse.Namespace) -> int:
     if not args.quiet and not _found(result):
         if output or not sys.stdout.isatty():
             print("aligner: no parallel passages found", file=sys.stderr)
+    if output:
+        from aligner.export import write_output
+
+        write_output(report, output, force=args.force)
+    else:
+        _print(report)
+    return EXIT_OK
+
+
+def _where(args: argparse.Namespace) -> int:
+    """``aligner where``: the stretches of a target most like a passage."""
+    from aligner.lookup import find_parallels, paragraph_span
+
+    fmt = str(args.format or "text")
+    output = _output_path(args)
+    if output:
+        fmt = args.format or _SUFFIX_FORMATS.get(Path(output).suffix.lower(), "markdown")
+        _check_output(output, args.paths, force=args.force)
+    docs = _load_all(args.paths, quiet=args.quiet)
+    if args.text is not None:
+        if not args.text.strip():
+            raise AlignerError("--text is empty: give the words to look for")
+        source, target = make_document(args.text, name="text"), docs[0]
+        start, end = 0, len(source.text)
+    else:
+        source, target = docs
+        start, end = args.span or paragraph_span(source, args.paragraph)
+    found = find_parallels(source, target, start, end, limit=args.limit)
+    report = _render_lookup(found, fmt)
     if output:
         from aligner.export import write_output
 
@@ -415,6 +509,18 @@ def _render(result: Result, fmt: str) -> str:
     from aligner.render import render_synopsis_text
 
     return render_synopsis_text(result, width=width)
+
+
+def _render_lookup(found: Comparison, fmt: str) -> str:
+    from aligner import export
+    from aligner.render import render_lookup_text
+
+    if fmt == "json":
+        return export.to_json(found) + "\n"
+    if fmt == "markdown":
+        return export.lookup_markdown(found)
+    width = min(max(shutil.get_terminal_size().columns, 60), 120) if sys.stdout.isatty() else 80
+    return render_lookup_text(found, width=width)
 
 
 def _found(result: Result) -> bool:

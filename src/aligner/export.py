@@ -8,6 +8,7 @@ raw control character or ANSI escape sequence to a terminal.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
@@ -332,6 +333,42 @@ def _md_pair(c: Comparison, number: int, p: Pair) -> str:
             for e in p.evidence[:8]
         ]
     return "\n".join(lines).rstrip()
+
+
+def lookup_markdown(c: Comparison) -> str:
+    """A look-up (``aligner.find_parallels``) as GitHub-flavoured Markdown: the
+    passage, then one section per stretch of the other document, best first."""
+    source, target = c.documents[0], c.documents[1]
+    lines = [f"# Where {md_name(target)} tells a passage of {md_name(source)}", ""]
+    if c.pairs:
+        a = c.pairs[0].a
+        lines.append(
+            f"**A** · {md_name(source)} · ¶ {source.paragraph_number(a.start)} · "
+            f"characters {a.start:,}–{a.end:,}"
+        )
+        lines += ["", md_quote(dataclasses.replace(c.pairs[0], diff=(), evidence=()), "a"), ""]
+        lines.append(
+            f"The {len(c.pairs)} stretches of **B** ({md_name(target)}) most like it, best "
+            "first. Scores are similarities, not the engine's confidence: judge them yourself. "
+            "**Bold** marks what a stretch shares with the passage (in a quotation: its own "
+            "words)."
+        )
+    else:
+        lines.append(f"{md_name(target)} has no stretch to offer.")
+    for n, p in enumerate(c.pairs, 1):
+        lines += [
+            "",
+            f"## {n}. ¶ {target.paragraph_number(p.b.start)} · characters "
+            f"{p.b.start:,}–{p.b.end:,} (similarity {p.score:.2f}, {p.kind})",
+            "",
+            md_quote(p, "b"),
+        ]
+        if p.evidence:
+            terms = ", ".join(
+                f"{e.kind} {escape_markdown(' '.join(e.term.split()))}" for e in p.evidence[:8]
+            )
+            lines += ["", f"Shared: {terms}."]
+    return "\n".join(lines) + "\n"
 
 
 def md_quote(p: Pair, side: Side) -> str:

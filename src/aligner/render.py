@@ -268,6 +268,37 @@ def _wrap(text: str, prefix: str, width: int) -> list[str]:
     return out or [prefix.rstrip()]
 
 
+# ---------------------------------------------------------------- look-up text
+
+
+def render_lookup_text(c: Comparison, *, width: int = 80, max_chars: int = 1200) -> str:
+    """A look-up (``aligner.find_parallels``) as a terminal report: the passage
+    once, then each stretch of the other document, most similar first."""
+    source, target = c.documents[0], c.documents[1]
+    lines = [f"A  {printable(' '.join(source.name.split()))}"]
+    lines.append(f"B  {printable(' '.join(target.name.split()))}")
+    lines.append(
+        f"{len(c.pairs)} stretches of B most like this passage of A, best first "
+        "(scores are similarities: judge them yourself)"
+    )
+    if c.pairs:
+        a = c.pairs[0].a
+        text = c.text(a)
+        body = text[:max_chars] + (
+            f" … [{len(text) - max_chars:,} more characters]" if len(text) > max_chars else ""
+        )
+        lines += ["", f"A ¶{source.paragraph_number(a.start)} {a.start}-{a.end}"]
+        lines += _wrap(printable(body), "  | ", width)
+    for n, p in enumerate(c.pairs, 1):
+        head = f"#{n}  {p.score:.2f}  {p.kind}  B ¶{target.paragraph_number(p.b.start)} "
+        head += f"{p.b.start}-{p.b.end}"
+        lines += ["", head, *_wrap(_text_passage(p, "b", max_chars=max_chars), "  | ", width)]
+        if p.evidence:
+            terms = ", ".join(f"{e.kind} {' '.join(e.term.split())!r}" for e in p.evidence[:6])
+            lines += _wrap(printable(terms), "  shared: ", width)
+    return "\n".join(lines).rstrip() + "\n"
+
+
 # ---------------------------------------------------------------- synopsis text
 
 
