@@ -20,7 +20,13 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TextIO, Union
 
-from aligner.documents import document_from_bytes, make_document, read_document, sample_paths
+from aligner.documents import (
+    document_from_bytes,
+    make_document,
+    paragraph_span,
+    read_document,
+    sample_paths,
+)
 from aligner.lookup import LIMIT as LOOKUP_LIMIT
 from aligner.model import (
     KINDS,
@@ -319,7 +325,7 @@ def _run(args: argparse.Namespace) -> int:
 
 def _where(args: argparse.Namespace) -> int:
     """``aligner where``: the stretches of a target most like a passage."""
-    from aligner.lookup import find_parallels, paragraph_span
+    from aligner.lookup import find_parallels
 
     fmt = str(args.format or "text")
     output = _output_path(args)

@@ -14,7 +14,7 @@ import os
 import re
 from pathlib import Path
 
-from aligner.model import Document, DocumentError
+from aligner.model import AlignerError, Document, DocumentError
 
 Source = "str | os.PathLike[str] | Document"
 
@@ -349,6 +349,19 @@ def _is_file(candidate: str) -> bool:
         return Path(candidate).is_file()
     except (OSError, ValueError):
         return False
+
+
+def paragraph_span(doc: Document, number: int) -> tuple[int, int]:
+    """Where paragraph ``number`` (1-based, as reports number them) of ``doc`` lies.
+
+    Raises:
+        AlignerError: ``doc`` has no such paragraph.
+    """
+    starts = doc.paragraph_starts or (0,)
+    if not 1 <= number <= len(starts):
+        raise AlignerError(f"{doc.name} has paragraphs 1 to {len(starts)}, not {number}")
+    end = starts[number] if number < len(starts) else len(doc.text)
+    return starts[number - 1], end
 
 
 def sample_paths() -> tuple[Path, ...]:

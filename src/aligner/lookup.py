@@ -102,19 +102,6 @@ def find_parallels(
     return Comparison((src, tgt), pairs, Options(min_score=0.0))
 
 
-def paragraph_span(doc: Document, number: int) -> tuple[int, int]:
-    """Where paragraph ``number`` (1-based, as reports number them) of ``doc`` lies.
-
-    Raises:
-        AlignerError: ``doc`` has no such paragraph.
-    """
-    starts = doc.paragraph_starts or (0,)
-    if not 1 <= number <= len(starts):
-        raise AlignerError(f"{doc.name} has paragraphs 1 to {len(starts)}, not {number}")
-    end = starts[number] if number < len(starts) else len(doc.text)
-    return starts[number - 1], end
-
-
 _SEGMENTED: dict[int, tuple[Document, Segmented]] = {}
 _KEPT = 4
 

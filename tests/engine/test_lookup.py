@@ -9,8 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import aligner
-from aligner.documents import load_document
-from aligner.lookup import paragraph_span
+from aligner.documents import load_document, paragraph_span
 
 from .conftest import SAMPLES
 

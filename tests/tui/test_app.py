@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from textual.coordinate import Coordinate
 from textual.pilot import Pilot
-from textual.widgets import ContentSwitcher, Input, Static
+from textual.widgets import ContentSwitcher, Input, OptionList, Static
 
 import aligner
 from aligner.model import Comparison, Options
@@ -19,6 +19,7 @@ from aligner.tui.screens.compare import CompareScreen
 from aligner.tui.screens.detail import DetailScreen
 from aligner.tui.screens.export import ExportScreen
 from aligner.tui.screens.help import KEYS, HelpScreen
+from aligner.tui.screens.lookup import LookupScreen
 from aligner.tui.view_state import Match
 from aligner.tui.widgets.coverage import CoverageStrip
 from aligner.tui.widgets.document_view import DocumentView
@@ -142,6 +143,69 @@ async def test_u_goes_through_what_an_abridged_version_lacks() -> None:
         )
         await pilot.press("escape")
         assert "unpaired" not in status(app)
+
+
+async def _look_up(app: AlignerApp, pilot: Pilot[None]) -> LookupScreen:
+    await pilot.press("w")
+    for _ in range(100):
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        if isinstance(app.screen, LookupScreen) and app.screen.found is not None:
+            await pilot.pause()
+            return app.screen
+    raise AssertionError("the look-up never showed")
+
+
+async def test_w_looks_up_where_the_other_tells_the_paragraph_read(
+    comparison: Comparison,
+) -> None:
+    app = AlignerApp(comparison=comparison)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = main(app)
+        await pilot.press("d")
+        await pilot.pause()
+        view_a = screen.query_one("#doc-0", DocumentView)
+        march = comparison.documents[0].text.index("On 7 November 1927")
+        view_a.scroll_to_offset(march)
+        await pilot.pause()
+        found = await _look_up(app, pilot)
+        assert found.labels == ("A", "B")
+        b = comparison.documents[1].text
+        first = found.found.pairs[0]
+        assert first.b_text.startswith("The Oppositionists joined the anniversary demonstration")
+        assert first.a.start == march
+        listed = found.query_one(OptionList)
+        assert listed.option_count == len(found.found.pairs) > 1
+        assert found.query_one(SideBySide).pair is first
+        await pilot.press("n")
+        assert found.query_one(SideBySide).pair is found.found.pairs[1]
+        await pilot.press("p", "enter")
+        await pilot.pause()
+        assert app.screen is screen and screen.mode == "document"
+        assert f"stretch 1/{len(found.found.pairs)} in B" in status(app)
+        view_b = screen.query_one("#doc-1", DocumentView)
+        start = b.index("The Oppositionists joined")
+        assert view_b.line_of(start) - round(view_b.scroll_y) == view_b.reading_row
+        assert view_a.line_of(march) - round(view_a.scroll_y) == view_a.reading_row
+        await pilot.press("right_square_bracket")
+        await pilot.pause()
+        assert f"stretch 2/{len(found.found.pairs)} in B" in status(app)
+        # Escape closes the dialog without moving.
+        await _look_up(app, pilot)
+        await pilot.press("escape")
+        assert app.screen is screen
+
+
+async def test_w_in_the_pair_view_looks_up_the_selected_passage(comparison: Comparison) -> None:
+    app = AlignerApp(comparison=comparison)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("n")
+        found = await _look_up(app, pilot)
+        pair = main(app).current
+        assert pair is comparison.pairs[1]
+        assert found.found.pairs[0].a_text == pair.a_text.strip()
+        await pilot.press("w")  # closes it again
+        assert isinstance(app.screen, CompareScreen) and main(app).mode == "pairs"
 
 
 async def test_app_opens_in_the_order_asked_for(comparison: Comparison) -> None:

@@ -11,9 +11,11 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from textual.pilot import Pilot
 
 from aligner.model import Comparison
 from aligner.tui.app import AlignerApp
+from aligner.tui.screens.lookup import LookupScreen
 
 SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((160, 48), id="160x48")]
 SnapCompare = Callable[..., bool]
@@ -58,3 +60,20 @@ def test_help(
 ) -> None:
     app = AlignerApp(comparison=comparison)
     assert snap_compare(app, terminal_size=size, run_before=keys("question_mark"))
+
+
+@pytest.mark.parametrize("size", SIZES)
+def test_lookup(snap_compare: SnapCompare, comparison: Comparison, size: tuple[int, int]) -> None:
+    async def run_before(pilot: Pilot[Any]) -> None:
+        await pilot.pause()
+        await pilot.press("n", "n", "w")
+        for _ in range(100):
+            await pilot.pause()
+            await pilot.app.workers.wait_for_complete()
+            screen = pilot.app.screen
+            if isinstance(screen, LookupScreen) and screen.found is not None:
+                break
+        await pilot.pause()
+
+    app = AlignerApp(comparison=comparison)
+    assert snap_compare(app, terminal_size=size, run_before=run_before)

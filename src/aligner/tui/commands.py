@@ -17,6 +17,11 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("Filter by kind", "All kinds, quotations, retellings or versions", "cycle_kind"),
     ("Search", "Search both documents", "search"),
     ("Unpaired passages", "Go through what no pair holds: what one version lacks", "unpaired"),
+    (
+        "Where is this told?",
+        "Look up the stretches of the other document most like the passage read",
+        "where",
+    ),
     ("Next match", "Go to the next search match", "next_match"),
     ("Previous match", "Go to the previous search match", "previous_match"),
     ("Export to Markdown", "Write the shown pairs to a Markdown file", "export"),

@@ -9,8 +9,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Literal
 
 from aligner.model import KINDS, SORT_KEYS, Comparison, Kind, Pair, SortKey, sort_pairs
+
+Listing = Literal["search", "unpaired", "stretches"]
+"""What the matches are: a search's hits, the unpaired passages (``u``), or
+the stretches a look-up (``w``) found."""
 
 KIND_CYCLE: tuple[Kind | None, ...] = (None, *KINDS)
 SCORE_STEP = 0.05
@@ -81,10 +86,12 @@ class ViewState:
     kind: Kind | None = None
     sort: SortKey = "a"
     query: str = ""
-    unpaired_shown: bool = False
-    """The matches are the unpaired passages (``u``), not a search's."""
+    listing: Listing = "search"
+    """What the matches are."""
     matches: list[Match] = field(default_factory=list)
     match_index: int = -1
+    passage: Match | None = None
+    """With ``listing == "stretches"``: the passage they were looked up for."""
 
     def shown(self, comparison: Comparison) -> tuple[Pair, ...]:
         """The pairs passing the filters, in list order."""
@@ -107,7 +114,7 @@ class ViewState:
 
     def search(self, comparison: Comparison, query: str) -> Match | None:
         """Run a new search; return the first match."""
-        self.query, self.unpaired_shown = query, False
+        self.query, self.listing, self.passage = query, "search", None
         self.matches = find_matches(comparison, query)
         self.match_index = 0 if self.matches else -1
         return self.current_match
@@ -115,17 +122,30 @@ class ViewState:
     def unpaired(self, comparison: Comparison) -> Match | None:
         """Go through what no pair holds, as matches (for two versions: what
         one has and the other lacks), a's first; return the first."""
-        self.query, self.unpaired_shown = "", True
+        self.query, self.listing, self.passage = "", "unpaired", None
         self.matches = [
             Match(side, s.start, s.end) for side in (0, 1) for s in comparison.unaligned(side)
         ]
         self.match_index = 0 if self.matches else -1
         return self.current_match
 
+    def stretches(self, found: Comparison, side: int, rank: int) -> Match | None:
+        """Go through the stretches of a look-up (``aligner.find_parallels``) of a
+        passage of document ``side`` in the other, best first, from ``rank``."""
+        self.query, self.listing = "", "stretches"
+        if found.pairs:
+            a = found.pairs[0].a
+            self.passage = Match(side, a.start, a.end)
+        self.matches = [Match(1 - side, p.b.start, p.b.end) for p in found.pairs]
+        self.match_index = rank if 0 <= rank < len(self.matches) else -1
+        return self.current_match
+
     @property
     def match_label(self) -> str:
-        """How the status line names the matches: the search, or ``unpaired``."""
-        return "unpaired" if self.unpaired_shown else f"“{self.query}”"
+        """How the status line names the matches: the search, ``unpaired`` or ``stretch``."""
+        if self.listing == "search":
+            return f"“{self.query}”"
+        return "unpaired" if self.listing == "unpaired" else "stretch"
 
     def step_match(self, delta: int) -> Match | None:
         """Move to the next (``1``) or previous (``-1``) match, wrapping around."""
@@ -144,4 +164,4 @@ class ViewState:
     def clear_search(self) -> None:
         """Forget the search."""
         self.query, self.matches, self.match_index = "", [], -1
-        self.unpaired_shown = False
+        self.listing, self.passage = "search", None

@@ -24,12 +24,14 @@ from textual.widgets import (
     Static,
 )
 
+from aligner.documents import paragraph_span
 from aligner.model import Comparison, Pair, SortKey, sort_pairs
 from aligner.render import printable
 from aligner.tui.render import location
 from aligner.tui.screens.detail import DetailScreen
 from aligner.tui.screens.export import export_dialog
 from aligner.tui.screens.loading import LoadingScreen
+from aligner.tui.screens.lookup import LookupScreen
 from aligner.tui.view_state import Match, ViewState, nearest_pair, pair_at, span_of
 from aligner.tui.widgets.coverage import CoverageStrip
 from aligner.tui.widgets.document_view import DocumentView
@@ -60,6 +62,7 @@ class CompareScreen(LoadingScreen):
         Binding("minus", "score_down", "Score-", show=False),
         Binding("t", "cycle_kind", "Kind", show=False),
         Binding("u", "unpaired", "Unpaired", show=False),
+        Binding("w", "where", "Where", show=False),
         Binding("right_square_bracket", "next_match", "Next match", show=False),
         Binding("left_square_bracket", "previous_match", "Prev match", show=False),
         Binding("escape", "clear_search", "Clear search", show=False),
@@ -279,17 +282,23 @@ class CompareScreen(LoadingScreen):
             self.query_one(f"#doc-{side}", DocumentView).set_matches(spans, cur)
 
     def _go_to(self, match: Match) -> None:
-        """Show ``match`` in reading mode, with the other document following."""
+        """Show ``match`` in reading mode, with the other document following
+        (or, for a look-up's stretch, showing the passage it was found for)."""
         self._mark_matches()
         if self.mode != "document":
             self.mode = "document"
             self._show_mode()
         view = self.query_one(f"#doc-{match.side}", DocumentView)
         view.focus()
+        passage = self.state.passage if self.state.listing == "stretches" else None
 
         def scroll() -> None:
             view.scroll_to_offset(match.start)
-            self._follow(DocumentView.Scrolled(view, match.start))
+            if passage is not None:
+                other = self.query_one(f"#doc-{passage.side}", DocumentView)
+                other.scroll_to_offset(passage.start)
+            else:
+                self._follow(DocumentView.Scrolled(view, match.start))
 
         self.call_after_refresh(scroll)
         self._update_status()
@@ -352,6 +361,36 @@ class CompareScreen(LoadingScreen):
             self._update_status()
             return
         self._go_to(match)
+
+    def action_where(self) -> None:
+        """Look up where the other document tells the passage being read: in
+        reading mode the paragraph at the reading row of the focused document,
+        in the pair view the selected pair's passage in A."""
+        if self.comparison is None:
+            return
+        if self.mode == "document":
+            view = self.focused if isinstance(self.focused, DocumentView) else None
+            view = view or self.query_one("#doc-0", DocumentView)
+            side, offset = view.side, view.offset_at_row(view.reading_row)
+            doc = self.comparison.documents[side]
+            start, end = paragraph_span(doc, doc.paragraph_number(offset))
+        elif self.current is not None:
+            side, (start, end) = 0, span_of(self.current, 0)
+        else:
+            self.notify("Select a pair, or read a paragraph (d), to look it up.")
+            return
+        docs = self.comparison.documents
+        labels = ("A", "B") if side == 0 else ("B", "A")
+
+        def chosen(rank: int | None) -> None:
+            if rank is None or dialog.found is None:
+                return
+            match = self.state.stretches(dialog.found, side, rank)
+            if match is not None:
+                self._go_to(match)
+
+        dialog = LookupScreen((docs[side], docs[1 - side]), (start, end), labels)
+        self.app.push_screen(dialog, chosen)
 
     def action_next_match(self) -> None:
         match = self.state.step_match(1)
