@@ -89,7 +89,7 @@ def find_parallels(
         raise AlignerError(f"limit must be 1 or more, not {limit}")
     if not 0 <= start < end <= len(src.text):
         raise AlignerError(f"passage {start}-{end} is not inside {src.name} (0-{len(src.text)})")
-    seg_s, seg_t = _segmented(src), _segmented(tgt)
+    seg_s, seg_t = _segmented((src, tgt))
     passage = [k for k, s in enumerate(seg_s.sentences) if s.start < end and start < s.end]
     query = _excerpt(seg_s, passage)
     if not query.words:
@@ -106,16 +106,24 @@ _SEGMENTED: dict[int, tuple[Document, Segmented]] = {}
 _KEPT = 4
 
 
-def _segmented(doc: Document) -> Segmented:
-    """``doc`` segmented, kept for the next look-ups in the same documents."""
+def _segmented(docs: tuple[Document, Document]) -> tuple[Segmented, Segmented]:
+    """Both documents segmented (together, so the larger may go to a second
+    process), each kept for the next look-ups in it."""
+    missing = [d for d in dict.fromkeys(docs) if _kept(d) is None]
+    fresh = {id(d): seg for d, seg in zip(missing, segment_all(missing), strict=True)}
+    a, b = (fresh.get(id(d)) or _kept(d) for d in docs)
+    assert a is not None and b is not None
+    for doc in missing:
+        # The oldest other document makes room (never one of these two).
+        while len(_SEGMENTED) >= _KEPT:
+            _SEGMENTED.pop(next(k for k in _SEGMENTED if k not in (id(docs[0]), id(docs[1]))))
+        _SEGMENTED[id(doc)] = (doc, fresh[id(doc)])
+    return a, b
+
+
+def _kept(doc: Document) -> Segmented | None:
     hit = _SEGMENTED.get(id(doc))
-    if hit is not None and hit[0] is doc:
-        return hit[1]
-    (seg,) = segment_all([doc])
-    if len(_SEGMENTED) >= _KEPT:
-        _SEGMENTED.pop(next(iter(_SEGMENTED)))
-    _SEGMENTED[id(doc)] = (doc, seg)
-    return seg
+    return hit[1] if hit is not None and hit[0] is doc else None
 
 
 def _excerpt(seg: Segmented, sentences: Sequence[int]) -> Segmented:

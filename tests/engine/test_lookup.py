@@ -159,3 +159,14 @@ def test_the_api_takes_paths(tmp_path: Path) -> None:
     b.write_text(SHORT_B, encoding="utf-8")
     found = aligner.find_parallels(a, b, 0, SHORT_A.index("\n"), limit=1)
     assert "Kronstadt" in found.pairs[0].b_text
+
+
+def test_looking_up_in_many_documents_in_turn() -> None:
+    # More documents than the look-up keeps segmented: each look-up still
+    # answers from its own two documents, the oldest kept one among them.
+    docs = [load_document(p) for p in SAMPLES.values()]
+    for source, target in [(docs[0], docs[1]), (docs[2], docs[3]), (docs[0], docs[4])]:
+        found = aligner.find_parallels(source, target, 0, min(400, len(source.text)), limit=1)
+        assert found.documents == (source, target)
+        p = found.pairs[0]
+        assert target.text[p.b.start : p.b.end] == p.b_text
