@@ -6,14 +6,15 @@ retellings share too little to be told from chance. A reader who knows the
 passage they care about can ask instead. ``find_parallels`` ranks every
 stretch of the other document (one to a few consecutive sentences of one
 paragraph) by its similarity to the passage as a whole, with the mix of
-tf-idf and word-vector cosines the engine scores sentences with, and returns
-the best few that do not overlap.
+tf-idf and word-vector cosines the engine scores sentences with, ranks the
+best twenty again with the alignment of their words, and returns the best
+few that do not overlap.
 
 Asked this way, the question is no longer whether a parallel exists (the
 reader expects one) but where it is, and a whole passage answers it far
 better than its sentences one by one: on the sample accounts' gold events,
-the partner is the first stretch offered for about half the passages and
-among the first five for four in five.
+the partner is the first stretch offered for 57 % of the passages and among
+the first five for 88 % (``bench/bench_lookup.py``).
 
 This module ranks; it never decides that a pair is parallel.
 """
@@ -24,12 +25,13 @@ import os
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from aligner.align import sentences_in
 from aligner.diff import word_diff
 from aligner.documents import load_document
 from aligner.engine import QUOTED_SHARE
 from aligner.evidence import find_evidence
 from aligner.features import Features, build_features
-from aligner.match import LEXICAL_WEIGHT
+from aligner.match import LEXICAL_WEIGHT, soft_overlap
 from aligner.model import AlignerError, Comparison, DiffOp, Document, Options, Pair, Span
 from aligner.segment import Segmented, Sentence, Word, segment_all, words_in
 
@@ -47,6 +49,10 @@ MAX_SENTENCES = 6
 """Longest stretch offered, in sentences."""
 MIN_SENTENCES = 3
 """Stretches up to this many sentences are offered, however short the passage."""
+RERANKED = 20
+"""The best stretches by cosine that are ranked again with word alignment."""
+SOFT_WEIGHT = 0.5
+"""Weight of the word alignment (``match.soft_overlap``) in the final score."""
 QUOTED_RUN = 4
 """Words in a row both sides share that count towards a quotation."""
 
@@ -96,7 +102,7 @@ def find_parallels(
         raise AlignerError(f"passage {start}-{end} of {src.name} holds no words to look up")
     feats = build_features(query, seg_t)
     exclude = (start, end) if src.text == tgt.text else None
-    ranked = _ranked(feats, len(passage), exclude, limit)
+    ranked = _reranked(feats, _ranked(feats, len(passage), exclude, max(limit, RERANKED)), limit)
     a = _stripped(src.text, start, end)
     pairs = tuple(_pair(feats, seg_s, seg_t, a, b, score) for b, score in ranked)
     return Comparison((src, tgt), pairs, Options(min_score=0.0))
@@ -184,6 +190,30 @@ def _ranked(
             if len(chosen) == limit:
                 break
     return chosen
+
+
+def _reranked(
+    feats: Features, ranked: list[tuple[tuple[int, int], float]], limit: int
+) -> list[tuple[tuple[int, int], float]]:
+    """The best stretches again, by their cosine and their word alignment.
+
+    Pooled vectors blur a passage into one direction; aligning its words one
+    by one with the stretch's (the same stem, or a near vector: "died" and
+    "death") tells a retelling of the same event from one merely on the same
+    theme. On the dev gold it puts an event's partner first for 57 % of
+    passages instead of 52 %, among the first five for 88 % instead of 82 %.
+    """
+    passage = range(len(feats.segs[0].sentences))
+    scored = [
+        (
+            span,
+            (score + SOFT_WEIGHT * soft_overlap(feats, passage, sentences_in(feats.segs[1], span)))
+            / (1 + SOFT_WEIGHT),
+        )
+        for span, score in ranked
+    ]
+    scored.sort(key=lambda x: (-x[1], x[0]))
+    return scored[:limit]
 
 
 class _Similarity:

@@ -57,9 +57,9 @@ def test_a_retold_event_is_found_in_other_words(
     a, b = load_document(SAMPLES[source]), load_document(SAMPLES[target])
     start = a.text.index(passage)
     end = a.text.index(".", start + len(passage) - 1) + 1
-    first = aligner.find_parallels(a, b, start, end).pairs[0]
-    assert first.kind == "retelling"
-    assert expected in first.b_text
+    offered = aligner.find_parallels(a, b, start, end, limit=3).pairs
+    found = [p for p in offered if expected in p.b_text]
+    assert found and found[0].kind == "retelling"
 
 
 def test_free_text_is_looked_up_as_the_passage() -> None:
