@@ -25,7 +25,9 @@ from aligner.model import Comparison, Document, Group, Kind, Member, Options, Pa
 from aligner.synopsis import Synopsis
 from aligner.tui.app import AlignerApp
 from aligner.tui.screens.detail import DetailScreen
+from aligner.tui.screens.lookup import LookupScreen
 from aligner.tui.screens.synopsis import KEYS, PairScreen, SynopsisHelp, SynopsisScreen
+from aligner.tui.view_state import Match
 from aligner.tui.widgets.group_view import GroupView
 from aligner.tui.widgets.side_by_side import SideBySide
 
@@ -280,6 +282,34 @@ async def test_v_opens_the_pair_view_of_chosen_account_and_base(syn: Synopsis) -
         assert view.pair is not None and view.pair.b_text.startswith("Comrade Stalin")
         await pilot.press("q")
         assert app.screen is screen(app) and app.is_running
+
+
+async def test_w_looks_up_the_group_where_an_account_lacks_it(syn: Synopsis) -> None:
+    app = AlignerApp(synopsis=syn)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("j", "w")  # the Congress group, which D3 lacks
+        dialog = app.screen
+        for _ in range(100):
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+            if isinstance(dialog, LookupScreen) and dialog.found is not None:
+                break
+        assert isinstance(dialog, LookupScreen) and dialog.found is not None
+        assert dialog.labels == ("D1", "D3")
+        docs = [d.name for d in dialog.found.documents]
+        assert docs == ["last-struggle.txt", "defeat.txt"]
+        assert dialog.found.pairs[0].a_text.startswith("The Testament was read")
+        await pilot.press("enter")
+        await pilot.pause()
+        pair_screen = app.screen
+        assert isinstance(pair_screen, PairScreen) and pair_screen.mode == "document"
+        await pilot.pause()
+        assert pair_screen.state.listing == "stretches"
+        assert pair_screen.state.current_match == Match(
+            1, dialog.found.pairs[0].b.start, dialog.found.pairs[0].b.end
+        )
+        await pilot.press("q")
+        assert app.screen is screen(app)
 
 
 async def test_v_on_the_base_column_compares_with_the_next_account(syn: Synopsis) -> None:

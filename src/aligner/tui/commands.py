@@ -38,6 +38,11 @@ SYNOPSIS_COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("Lower minimum score", "Show groups down to the previous step", "score(-1)"),
     ("Filter by accounts", "Only groups shared by at least 3, 4 ... accounts", "cycle_accounts"),
     ("Pair view", "The chosen account against the base, pair by pair", "pair_view"),
+    (
+        "Where is this told?",
+        "Look up the group's passage in the chosen account, or the first lacking it",
+        "where",
+    ),
     ("Search", "Find the groups whose passages hold a text", "search"),
     ("Export to Markdown", "Write the groups shown to a Markdown file", "export"),
     ("Copy group", "Copy the selected group's passages to the clipboard", "copy"),

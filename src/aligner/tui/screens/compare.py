@@ -383,14 +383,18 @@ class CompareScreen(LoadingScreen):
         labels = ("A", "B") if side == 0 else ("B", "A")
 
         def chosen(rank: int | None) -> None:
-            if rank is None or dialog.found is None:
-                return
-            match = self.state.stretches(dialog.found, side, rank)
-            if match is not None:
-                self._go_to(match)
+            if rank is not None and dialog.found is not None:
+                self.show_stretches(dialog.found, side, rank)
 
         dialog = LookupScreen((docs[side], docs[1 - side]), (start, end), labels)
         self.app.push_screen(dialog, chosen)
+
+    def show_stretches(self, found: Comparison, side: int, rank: int) -> None:
+        """Go to stretch ``rank`` of a look-up of a passage of document ``side``
+        (``aligner.find_parallels``) in reading mode; ``]`` / ``[`` step on."""
+        match = self.state.stretches(found, side, rank)
+        if match is not None:
+            self._go_to(match)
 
     def action_next_match(self) -> None:
         match = self.state.step_match(1)

@@ -30,6 +30,7 @@ from aligner.tui.screens.compare import CompareScreen
 from aligner.tui.screens.export import synopsis_export_dialog
 from aligner.tui.screens.help import HelpScreen
 from aligner.tui.screens.loading import LoadingScreen
+from aligner.tui.screens.lookup import LookupScreen
 from aligner.tui.view_state import SCORE_STEP
 from aligner.tui.widgets.group_view import GAP, GroupView
 from aligner.tui.widgets.pair_list import KIND_LABELS, PairList
@@ -49,6 +50,7 @@ KEYS: tuple[tuple[str, str], ...] = (
     ("+ / -", "raise / lower the minimum score of the groups shown"),
     ("a", "only the groups shared by at least 3, 4 … accounts (again: back to all)"),
     ("v", "pair view: the chosen account against the base"),
+    ("w", "where the chosen account (or the first lacking it) tells the group"),
     ("/", "find the groups whose passages hold a text, in any account"),
     ("] / [", "next / previous group found"),
     ("e", "export the groups shown to Markdown (asks for a file name)"),
@@ -98,6 +100,7 @@ class SynopsisScreen(LoadingScreen):
         Binding("minus", "score(-1)", "Score-", show=False),
         Binding("a", "cycle_accounts", "Accounts", show=False),
         Binding("v", "pair_view", "Pair view"),
+        Binding("w", "where", "Where", show=False),
         Binding("slash", "search", "Find"),
         Binding("right_square_bracket", "next_match", "Next match", show=False),
         Binding("left_square_bracket", "previous_match", "Prev match", show=False),
@@ -416,6 +419,34 @@ class SynopsisScreen(LoadingScreen):
         pair = self._pair_for(comparison.pairs, syn.base, other)
         if pair is not None:
             screen.call_after_refresh(_select_pair, screen, pair)
+
+    def action_where(self) -> None:
+        """Look up where an account tells the selected group: the chosen account
+        (column), else the first that lacks it. The passage looked up is the
+        base account's member, else the group's first; enter opens the pair
+        view of the two accounts on the stretch chosen."""
+        syn, group = self.synopsis, self.current
+        if syn is None or group is None:
+            return
+        source = group.member(syn.base) or group.members[0]
+        target = self.account if self.account not in (None, source.doc) else None
+        if target is None and group.missing:
+            target = group.missing[0]
+        if target is None:
+            self.notify("Every account has this group: choose an account's column to look there.")
+            return
+        docs = syn.documents
+        labels = (label(source.doc), label(target))
+        dialog = LookupScreen((docs[source.doc], docs[target]), (source.start, source.end), labels)
+
+        def chosen(rank: int | None) -> None:
+            if rank is None or dialog.found is None or target is None:
+                return
+            screen = PairScreen(syn.comparison(source.doc, target))
+            self.app.push_screen(screen)
+            screen.call_after_refresh(screen.show_stretches, dialog.found, 0, rank)
+
+        self.app.push_screen(dialog, chosen)
 
     def _pair_for(self, pairs: tuple[Pair, ...], a: int, b: int) -> Pair | None:
         """The comparison's pair for the selected group's members in ``a`` and ``b``."""
