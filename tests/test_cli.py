@@ -248,11 +248,30 @@ def test_where_lists_the_stretches_most_like_a_passage(tmp_path: Path) -> None:
     assert markdown.stdout.startswith("# Where how-the-bureaucracy-seized-power.txt tells")
 
 
+def test_where_looks_in_several_documents_at_once() -> None:
+    big = SAMPLES["revolution-to-counter-revolution.txt"]
+    james = SAMPLES["clr-james-lenin-stalin.txt"]
+    done = aligner("where", big, SMALL, james, "--paragraph", 124, "-n", 2, "-f", "json")
+    assert done.returncode == 0, done.stderr
+    lookups = json.loads(done.stdout)["lookups"]
+    assert [[d["name"] for d in c["documents"]] for c in lookups] == [
+        [big.name, SMALL.name],
+        [big.name, james.name],
+    ]
+    for c in lookups:
+        assert len(c["pairs"]) == 2
+        assert "Stalin is too rude" in c["pairs"][0]["b"]["text"]
+    text = aligner("where", SMALL, james, "--text", "Kronstadt", "-n", 1)
+    assert "== in B: " in text.stdout and "== in C: " in text.stdout
+    markdown = aligner("where", SMALL, james, "--text", "Kronstadt", "-n", 1, "-f", "markdown")
+    assert markdown.stdout.startswith("# Where 2 documents tell a passage of text")
+    assert "## In C: clr-james-lenin-stalin.txt" in markdown.stdout
+
+
 @pytest.mark.parametrize(
     ("args", "code", "message"),
     [
         (("where", SMALL, "--text", "x", "--paragraph", "2"), 2, "not allowed with"),
-        (("where", SMALL, SMALL, "--text", "Lenin"), 2, "TARGET alone with --text"),
         (("where", SMALL, "--paragraph", "2"), 2, "give SOURCE and TARGET"),
         (("where", SMALL, SMALL, "--span", "5-x"), 2, "not START-END"),
         (("where", SMALL, SMALL, "--paragraph", "0"), 2, "must be 1 or more"),

@@ -96,7 +96,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
         if args.command == "compare" and len(args.paths) < 2:
             args.subparser.error("give at least two documents to compare")
-        if args.command == "where" and len(args.paths) != (1 if args.text is not None else 2):
+        if args.command == "where" and len(args.paths) < (1 if args.text is not None else 2):
             args.subparser.error(
                 "give SOURCE and TARGET with --paragraph or --span, or TARGET alone with --text"
             )
@@ -152,7 +152,10 @@ def _parser() -> argparse.ArgumentParser:
         "comparison did not find. Scores are similarities, for you to judge.",
     )
     where.add_argument(
-        "paths", nargs="+", metavar="FILE", help="SOURCE TARGET, or TARGET alone with --text"
+        "paths",
+        nargs="+",
+        metavar="FILE",
+        help="SOURCE TARGET [TARGET ...], or TARGET [TARGET ...] alone with --text",
     )
     passage = where.add_mutually_exclusive_group(required=True)
     passage.add_argument(
@@ -336,12 +339,12 @@ def _where(args: argparse.Namespace) -> int:
     if args.text is not None:
         if not args.text.strip():
             raise AlignerError("--text is empty: give the words to look for")
-        source, target = make_document(args.text, name="text"), docs[0]
+        source, targets = make_document(args.text, name="text"), docs
         start, end = 0, len(source.text)
     else:
-        source, target = docs
+        source, targets = docs[0], docs[1:]
         start, end = args.span or paragraph_span(source, args.paragraph)
-    found = find_parallels(source, target, start, end, limit=args.limit)
+    found = [find_parallels(source, t, start, end, limit=args.limit) for t in targets]
     report = _render_lookup(found, fmt)
     if output:
         from aligner.export import write_output
@@ -517,16 +520,19 @@ def _render(result: Result, fmt: str) -> str:
     return render_synopsis_text(result, width=width)
 
 
-def _render_lookup(found: Comparison, fmt: str) -> str:
+def _render_lookup(found: list[Comparison], fmt: str) -> str:
+    """One target: the comparison's JSON; several: ``{"lookups": [...]}``."""
     from aligner import export
     from aligner.render import render_lookup_text
 
     if fmt == "json":
-        return export.to_json(found) + "\n"
+        if len(found) == 1:
+            return export.to_json(found[0]) + "\n"
+        return export.dumps(export.lookups_dict(found)) + "\n"
     if fmt == "markdown":
-        return export.lookup_markdown(found)
+        return export.lookup_markdown(*found)
     width = min(max(shutil.get_terminal_size().columns, 60), 120) if sys.stdout.isatty() else 80
-    return render_lookup_text(found, width=width)
+    return render_lookup_text(*found, width=width)
 
 
 def _found(result: Result) -> bool:

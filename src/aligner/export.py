@@ -38,6 +38,7 @@ from aligner.render import (
     only_in,
     printable,
     render_text,
+    target_letter,
     unpaired,
 )
 
@@ -335,40 +336,56 @@ def _md_pair(c: Comparison, number: int, p: Pair) -> str:
     return "\n".join(lines).rstrip()
 
 
-def lookup_markdown(c: Comparison) -> str:
-    """A look-up (``aligner.find_parallels``) as GitHub-flavoured Markdown: the
-    passage, then one section per stretch of the other document, best first."""
-    source, target = c.documents[0], c.documents[1]
-    lines = [f"# Where {md_name(target)} tells a passage of {md_name(source)}", ""]
-    if c.pairs:
-        a = c.pairs[0].a
+def lookup_markdown(*found: Comparison) -> str:
+    """Look-ups of one passage (``aligner.find_parallels``) as GitHub-flavoured
+    Markdown: the passage, then for each document looked in its stretches
+    most like it, best first, one section each."""
+    source = found[0].documents[0]
+    several = len(found) > 1
+    where = f"{len(found)} documents tell" if several else f"{md_name(found[0].documents[1])} tells"
+    lines = [f"# Where {where} a passage of {md_name(source)}", ""]
+    first = next((c.pairs[0] for c in found if c.pairs), None)
+    if first is not None:
+        a = first.a
         lines.append(
             f"**A** · {md_name(source)} · ¶ {source.paragraph_number(a.start)} · "
             f"characters {a.start:,}–{a.end:,}"
         )
-        lines += ["", md_quote(dataclasses.replace(c.pairs[0], diff=(), evidence=()), "a"), ""]
-        lines.append(
-            f"The {len(c.pairs)} stretches of **B** ({md_name(target)}) most like it, best "
-            "first. Scores are similarities, not the engine's confidence: judge them yourself. "
-            "**Bold** marks what a stretch shares with the passage (in a quotation: its own "
-            "words)."
-        )
-    else:
-        lines.append(f"{md_name(target)} has no stretch to offer.")
-    for n, p in enumerate(c.pairs, 1):
-        lines += [
-            "",
-            f"## {n}. ¶ {target.paragraph_number(p.b.start)} · characters "
-            f"{p.b.start:,}–{p.b.end:,} (similarity {p.score:.2f}, {p.kind})",
-            "",
-            md_quote(p, "b"),
-        ]
-        if p.evidence:
-            terms = ", ".join(
-                f"{e.kind} {escape_markdown(' '.join(e.term.split()))}" for e in p.evidence[:8]
-            )
-            lines += ["", f"Shared: {terms}."]
+        lines += ["", md_quote(dataclasses.replace(first, diff=(), evidence=()), "a"), ""]
+    lines.append(
+        "The stretches most like it, best first. Scores are similarities, not the engine's "
+        "confidence: judge them yourself. **Bold** marks what a stretch shares with the "
+        "passage (in a quotation: its own words)."
+    )
+    for k, c in enumerate(found):
+        target, heading = c.documents[1], "###" if several else "##"
+        side = target_letter(k)
+        if several:
+            lines += ["", f"## In {side}: {md_name(target)}"]
+        if not c.pairs:
+            lines += ["", f"{md_name(target)} has no stretch to offer."]
+        for n, p in enumerate(c.pairs, 1):
+            lines += [
+                "",
+                f"{heading} {side}{n}. ¶ {target.paragraph_number(p.b.start)} · characters "
+                f"{p.b.start:,}–{p.b.end:,} (similarity {p.score:.2f}, {p.kind})",
+                "",
+                md_quote(p, "b"),
+            ]
+            if p.evidence:
+                terms = ", ".join(
+                    f"{e.kind} {escape_markdown(' '.join(e.term.split()))}" for e in p.evidence[:8]
+                )
+                lines += ["", f"Shared: {terms}."]
     return "\n".join(lines) + "\n"
+
+
+def lookups_dict(found: Sequence[Comparison]) -> dict[str, Any]:
+    """Look-ups of one passage in several documents, JSON-ready: one
+    comparison model each (``to_dict``), in the order looked in."""
+    from aligner import __version__
+
+    return {"aligner": __version__, "lookups": [to_dict(c) for c in found]}
 
 
 def md_quote(p: Pair, side: Side) -> str:

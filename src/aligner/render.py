@@ -271,32 +271,48 @@ def _wrap(text: str, prefix: str, width: int) -> list[str]:
 # ---------------------------------------------------------------- look-up text
 
 
-def render_lookup_text(c: Comparison, *, width: int = 80, max_chars: int = 1200) -> str:
-    """A look-up (``aligner.find_parallels``) as a terminal report: the passage
-    once, then each stretch of the other document, most similar first."""
-    source, target = c.documents[0], c.documents[1]
+def render_lookup_text(*found: Comparison, width: int = 80, max_chars: int = 1200) -> str:
+    """Look-ups of one passage (``aligner.find_parallels``) as a terminal report:
+    the passage once, then for each document looked in (B, C, ...) its
+    stretches most like it, best first."""
+    source = found[0].documents[0]
+    targets = [c.documents[1] for c in found]
     lines = [f"A  {printable(' '.join(source.name.split()))}"]
-    lines.append(f"B  {printable(' '.join(target.name.split()))}")
+    lines += [
+        f"{target_letter(k)}  {printable(' '.join(t.name.split()))}" for k, t in enumerate(targets)
+    ]
     lines.append(
-        f"{len(c.pairs)} stretches of B most like this passage of A, best first "
+        "stretches most like this passage of A, best first "
         "(scores are similarities: judge them yourself)"
     )
-    if c.pairs:
-        a = c.pairs[0].a
-        text = c.text(a)
+    a = next((c.pairs[0].a for c in found if c.pairs), None)
+    if a is not None:
+        text = found[0].documents[0].text[a.start : a.end]
         body = text[:max_chars] + (
             f" … [{len(text) - max_chars:,} more characters]" if len(text) > max_chars else ""
         )
         lines += ["", f"A ¶{source.paragraph_number(a.start)} {a.start}-{a.end}"]
         lines += _wrap(printable(body), "  | ", width)
-    for n, p in enumerate(c.pairs, 1):
-        head = f"#{n}  {p.score:.2f}  {p.kind}  B ¶{target.paragraph_number(p.b.start)} "
-        head += f"{p.b.start}-{p.b.end}"
-        lines += ["", head, *_wrap(_text_passage(p, "b", max_chars=max_chars), "  | ", width)]
-        if p.evidence:
-            terms = ", ".join(f"{e.kind} {' '.join(e.term.split())!r}" for e in p.evidence[:6])
-            lines += _wrap(printable(terms), "  shared: ", width)
+    for k, c in enumerate(found):
+        side, target = target_letter(k), c.documents[1]
+        if len(found) > 1:
+            lines += ["", f"== in {side}: {printable(' '.join(target.name.split()))}"]
+        if not c.pairs:
+            lines += ["", f"{side} has no stretch to offer"]
+        for n, p in enumerate(c.pairs, 1):
+            head = f"#{n}  {p.score:.2f}  {p.kind}  {side} ¶{target.paragraph_number(p.b.start)} "
+            head += f"{p.b.start}-{p.b.end}"
+            passage = _text_passage(p, "b", max_chars=max_chars)
+            lines += ["", head, *_wrap(passage, "  | ", width)]
+            if p.evidence:
+                terms = ", ".join(f"{e.kind} {' '.join(e.term.split())!r}" for e in p.evidence[:6])
+                lines += _wrap(printable(terms), "  shared: ", width)
     return "\n".join(lines).rstrip() + "\n"
+
+
+def target_letter(target: int) -> str:
+    """How a look-up report names its ``target``-th document looked in: B, C, ..."""
+    return chr(ord("B") + target) if target < 25 else f"T{target + 1}"
 
 
 # ---------------------------------------------------------------- synopsis text
