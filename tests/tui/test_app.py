@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import threading
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.coordinate import Coordinate
@@ -635,3 +637,27 @@ async def test_theme_change_repaints_marks(comparison: Comparison) -> None:
         await pilot.pause()
         assert view.palette.removed.strike and view.palette.removed != before
         assert view.pair is comparison.pairs[0]
+
+
+async def test_closing_the_look_up_before_it_answers(
+    comparison: Comparison, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import time
+
+    from aligner import lookup
+
+    real = lookup.find_parallels
+
+    def slow(*args: Any, **kwargs: Any) -> Comparison:
+        time.sleep(0.5)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(lookup, "find_parallels", slow)
+    app = AlignerApp(comparison=comparison)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("w", "escape")  # closed at once, the worker still busy
+        await asyncio.sleep(1.0)  # the answer arrives after the dialog has gone
+        for _ in range(5):
+            await pilot.pause()
+        assert app.is_running and isinstance(app.screen, CompareScreen)
+        assert app.return_code is None

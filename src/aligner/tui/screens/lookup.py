@@ -94,9 +94,13 @@ class LookupScreen(ModalScreen[int | None]):
         self.app.call_from_thread(self._show_found, found)
 
     def _failed(self, message: str) -> None:
+        if not self.is_attached:  # closed before the answer came
+            return
         self.query_one("#lookup-hint", Static).update(Text(printable(message), style="italic"))
 
     def _show_found(self, found: Comparison) -> None:
+        if not self.is_attached:  # closed before the answer came
+            return
         self.found = found
         hint = self.query_one("#lookup-hint", Static)
         if not found.pairs:
