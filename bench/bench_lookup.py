@@ -3,8 +3,8 @@
 Prints two things:
 
 * how long a look-up takes on the two largest samples: the first one, which
-  segments both documents, and the next ones in the same documents (what the
-  app's ``w`` costs after the first), best of ``--runs``;
+  segments the document searched, and the next ones in it (what the app's
+  ``w`` costs after the first), best of ``--runs``;
 * with the dev gold at hand (``../shared/gold/dev.json``), how often a gold
   passage's partner is among the first 1, 3, 5 and 10 stretches offered, by
   kind, both directions of every gold pair (a stretch finds the partner at
@@ -40,7 +40,7 @@ RANKS = (1, 3, 5, 10)
 def _timing(runs: int) -> None:
     first = float("inf")
     for _ in range(runs):
-        # A fresh process each time: the first look-up segments both documents.
+        # A fresh process each time: the first look-up segments the target.
         code = (
             "import time, sys; sys.path.insert(0, 'src'); import aligner;"
             "from aligner.documents import load_document, paragraph_span, sample_paths;"
@@ -64,7 +64,7 @@ def _timing(runs: int) -> None:
         aligner.find_parallels(a, b, *paragraph_span(a, number))
         times.append(time.perf_counter() - t0)
     print(f"look-up of a paragraph, {a.name} in {b.name}:")
-    print(f"  first (segments both): {first:.2f} s best of {runs} fresh processes")
+    print(f"  first (segments the target): {first:.2f} s best of {runs} fresh processes")
     median = sorted(times)[len(times) // 2]
     print(f"  next ones: {min(times) * 1000:.0f} ms best, {median * 1000:.0f} ms median")
 

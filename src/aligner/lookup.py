@@ -22,18 +22,17 @@ This module ranks; it never decides that a pair is parallel.
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from aligner.align import sentences_in
 from aligner.diff import word_diff
-from aligner.documents import load_document
+from aligner.documents import load_document, make_document
 from aligner.engine import QUOTED_SHARE
 from aligner.evidence import find_evidence
 from aligner.features import Features, build_features
 from aligner.match import LEXICAL_WEIGHT, soft_overlap
 from aligner.model import AlignerError, Comparison, DiffOp, Document, Options, Pair, Span
-from aligner.segment import Segmented, Sentence, Word, segment_all, words_in
+from aligner.segment import Segmented, Word, segment, words_in
 
 if TYPE_CHECKING:
     import numpy as np
@@ -95,16 +94,17 @@ def find_parallels(
         raise AlignerError(f"limit must be 1 or more, not {limit}")
     if not 0 <= start < end <= len(src.text):
         raise AlignerError(f"passage {start}-{end} is not inside {src.name} (0-{len(src.text)})")
-    seg_s, seg_t = _segmented((src, tgt))
-    passage = [k for k, s in enumerate(seg_s.sentences) if s.start < end and start < s.end]
-    query = _excerpt(seg_s, passage)
+    query = _passage(src, start, end)
     if not query.words:
         raise AlignerError(f"passage {start}-{end} of {src.name} holds no words to look up")
+    seg_t = _segmented(tgt)
     feats = build_features(query, seg_t)
     exclude = (start, end) if src.text == tgt.text else None
-    ranked = _reranked(feats, _ranked(feats, len(passage), exclude, max(limit, RERANKED)), limit)
+    ranked = _ranked(feats, len(query.sentences), exclude, max(limit, RERANKED))
     a = _stripped(src.text, start, end)
-    pairs = tuple(_pair(feats, seg_s, seg_t, a, b, score) for b, score in ranked)
+    pairs = tuple(
+        _pair(feats, query, seg_t, a, b, score) for b, score in _reranked(feats, ranked, limit)
+    )
     return Comparison((src, tgt), pairs, Options(min_score=0.0))
 
 
@@ -112,42 +112,35 @@ _SEGMENTED: dict[int, tuple[Document, Segmented]] = {}
 _KEPT = 4
 
 
-def _segmented(docs: tuple[Document, Document]) -> tuple[Segmented, Segmented]:
-    """Both documents segmented (together, so the larger may go to a second
-    process), each kept for the next look-ups in it."""
-    missing = [d for d in dict.fromkeys(docs) if _kept(d) is None]
-    fresh = {id(d): seg for d, seg in zip(missing, segment_all(missing), strict=True)}
-    a, b = (fresh.get(id(d)) or _kept(d) for d in docs)
-    assert a is not None and b is not None
-    for doc in missing:
-        # The oldest other document makes room (never one of these two).
-        while len(_SEGMENTED) >= _KEPT:
-            _SEGMENTED.pop(next(k for k in _SEGMENTED if k not in (id(docs[0]), id(docs[1]))))
-        _SEGMENTED[id(doc)] = (doc, fresh[id(doc)])
-    return a, b
-
-
-def _kept(doc: Document) -> Segmented | None:
+def _segmented(doc: Document) -> Segmented:
+    """``doc`` segmented, kept for the next look-ups in it."""
     hit = _SEGMENTED.get(id(doc))
-    return hit[1] if hit is not None and hit[0] is doc else None
+    if hit is not None and hit[0] is doc:
+        return hit[1]
+    seg = segment(doc)
+    if len(_SEGMENTED) >= _KEPT:
+        _SEGMENTED.pop(next(iter(_SEGMENTED)))
+    _SEGMENTED[id(doc)] = (doc, seg)
+    return seg
 
 
-def _excerpt(seg: Segmented, sentences: Sequence[int]) -> Segmented:
-    """Only ``sentences`` of ``seg``, as a document of their own (same offsets).
+def _passage(doc: Document, start: int, end: int) -> Segmented:
+    """The words and sentences of ``doc[start:end]`` alone, at their offsets in ``doc``.
 
-    The features of two documents are as wide as the words both use: with
-    the passage alone on one side they stay a few dozen columns wide, however
-    long the document it comes from.
+    Only the passage is segmented, not the whole document: the first
+    look-up in a book costs the segmenting of the document searched only.
+    As one side of the features, the passage keeps them a few dozen columns
+    wide, however long the other document. Every sentence counts, even one
+    that would be boilerplate in its document (a heading, a short line): the
+    reader chose it.
     """
-    words: list[Word] = []
-    kept = []
-    for k in sentences:
-        s = seg.sentences[k]
-        w0 = len(words)
-        words.extend(seg.words[s.w0 : s.w1])
-        # Chosen by the reader: a heading or a short line counts too.
-        kept.append(Sentence(s.start, s.end, w0, len(words), s.paragraph, False))
-    return Segmented(seg.doc, tuple(words), tuple(kept), seg.paragraphs, tuple(s.end for s in kept))
+    seg = segment(make_document(doc.text[start:end], name=doc.name))
+    words = tuple(w._replace(start=w.start + start, end=w.end + start) for w in seg.words)
+    sentences = tuple(
+        s._replace(start=s.start + start, end=s.end + start, boiler=False) for s in seg.sentences
+    )
+    paragraphs = tuple((a + start, b + start) for a, b in seg.paragraphs)
+    return Segmented(doc, words, sentences, paragraphs, tuple(s.end for s in sentences))
 
 
 def _ranked(

@@ -1,7 +1,7 @@
 """The look-up dialog (``w``): where the other document tells a passage.
 
 It opens at once and runs ``aligner.find_parallels`` in a worker thread (the
-first look-up segments both documents: a second or so on a book chapter),
+first look-up in a document segments it: a second or so for a book chapter),
 then lists the stretches of the other document most like the passage, best
 first, and shows the highlighted one beside the passage with what they share
 marked. It never ranks anything itself.
