@@ -28,6 +28,7 @@ from aligner.documents import (
     sample_paths,
 )
 from aligner.lookup import LIMIT as LOOKUP_LIMIT
+from aligner.lookup import find_parallels
 from aligner.model import (
     KINDS,
     SORT_KEYS,
@@ -178,14 +179,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="N",
         help=f"how many stretches to list (default {LOOKUP_LIMIT})",
     )
-    where.add_argument(
-        "-f",
-        "--format",
-        choices=FORMATS,
-        help="report format (default: text, or from the -o suffix)",
-    )
-    where.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE")
-    where.add_argument("--force", action="store_true", help="overwrite an existing -o FILE")
+    _add_output(where, "report format (default: text, or from the -o suffix)")
     where.add_argument("-q", "--quiet", action="store_true", help="no notes on stderr")
     where.set_defaults(subparser=where)
     demo = commands.add_parser(
@@ -197,16 +191,18 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _add_options(sub: argparse.ArgumentParser) -> None:
-    sub.add_argument(
-        "-f",
-        "--format",
-        choices=FORMATS,
-        help="report format (default: the TUI on a terminal, else text; "
-        "with -o, from the file suffix)",
-    )
+def _add_output(sub: argparse.ArgumentParser, format_help: str) -> None:
+    """``-f``, ``-o`` and ``--force``: where a report goes, and in what format."""
+    sub.add_argument("-f", "--format", choices=FORMATS, help=format_help)
     sub.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE")
     sub.add_argument("--force", action="store_true", help="overwrite an existing -o FILE")
+
+
+def _add_options(sub: argparse.ArgumentParser) -> None:
+    _add_output(
+        sub,
+        "report format (default: the TUI on a terminal, else text; with -o, from the file suffix)",
+    )
     sub.add_argument(
         "--min-score",
         type=_score,
@@ -327,9 +323,7 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _where(args: argparse.Namespace) -> int:
-    """``aligner where``: the stretches of a target most like a passage."""
-    from aligner.lookup import find_parallels
-
+    """``aligner where``: the stretches of each target most like a passage."""
     fmt = str(args.format or "text")
     output = _output_path(args)
     if output:

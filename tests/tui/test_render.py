@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -17,7 +18,7 @@ from aligner.tui.render import (
     passage_text,
     sentence_blocks,
 )
-from aligner.tui.view_state import ViewState, find_matches, nearest_pair, pair_at
+from aligner.tui.view_state import Match, ViewState, find_matches, nearest_pair, pair_at
 from aligner.tui.widgets.coverage import merge
 from aligner.tui.widgets.document_view import wrap_lines
 
@@ -136,3 +137,22 @@ def test_sentence_blocks_line_up_quotations(
     assert sentence_blocks(retelling) == [
         (retelling.a.start, retelling.a.end, retelling.b.start, retelling.b.end)
     ]
+
+
+def test_view_state_goes_through_a_look_ups_stretches(comparison: Comparison) -> None:
+    state = ViewState()
+    state.search(comparison, "Trotsky")
+    pairs = comparison.pairs[:3]
+    found = replace(comparison, pairs=pairs)
+    first = state.stretches(found, 1, 1)  # a passage of B, looked up in A
+    assert state.listing == "stretches" and state.match_label == "stretch"
+    assert state.query == ""
+    assert state.passage == Match(1, pairs[0].a.start, pairs[0].a.end)
+    assert state.matches == [Match(0, p.b.start, p.b.end) for p in pairs]
+    assert first == state.matches[1]
+    assert state.step_match(1) == state.matches[2]
+    assert state.step_match(1) == state.matches[0]  # wraps around
+    assert state.stretches(replace(found, pairs=()), 0, 0) is None
+    assert state.passage is None and state.matches == []
+    state.clear_search()
+    assert state.listing == "search" and state.passage is None

@@ -133,9 +133,8 @@ class ViewState:
         """Go through the stretches of a look-up (``aligner.find_parallels``) of a
         passage of document ``side`` in the other, best first, from ``rank``."""
         self.query, self.listing = "", "stretches"
-        if found.pairs:
-            a = found.pairs[0].a
-            self.passage = Match(side, a.start, a.end)
+        first = found.pairs[0].a if found.pairs else None
+        self.passage = Match(side, first.start, first.end) if first is not None else None
         self.matches = [Match(1 - side, p.b.start, p.b.end) for p in found.pairs]
         self.match_index = rank if 0 <= rank < len(self.matches) else -1
         return self.current_match
