@@ -84,8 +84,8 @@ def find_parallels(
         the passage itself (the same document twice) are left out.
 
     Raises:
-        AlignerError: the span is outside ``source`` or holds no words, or
-            ``limit`` is below 1.
+        AlignerError: the span is outside ``source``, holds no words or only
+            stop words, or ``limit`` is below 1.
         DocumentError: a document cannot be read.
     """
     src, tgt = load_document(source), load_document(target)
@@ -99,6 +99,11 @@ def find_parallels(
         raise AlignerError(f"passage {start}-{end} of {src.name} holds no words to look up")
     seg_t = _segmented(tgt)
     feats = build_features(query, seg_t)
+    if not any(feats.bags[0]):
+        raise AlignerError(
+            f"passage {start}-{end} of {src.name} has only common words (the, of, and ...): "
+            "give more of it"
+        )
     exclude = (start, end) if src.text == tgt.text else None
     ranked = _ranked(feats, len(query.sentences), exclude, max(limit, RERANKED))
     a = _stripped(src.text, start, end)
