@@ -31,7 +31,6 @@ from aligner.tui.render import location
 from aligner.tui.screens.detail import DetailScreen
 from aligner.tui.screens.export import export_dialog
 from aligner.tui.screens.loading import LoadingScreen
-from aligner.tui.screens.lookup import LookupScreen
 from aligner.tui.view_state import Match, ViewState, nearest_pair, pair_at, span_of
 from aligner.tui.widgets.coverage import CoverageStrip
 from aligner.tui.widgets.document_view import DocumentView
@@ -385,6 +384,8 @@ class CompareScreen(LoadingScreen):
         def chosen(rank: int | None) -> None:
             if rank is not None and dialog.found is not None:
                 self.show_stretches(dialog.found, side, rank)
+
+        from aligner.tui.screens.lookup import LookupScreen  # only when asked: not at launch
 
         dialog = LookupScreen((docs[side], docs[1 - side]), (start, end), labels)
         self.app.push_screen(dialog, chosen)

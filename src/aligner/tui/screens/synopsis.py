@@ -30,7 +30,6 @@ from aligner.tui.screens.compare import CompareScreen
 from aligner.tui.screens.export import synopsis_export_dialog
 from aligner.tui.screens.help import HelpScreen
 from aligner.tui.screens.loading import LoadingScreen
-from aligner.tui.screens.lookup import LookupScreen
 from aligner.tui.view_state import SCORE_STEP
 from aligner.tui.widgets.group_view import GAP, GroupView
 from aligner.tui.widgets.pair_list import KIND_LABELS, PairList
@@ -437,6 +436,8 @@ class SynopsisScreen(LoadingScreen):
             return
         docs = syn.documents
         labels = (label(source.doc), label(target))
+        from aligner.tui.screens.lookup import LookupScreen  # only when asked: not at launch
+
         dialog = LookupScreen((docs[source.doc], docs[target]), (source.start, source.end), labels)
 
         def chosen(rank: int | None) -> None:
