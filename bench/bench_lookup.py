@@ -28,12 +28,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
+from gold import FOUND, GOLD, SEEDS, side_score  # noqa: E402
+
 import aligner  # noqa: E402
 from aligner.documents import load_document, paragraph_span, sample_paths  # noqa: E402
 
-GOLD = ROOT.parent / "shared" / "gold" / "dev.json"
-SEEDS = ROOT.parent / "shared" / "seeds"
-FOUND = 0.2
 RANKS = (1, 3, 5, 10)
 
 
@@ -69,12 +68,6 @@ def _timing(runs: int) -> None:
     print(f"  next ones: {min(times) * 1000:.0f} ms best, {median * 1000:.0f} ms median")
 
 
-def _side(p: tuple[int, int], g: tuple[int, int]) -> float:
-    inter = max(0, min(p[1], g[1]) - max(p[0], g[0]))
-    longest = max(p[1] - p[0], g[1] - g[0])
-    return inter / longest if longest > 0 else 0.0
-
-
 def _gold(gold: Path, docs: Path) -> None:
     entries = json.loads(gold.read_text(encoding="utf-8"))
     loaded = {}
@@ -95,7 +88,7 @@ def _gold(gold: Path, docs: Path) -> None:
                     (
                         n
                         for n, p in enumerate(found.pairs, 1)
-                        if _side((p.b.start, p.b.end), target) >= FOUND
+                        if side_score((p.b.start, p.b.end), target) >= FOUND
                     ),
                     None,
                 )

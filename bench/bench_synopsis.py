@@ -41,15 +41,13 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
+from gold import FOUND, GOLD, SEEDS, side_score  # noqa: E402
+
 from aligner.documents import sample_paths  # noqa: E402
 from aligner.export import to_dict  # noqa: E402
 from aligner.model import Comparison, Pair  # noqa: E402
 from aligner.synopsis import Synopsis, synopsis  # noqa: E402
 from aligner.triangulate import supported_pairs  # noqa: E402
-
-GOLD = ROOT.parent / "shared" / "gold" / "dev.json"
-SEEDS = ROOT.parent / "shared" / "seeds"
-FOUND = 0.2
 
 
 def _time(repeat: int, workers: int, child: bool) -> int:
@@ -94,12 +92,6 @@ def _time_variants(repeat: int) -> int:
     load = os.getloadavg()[0]
     print(f"load average (1 min) at the end: {load:.1f} on {os.cpu_count()} cores")
     return 0
-
-
-def _side(p: tuple[int, int], g: tuple[int, int]) -> float:
-    inter = max(0, min(p[1], g[1]) - max(p[0], g[0]))
-    longest = max(p[1] - p[0], g[1] - g[0])
-    return inter / longest if longest > 0 else 0.0
 
 
 def _gold(gold: Path, docs: Path, show: bool) -> int:
@@ -150,7 +142,7 @@ def _lands(syn: Synopsis, doc: int, span: tuple[int, int]) -> set[int]:
     return {
         k
         for k, g in enumerate(syn.groups)
-        if (m := g.member(doc)) is not None and _side((m.start, m.end), span) >= FOUND
+        if (m := g.member(doc)) is not None and side_score((m.start, m.end), span) >= FOUND
     }
 
 

@@ -324,10 +324,9 @@ def _run(args: argparse.Namespace) -> int:
 
 def _where(args: argparse.Namespace) -> int:
     """``aligner where``: the stretches of each target most like a passage."""
-    fmt = str(args.format or "text")
+    fmt = _choose_format(args) or "text"  # no app for a look-up: text on a terminal
     output = _output_path(args)
     if output:
-        fmt = args.format or _SUFFIX_FORMATS.get(Path(output).suffix.lower(), "markdown")
         _check_output(output, args.paths, force=args.force)
     docs = _load_all(args.paths, quiet=args.quiet)
     if args.text is not None:
@@ -496,9 +495,7 @@ def _progress_printer(stream: TextIO, started: float) -> Callable[[float], None]
 def _render(result: Result, fmt: str) -> str:
     from aligner import export
 
-    width = 80
-    if sys.stdout.isatty():  # fit the terminal, within readable bounds
-        width = min(max(shutil.get_terminal_size().columns, 60), 120)
+    width = _report_width()
     if isinstance(result, Comparison):
         if fmt == "json":
             return export.to_json(result) + "\n"
@@ -525,8 +522,14 @@ def _render_lookup(found: list[Comparison], fmt: str) -> str:
         return export.dumps(export.lookups_dict(found)) + "\n"
     if fmt == "markdown":
         return export.lookup_markdown(*found)
-    width = min(max(shutil.get_terminal_size().columns, 60), 120) if sys.stdout.isatty() else 80
-    return render_lookup_text(*found, width=width)
+    return render_lookup_text(*found, width=_report_width())
+
+
+def _report_width() -> int:
+    """Columns for a text report: 80, or on a terminal its width within readable bounds."""
+    if sys.stdout.isatty():
+        return min(max(shutil.get_terminal_size().columns, 60), 120)
+    return 80
 
 
 def _found(result: Result) -> bool:

@@ -32,7 +32,7 @@ from aligner.evidence import find_evidence
 from aligner.features import Features, build_features
 from aligner.match import LEXICAL_WEIGHT, soft_overlap
 from aligner.model import AlignerError, Comparison, DiffOp, Document, Options, Pair, Span
-from aligner.segment import Segmented, Word, segment, words_in
+from aligner.segment import Segmented, Word, by_identity, segment, words_in
 
 if TYPE_CHECKING:
     import numpy as np
@@ -113,20 +113,8 @@ def find_parallels(
     return Comparison((src, tgt), pairs, Options(min_score=0.0))
 
 
-_SEGMENTED: dict[int, tuple[Document, Segmented]] = {}
-_KEPT = 4
-
-
-def _segmented(doc: Document) -> Segmented:
-    """``doc`` segmented, kept for the next look-ups in it."""
-    hit = _SEGMENTED.get(id(doc))
-    if hit is not None and hit[0] is doc:
-        return hit[1]
-    seg = segment(doc)
-    if len(_SEGMENTED) >= _KEPT:
-        _SEGMENTED.pop(next(iter(_SEGMENTED)))
-    _SEGMENTED[id(doc)] = (doc, seg)
-    return seg
+_segmented = by_identity(4)(segment)
+"""A target document segmented, kept for the next look-ups in it."""
 
 
 def _passage(doc: Document, start: int, end: int) -> Segmented:

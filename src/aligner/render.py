@@ -196,12 +196,16 @@ def _text_unaligned(
     lines = [only_in(doc, spans)]
     for s in spans:
         number = c.documents[doc].paragraph_number(s.start)
-        text = c.text(s)
-        body = text[:max_chars] + (
-            f" … [{len(text) - max_chars:,} more characters]" if len(text) > max_chars else ""
-        )
+        body = _clipped(c.text(s), max_chars)
         lines += [f"  {side} ¶{number} {s.start}-{s.end}", *_wrap(printable(body), "    | ", width)]
     return [*lines, ""]
+
+
+def _clipped(text: str, max_chars: int) -> str:
+    """``text`` cut after ``max_chars`` characters, saying how many more there were."""
+    if len(text) <= max_chars:
+        return text
+    return f"{text[:max_chars]} … [{len(text) - max_chars:,} more characters]"
 
 
 def _text_summary(c: Comparison, gaps: Gaps) -> str:
@@ -287,10 +291,7 @@ def render_lookup_text(*found: Comparison, width: int = 80, max_chars: int = 120
     )
     a = next((c.pairs[0].a for c in found if c.pairs), None)
     if a is not None:
-        text = found[0].documents[0].text[a.start : a.end]
-        body = text[:max_chars] + (
-            f" … [{len(text) - max_chars:,} more characters]" if len(text) > max_chars else ""
-        )
+        body = _clipped(source.text[a.start : a.end], max_chars)
         lines += ["", f"A ¶{source.paragraph_number(a.start)} {a.start}-{a.end}"]
         lines += _wrap(printable(body), "  | ", width)
     for k, c in enumerate(found):

@@ -124,29 +124,42 @@ class Segmented:
 
 
 _T = TypeVar("_T")
+_K = TypeVar("_K")
+
+
+def by_identity(kept: int) -> Callable[[Callable[[_K], _T]], Callable[[_K], _T]]:
+    """Cache ``fn(x)`` for the last ``kept`` arguments ``x``.
+
+    Keyed by identity, holding ``x`` itself so that an id is never reused
+    while cached; the oldest entry makes room for a new one.
+    """
+
+    def wrap(fn: Callable[[_K], _T]) -> Callable[[_K], _T]:
+        cache: dict[int, tuple[_K, _T]] = {}
+
+        @functools.wraps(fn)
+        def cached(x: _K) -> _T:
+            hit = cache.get(id(x))
+            if hit is not None and hit[0] is x:
+                return hit[1]
+            value = fn(x)
+            if len(cache) >= kept:
+                cache.pop(next(iter(cache)))
+            cache[id(x)] = (x, value)
+            return value
+
+        return cached
+
+    return wrap
 
 
 def per_document(fn: Callable[[Segmented], _T]) -> Callable[[Segmented], _T]:
     """Cache ``fn(seg)`` for the last few segmented documents.
 
     A synopsis compares each document with every other; what depends on one
-    document alone is computed once. Keyed by identity, holding the
-    ``Segmented`` itself so that an id is never reused while cached.
+    document alone is computed once.
     """
-    cache: dict[int, tuple[Segmented, _T]] = {}
-
-    @functools.wraps(fn)
-    def cached(seg: Segmented) -> _T:
-        hit = cache.get(id(seg))
-        if hit is not None and hit[0] is seg:
-            return hit[1]
-        value = fn(seg)
-        if len(cache) >= _DOCUMENTS_KEPT:
-            cache.pop(next(iter(cache)))
-        cache[id(seg)] = (seg, value)
-        return value
-
-    return cached
+    return by_identity(_DOCUMENTS_KEPT)(fn)
 
 
 _DOCUMENTS_KEPT = 16
