@@ -16,9 +16,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from aligner.segment import STOPWORDS, Segmented, is_stop, per_document
+from aligner.segment import STOPWORDS, Segmented, Sentence, is_stop, per_document
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     import numpy as np
     import numpy.typing as npt
 
@@ -130,20 +132,46 @@ def _sentence_stems(
     n_sent = 0
     stems_per: list[list[list[str]]] = []
     for seg in segs:
-        per_doc = []
-        for s in seg.sentences:
-            stems = (
-                []
-                if s.boiler
-                else list(filter(None, map(_content, map(_STEM, seg.words[s.w0 : s.w1]))))
-            )
-            if dense:  # only dense scoring reads them again; a book's would be ~100 MB
-                per_doc.append(stems)
-            if stems:
-                n_sent += 1
-                df.update(set(stems))
+        per_doc, doc_df, doc_n = _doc_stems(seg) if dense else _doc_counts(seg)
         stems_per.append(per_doc)
+        df.update(doc_df)
+        n_sent += doc_n
     return stems_per, df, n_sent
+
+
+@per_document
+def _doc_stems(seg: Segmented) -> tuple[list[list[str]], Counter[str], int]:
+    """``seg``'s share of ``_sentence_stems``, computed once per document (a
+    synopsis, or look-ups in one document, reuse it); read, never changed."""
+    per_doc = list(map(_stems_of(seg), seg.sentences))
+    df: Counter[str] = Counter()
+    for stems in per_doc:
+        if stems:
+            df.update(set(stems))
+    return per_doc, df, sum(map(bool, per_doc))
+
+
+def _doc_counts(seg: Segmented) -> tuple[list[list[str]], Counter[str], int]:
+    """``_doc_stems`` without the stems themselves (a book's would be ~100 MB)."""
+    df: Counter[str] = Counter()
+    n_sent = 0
+    for stems in map(_stems_of(seg), seg.sentences):
+        if stems:
+            n_sent += 1
+            df.update(set(stems))
+    return [], df, n_sent
+
+
+def _stems_of(seg: Segmented) -> Callable[[Sentence], list[str]]:
+    """A sentence of ``seg`` -> its content stems (none for boilerplate)."""
+    words = seg.words
+
+    def stems(s: Sentence) -> list[str]:
+        if s.boiler:
+            return []
+        return list(filter(None, map(_content, map(_STEM, words[s.w0 : s.w1]))))
+
+    return stems
 
 
 def _idf(
