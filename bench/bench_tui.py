@@ -18,8 +18,10 @@ app sat idle waiting for its next frame in the test harness, not working.
 First, the launch as a user sees it: the ``aligner`` command started in a
 pseudo-terminal, until the pair list shows on screen. There the CLI
 starts the engine in a second process before the app, so both proceed at
-once. The in-process figures below run the engine in the app's worker thread
-instead (the fallback where forking is not possible).
+once. Then, in the same terminal, the app's first look-up (``w`` a second
+after the pairs show, until its stretches do). The in-process figures
+below run the engine in the app's worker thread instead (the fallback where
+forking is not possible).
 
 Run: ``.venv/bin/python bench/bench_tui.py [A B]``. Bars (issue 3): first
 screen <= 1.5 s, n -> repaint <= 50 ms.
@@ -28,6 +30,7 @@ screen <= 1.5 s, n -> repaint <= 50 ms.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import fcntl
 import os
 import pty
@@ -40,7 +43,7 @@ import subprocess
 import sys
 import termios
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from textual.message import Message
@@ -219,14 +222,7 @@ def launch_in_terminal(paths: tuple[Path, Path], size: tuple[int, int], runs: in
     engine and the app's first paint, as a user sees them. The output is read
     as it comes (no polling, which would take CPU from the app).
     """
-    aligner = Path(sys.executable).with_name("aligner")
-    command = [str(aligner), "compare", str(paths[0]), str(paths[1])]
-    # As a user's Python runs it: with the bytecode cache of the aligner's own
-    # modules (site-packages have theirs from pip). A shell that sets
-    # PYTHONDONTWRITEBYTECODE (some tools' shells do) never writes it, and
-    # every start compiles the aligner's modules again (0.1 s): the first
-    # run writes it.
-    user = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    command, user = _command(paths), _user_env()
     _time_to_pairs(command, size, user)
     for label, env in (
         ("", user),
@@ -241,10 +237,61 @@ def launch_in_terminal(paths: tuple[Path, Path], size: tuple[int, int], runs: in
             )
 
 
+def _command(paths: tuple[Path, Path]) -> list[str]:
+    aligner = Path(sys.executable).with_name("aligner")
+    return [str(aligner), "compare", str(paths[0]), str(paths[1])]
+
+
+def _user_env() -> dict[str, str]:
+    """The environment as a user's Python runs it: with the bytecode cache of
+    the aligner's own modules (site-packages have theirs from pip). A shell
+    that sets PYTHONDONTWRITEBYTECODE (some tools' shells do) never writes
+    it, and every start compiles the aligner's modules again (0.1 s): the
+    first run writes it."""
+    return {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
+def first_lookup_in_terminal(
+    paths: tuple[Path, Path], size: tuple[int, int], runs: int = 3
+) -> None:
+    """The app's first ``w``: from the key to the look-up's answer on screen.
+
+    Pressed a second after the pairs show (a reader looks at the first pair),
+    in the pair view: where does B tell the selected pair's passage of A?
+    """
+    command, user = _command(paths), _user_env()
+    runs_seen = (_time_to_first_lookup(command, size, user) for _ in range(runs))
+    times = sorted(t for t in runs_seen if t)
+    if times:
+        print(
+            f"first look-up in the app ({size[0]}x{size[1]}): `w` -> stretches on screen: "
+            f"best {times[0]:.2f} s, median {statistics.median(times):.2f} s over {len(times)} runs"
+        )
+
+
 def _time_to_pairs(command: list[str], size: tuple[int, int], env: dict[str, str]) -> float | None:
+    start = time.perf_counter()
+    with _terminal(command, size, env) as master:
+        return time.perf_counter() - start if _shows(master, rb"pair 1/\d+") else None
+
+
+def _time_to_first_lookup(
+    command: list[str], size: tuple[int, int], env: dict[str, str]
+) -> float | None:
+    with _terminal(command, size, env) as master:
+        if not _shows(master, rb"pair 1/\d+"):
+            return None
+        _shows(master, rb"(?!)", timeout=1.0)  # reads what comes for a second
+        start = time.perf_counter()
+        os.write(master, b"w")
+        return time.perf_counter() - start if _shows(master, rb"Most similar first") else None
+
+
+@contextlib.contextmanager
+def _terminal(command: list[str], size: tuple[int, int], env: dict[str, str]) -> Iterator[int]:
+    """``command`` running in a pseudo-terminal of ``size``: its side of it."""
     master, slave = pty.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", size[1], size[0], 0, 0))
-    start = time.perf_counter()
     proc = subprocess.Popen(
         command,
         stdin=slave,
@@ -254,27 +301,35 @@ def _time_to_pairs(command: list[str], size: tuple[int, int], env: dict[str, str
         start_new_session=True,
     )
     os.close(slave)
-    seen = b""
     try:
-        while time.perf_counter() - start < 60:
-            if select.select([master], [], [], 0.5)[0]:
-                try:
-                    seen += os.read(master, 1 << 16)
-                except OSError:
-                    return None  # the app ended without showing pairs
-                if re.search(rb"pair 1/\d+", _ESCAPES.sub(b"", seen[-30_000:])):
-                    return time.perf_counter() - start
-        return None
+        yield master
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait()
         os.close(master)
 
 
+def _shows(master: int, pattern: bytes, timeout: float = 60.0) -> bool:
+    """Read the terminal's output as it comes until it shows ``pattern``
+    (escape sequences aside); False after ``timeout`` or if the program ends."""
+    seen = b""
+    start = time.perf_counter()
+    while (left := timeout - (time.perf_counter() - start)) > 0:
+        if select.select([master], [], [], min(left, 0.5))[0]:
+            try:
+                seen += os.read(master, 1 << 16)
+            except OSError:
+                return False
+            if re.search(pattern, _ESCAPES.sub(b"", seen[-30_000:])):
+                return True
+    return False
+
+
 def main() -> None:
     paths = tuple(Path(p) for p in sys.argv[1:3]) if len(sys.argv) >= 3 else DEFAULT
     for size in ((120, 40), (200, 60)):
         launch_in_terminal((paths[0], paths[1]), size)
+    first_lookup_in_terminal((paths[0], paths[1]), (120, 40))
     for size in ((120, 40), (200, 60)):
         asyncio.run(run((paths[0], paths[1]), size))
 

@@ -436,7 +436,7 @@ def _open_tui(
     # Forked before Textual starts its threads (after, forking is unsafe): the
     # engine works in a second process while the app starts, and the app gets
     # its progress and result from there (or, without it, aligns itself).
-    pending = workers.fork(functools.partial(_align, docs, options))
+    pending = workers.fork(functools.partial(_align, docs, options), after=_segmentations)
     if pending is not None and workers.cores() <= 2:
         # On two cores, the engine's two processes (it segments the documents
         # in parallel) have them to themselves: Textual's start, half a second
@@ -454,6 +454,16 @@ def _open_tui(
     gc.enable()  # off in a report's process (``run``); the app lives on
     AlignerApp(paths=list(paths), options=options, pending=pending, sort=sort).run()
     return True
+
+
+def _segmentations(result: Result) -> list[tuple[object, ...] | None]:
+    """In the engine's process, once the result is sent: the documents as it
+    segmented them, packed, for the app's look-ups (``w``) to start from."""
+    from aligner import segment
+
+    return [
+        None if (seg := segment.kept(d)) is None else segment.pack(seg) for d in result.documents
+    ]
 
 
 def _align(docs: Sequence[Document], options: Options, progress: Callable[[float], None]) -> Result:

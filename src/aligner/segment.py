@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, Generic, NamedTuple, TypeVar
 
 from aligner.boilerplate import (
     NOTE,
@@ -127,25 +127,42 @@ _T = TypeVar("_T")
 _K = TypeVar("_K")
 
 
-def by_identity(kept: int) -> Callable[[Callable[[_K], _T]], Callable[[_K], _T]]:
-    """Cache ``fn(x)`` for the last ``kept`` arguments ``x``.
+class IdentityCache(Generic[_K, _T]):
+    """Values for the last ``kept`` keys, by identity.
 
-    Keyed by identity, holding ``x`` itself so that an id is never reused
-    while cached; the oldest entry makes room for a new one.
+    Holding each key itself, so that an id is never reused while cached;
+    the oldest entry makes room for a new one.
     """
 
+    def __init__(self, kept: int) -> None:
+        self._kept = kept
+        self._cache: dict[int, tuple[_K, _T]] = {}
+        self._lock = threading.Lock()  # the app looks up in one thread, aligns in another
+
+    def get(self, key: _K) -> _T | None:
+        hit = self._cache.get(id(key))
+        return hit[1] if hit is not None and hit[0] is key else None
+
+    def put(self, key: _K, value: _T) -> None:
+        with self._lock:
+            self._cache.pop(id(key), None)
+            if len(self._cache) >= self._kept:
+                self._cache.pop(next(iter(self._cache)))
+            self._cache[id(key)] = (key, value)
+
+
+def by_identity(kept: int) -> Callable[[Callable[[_K], _T]], Callable[[_K], _T]]:
+    """Cache ``fn(x)`` for the last ``kept`` arguments ``x`` (an ``IdentityCache``)."""
+
     def wrap(fn: Callable[[_K], _T]) -> Callable[[_K], _T]:
-        cache: dict[int, tuple[_K, _T]] = {}
+        cache: IdentityCache[_K, _T] = IdentityCache(kept)
 
         @functools.wraps(fn)
         def cached(x: _K) -> _T:
-            hit = cache.get(id(x))
-            if hit is not None and hit[0] is x:
-                return hit[1]
-            value = fn(x)
-            if len(cache) >= kept:
-                cache.pop(next(iter(cache)))
-            cache[id(x)] = (x, value)
+            value = cache.get(x)
+            if value is None:
+                value = fn(x)
+                cache.put(x, value)
             return value
 
         return cached
@@ -277,9 +294,27 @@ def segment(doc: Document) -> Segmented:
     """Cut ``doc`` into paragraphs, sentences and words.
 
     Returns:
-        The ``Segmented`` document; every offset indexes ``doc.text``.
+        The ``Segmented`` document; every offset indexes ``doc.text``. For a
+        document ``segment_all`` segmented lately, or one handed to ``keep``,
+        that same segmentation.
     """
-    return _lent(doc) or _segment(doc)
+    return _lent(doc) or _KEPT.get(doc) or _segment(doc)
+
+
+_KEPT: IdentityCache[Document, Segmented] = IdentityCache(8)
+"""The documents segmented last by ``segment_all`` or handed to ``keep``: a
+look-up after a comparison (the app's ``w``) finds them segmented."""
+
+
+def keep(seg: Segmented) -> None:
+    """From now on ``segment(seg.doc)`` returns ``seg`` (e.g. a segmentation
+    another process made and sent), as long as it is among the latest kept."""
+    _KEPT.put(seg.doc, seg)
+
+
+def kept(doc: Document) -> Segmented | None:
+    """``doc``'s segmentation if ``segment_all`` or ``keep`` holds it."""
+    return _KEPT.get(doc)
 
 
 def segment_all(
@@ -297,7 +332,7 @@ def segment_all(
     """
     from aligner import workers
 
-    out: list[Segmented | None] = [_lent(d) for d in docs]
+    out: list[Segmented | None] = [_lent(d) or _KEPT.get(d) for d in docs]
     todo = [k for k, seg in enumerate(out) if seg is None]
     remote = _remote_share([docs[k] for k in todo])
     child = None
@@ -307,7 +342,7 @@ def segment_all(
         _nltk()
         _common_stems()
         remote = [todo[k] for k in remote]
-        child = workers.fork(lambda _: [_pack(_segment(docs[k])) for k in remote])
+        child = workers.fork(lambda _: [pack(_segment(docs[k])) for k in remote])
     local = [k for k in todo if child is None or k not in remote]
     for k in local:
         out[k] = _segment(docs[k])
@@ -316,7 +351,9 @@ def segment_all(
     if child is not None:
         packed = child.result()
         for n, k in enumerate(remote):
-            out[k] = _unpack(docs[k], packed[n]) if packed else _segment(docs[k])
+            out[k] = unpack(docs[k], packed[n]) if packed else _segment(docs[k])
+    for k in todo:
+        keep(out[k])  # type: ignore[arg-type]
     return [seg for seg in out if seg is not None]
 
 
@@ -342,8 +379,9 @@ def _remote_share(docs: Sequence[Document]) -> list[int]:
     return share
 
 
-def _pack(seg: Segmented) -> tuple[object, ...]:
-    """``seg`` without its document, in a form that pickles fast."""
+def pack(seg: Segmented) -> tuple[object, ...]:
+    """``seg`` without its document, in a form that pickles fast (to send
+    it to another process, which has the document: ``unpack``)."""
     from array import array
 
     forms: dict[tuple[str, str], int] = {}
@@ -359,7 +397,8 @@ def _pack(seg: Segmented) -> tuple[object, ...]:
     )
 
 
-def _unpack(doc: Document, packed: tuple[object, ...]) -> Segmented:
+def unpack(doc: Document, packed: tuple[object, ...]) -> Segmented:
+    """The segmentation ``pack`` made of ``doc`` (or of a copy of it)."""
     starts, ends, index, caps, forms, sentences, paragraphs = packed
     norms = [forms[k][0] for k in index]  # type: ignore[index,attr-defined]
     stems = [forms[k][1] for k in index]  # type: ignore[index,attr-defined]

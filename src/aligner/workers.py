@@ -50,9 +50,15 @@ Report = Callable[[float], None]
 
 
 class Child(Generic[_T]):
-    """A forked process computing one value, reporting its progress on the way."""
+    """A forked process computing one value, reporting its progress on the way.
 
-    def __init__(self, fn: Callable[[Report], _T]) -> None:
+    With ``after``, the child then sends ``after(value)`` too, once the value
+    is on its way: what the parent wants later, off the critical path.
+    """
+
+    def __init__(
+        self, fn: Callable[[Report], _T], after: Callable[[_T], object] | None = None
+    ) -> None:
         import multiprocessing
 
         ctx = multiprocessing.get_context("fork")
@@ -68,7 +74,9 @@ class Child(Generic[_T]):
         # Not a daemon: a daemon process may not fork, and the child may want
         # to (to segment two documents at once). One left running when this
         # process exits is ended by ``end_children``.
-        self._process = ctx.Process(target=_run, args=(fn, sender))
+        self._after = after is not None
+        """Whether a second value follows the first (``after_result``)."""
+        self._process = ctx.Process(target=_run, args=(fn, sender, after))
         self._process.start()
         sender.close()
         _LIVE.add(self)  # type: ignore[arg-type]
@@ -108,8 +116,30 @@ class Child(Generic[_T]):
             tag, value = self._final
             return value if tag == "ok" else None  # type: ignore[return-value]
         finally:
-            self._conn.close()
-            self._process.join()
+            if not (self._after and self._final is not None and self._final[0] == "ok"):
+                self._end()
+
+    def after_result(self, *, cancelled: Callable[[], bool] | None = None) -> object | None:
+        """``after(value)``, once ``result`` has returned the value; ``None``
+        if there is none (no ``after``, a failure, the child died, or
+        ``cancelled`` returned True while waiting)."""
+        if not self._after or self._conn.closed:
+            return None
+        try:
+            while cancelled is not None and not self._conn.poll(0.05):
+                if cancelled():
+                    self._process.terminate()
+                    return None
+            tag, value = self._conn.recv()
+        except (EOFError, OSError):
+            return None
+        finally:
+            self._end()
+        return value if tag == "after" else None
+
+    def _end(self) -> None:
+        self._conn.close()
+        self._process.join()
 
     def _read(self) -> tuple[str, object] | None:
         """One message from the child: its final one, or None for progress."""
@@ -130,12 +160,20 @@ class Child(Generic[_T]):
         self._conn.close()
 
 
-def fork(fn: Callable[[Report], _T]) -> Child[_T] | None:
-    """Start ``fn(report)`` in a forked process, or return ``None`` where that is unsafe."""
+def fork(
+    fn: Callable[[Report], _T], after: Callable[[_T], object] | None = None
+) -> Child[_T] | None:
+    """Start ``fn(report)`` in a forked process, or return ``None`` where that is unsafe.
+
+    Args:
+        fn: The work, called with a function to report its progress.
+        after: Called in the child with ``fn``'s value once that is sent;
+            its own value is the child's ``after_result``.
+    """
     if not available():
         return None
     try:
-        return Child(fn)
+        return Child(fn, after)
     except (OSError, ValueError, AssertionError):
         return None
 
@@ -157,7 +195,9 @@ def end_children() -> None:
             child._process.terminate()  # noqa: SLF001
 
 
-def _run(fn: Callable[[Report], object], conn: object) -> None:
+def _run(
+    fn: Callable[[Report], object], conn: object, after: Callable[[object], object] | None
+) -> None:
     # The child computes one value, sends it and exits: the cycle collector
     # would only walk what it built, as its last act before sending (50 ms
     # after comparing the two largest samples, on the way to the app).
@@ -172,6 +212,8 @@ def _run(fn: Callable[[Report], object], conn: object) -> None:
         value = ("failed", None)
     try:
         conn.send(value)  # type: ignore[attr-defined]
+        if after is not None and value[0] == "ok":
+            conn.send(("after", after(value[1])))  # type: ignore[attr-defined]
     except Exception:  # noqa: BLE001 - unpicklable or a closed pipe: the parent gets EOF
         pass
     finally:

@@ -195,7 +195,7 @@ def test_segment_all_redoes_what_a_failed_child_did_not(monkeypatch: pytest.Monk
     def broken(_seg: object) -> object:
         raise RuntimeError("child fails")
 
-    monkeypatch.setattr(seg_mod, "_pack", broken)  # inherited by the forked child
+    monkeypatch.setattr(seg_mod, "pack", broken)  # inherited by the forked child
     called: list[list[object]] = []
     shared = seg_mod.segment_all(docs, meanwhile=lambda segs: called.append([x.doc for x in segs]))
     assert called == [[docs[0]]]  # what this process segmented: the smaller document
@@ -212,6 +212,27 @@ def test_small_and_book_sized_documents_stay_in_one_process() -> None:
     # the book stays here; the other document may go
     assert seg_mod._remote_share([book, mid]) == [1]
     assert seg_mod._remote_share([book]) == []
+
+
+def test_what_segment_all_made_or_another_process_sent_is_kept() -> None:
+    from aligner import segment as seg_mod
+
+    docs = [
+        make_document(_long("First", 40), name="a"),
+        make_document(_long("Second", 50), name="b"),
+    ]
+    shared = seg_mod.segment_all(docs)
+    assert all(seg_mod.kept(d) is s and segment(d) is s for d, s in zip(docs, shared, strict=True))
+    copy = make_document(docs[0].text, name="a")  # the same text, another document
+    assert seg_mod.kept(copy) is None
+    sent = seg_mod.unpack(copy, seg_mod.pack(shared[0]))  # as the app gets the engine's
+    assert sent.doc is copy and sent.words == shared[0].words
+    assert sent.sentences == shared[0].sentences and sent.paragraphs == shared[0].paragraphs
+    seg_mod.keep(sent)
+    assert segment(copy) is sent
+    for k in range(10):  # only the latest few are kept
+        seg_mod.keep(seg_mod._segment(make_document(f"Document {k} is short.", name=str(k))))
+    assert seg_mod.kept(copy) is None and segment(copy) is not sent
 
 
 def test_lending_returns_the_lent_segmentation_in_its_block_only() -> None:

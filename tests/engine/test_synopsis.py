@@ -98,13 +98,15 @@ def test_comparisons_are_what_compare_reports(three: Synopsis, samples: dict[str
     ]
 
 
-def test_lent_segmentations_stay_inside_the_synopsis(three: Synopsis) -> None:
-    from aligner.segment import segment
+def test_the_synopsis_documents_stay_segmented_for_look_ups(three: Synopsis) -> None:
+    from aligner.segment import _segment, segment
 
-    # a document of the finished synopsis is segmented afresh, not from a stale table
-    again = segment(three.documents[0])
-    assert again.doc is three.documents[0]
-    assert again is not segment(three.documents[0])
+    # what the synopsis segmented is kept (a look-up in it need not segment
+    # again), and it is the document's segmentation, not another's
+    doc = three.documents[0]
+    again = segment(doc)
+    assert again.doc is doc and segment(doc) is again
+    assert again.words == _segment(doc).words and again.sentences == _segment(doc).sentences
 
 
 def test_comparison_in_either_order(three: Synopsis) -> None:

@@ -73,3 +73,29 @@ def test_not_forked_where_unsafe(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ALIGNER_PROCESSES", "1")
     assert not workers.available()
     assert workers.fork(lambda report: 1) is None
+
+
+def test_a_second_value_follows_the_first() -> None:
+    child = workers.fork(lambda report: {"answer": 42}, after=lambda value: value["answer"] * 2)
+    assert child is not None
+    assert child.result() == {"answer": 42}
+    assert child.after_result() == 84
+    assert child.after_result() is None  # once
+
+
+def test_no_second_value_without_after_or_after_a_failure() -> None:
+    plain = workers.fork(lambda report: 1)
+    assert plain is not None and plain.result() == 1
+    assert plain.after_result() is None
+
+    def broken(report: workers.Report) -> int:
+        raise ValueError("no")
+
+    failed = workers.fork(broken, after=lambda value: 2)
+    assert failed is not None and failed.result() is None
+    assert failed.after_result() is None
+    slow = workers.fork(lambda report: 1, after=lambda value: time.sleep(30))
+    assert slow is not None and slow.result() == 1
+    start = time.monotonic()
+    assert slow.after_result(cancelled=lambda: True) is None
+    assert time.monotonic() - start < 5

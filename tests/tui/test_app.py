@@ -15,6 +15,7 @@ from textual.pilot import Pilot
 from textual.widgets import ContentSwitcher, Input, OptionList, Static
 
 import aligner
+from aligner.cli import _segmentations
 from aligner.model import Comparison, Options
 from aligner.tui.app import AlignerApp
 from aligner.tui.screens.compare import CompareScreen
@@ -533,6 +534,42 @@ async def test_engine_in_another_process(
         assert main(app).query_one("#body", ContentSwitcher).current == "pair-view"
     assert 0.5 in shares  # the child's progress reached the app
     assert threading.get_ident() == parent
+
+
+async def test_the_engine_process_segmentations_serve_the_look_ups(
+    sample_files: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Once the result is shown, the app keeps the documents as the engine's
+    process segmented them: the first ``w`` does not segment them again."""
+    from aligner import segment, workers
+    from aligner.cli import _align
+
+    monkeypatch.setattr(workers, "available", lambda: True)
+    options = Options()
+    docs = [aligner.load_document(p) for p in sample_files]
+    pending = workers.fork(lambda report: _align(docs, options, report), after=_segmentations)
+    assert pending is not None
+    app = AlignerApp(paths=list(sample_files), pending=pending)
+    async with app.run_test(size=SIZE) as pilot:
+        await _wait_for_engine(app, pilot)
+        assert app.comparison is not None
+        shown = app.comparison.documents
+        for _ in range(200):
+            if all(segment.kept(d) is not None for d in shown):
+                break
+            await pilot.pause(0.02)
+        for doc in shown:
+            seg = segment.kept(doc)
+            assert seg is not None and seg.doc is doc
+            assert seg.words == segment._segment(doc).words
+        made: list[str] = []
+        fresh = segment._segment
+        monkeypatch.setattr(segment, "_segment", lambda d: made.append(d.text) or fresh(d))
+        await pilot.press("d")
+        await pilot.pause()
+        dialog = await _look_up(app, pilot)
+        assert dialog.found is not None and dialog.found.pairs
+        assert made and not {d.text for d in shown} & set(made)  # only the passage itself
 
 
 async def test_failed_engine_process_falls_back_to_the_app(

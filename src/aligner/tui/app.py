@@ -88,6 +88,8 @@ class AlignerApp(App[None]):
         self.error: str | None = None
         self._frozen = False
         """Whether this app froze its result out of the cycle collector."""
+        self._painted = threading.Event()
+        """Set once the result is on screen."""
 
     def get_default_screen(self) -> Screen[None]:
         if self.synopsis is not None or (self.comparison is None and len(self.paths) > 2):
@@ -161,6 +163,36 @@ class AlignerApp(App[None]):
             self.post_message(SynopsisReady(result))
         else:
             self.post_message(ComparisonReady(result))
+        if pending is not None and not isinstance(result, BaseException):
+            self._adopt_segmentations(pending, result, worker)
+
+    def _adopt_segmentations(
+        self,
+        pending: Child[Comparison | Synopsis],
+        result: Comparison | Synopsis,
+        worker: Worker[None],
+    ) -> None:
+        """Once the result is on screen: keep the engine process's segmentations
+        of the documents, and load the word vectors, for the look-ups (``w``).
+
+        The first look-up then starts from there instead of segmenting its
+        target and loading the vectors itself (a second or more on the samples).
+        """
+        while not self._painted.wait(0.05):
+            if worker.is_cancelled:
+                return
+        packed = pending.after_result(cancelled=lambda: worker.is_cancelled)
+        if not isinstance(packed, list) or len(packed) != len(result.documents):
+            return
+        from aligner import segment
+        from aligner.features import prepare
+
+        for doc, one in zip(result.documents, packed, strict=True):
+            if one is not None and not worker.is_cancelled:
+                seg = segment.unpack(doc, one)
+                segment.keep(seg)
+                prepare(seg)
+        gc.freeze()  # what was kept lives as long as the app
 
     @on(ComparisonProgress)
     def handle_progress(self, message: ComparisonProgress) -> None:
@@ -184,6 +216,7 @@ class AlignerApp(App[None]):
         """
         gc.freeze()
         self._frozen = True
+        self._painted.set()
 
     def on_unmount(self) -> None:
         if self._frozen:
