@@ -13,6 +13,7 @@ lexical signals alone.
 
 from __future__ import annotations
 
+import threading
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -41,9 +42,16 @@ class WordVectors:
         # memory, and cosines move by < 0.001).
         self._index: dict[str, int] = {}
         self._rows = np.zeros((0, self.dim), dtype=np.float16)
+        # The app embeds in two threads at times (its first look-up while it
+        # warms up for look-ups): the cache's rows and index change together.
+        self._lock = threading.Lock()
 
     def vectors(self, words: list[str]) -> npt.NDArray[np.float32]:
         """One unit row per word (each distinct word is embedded once per process)."""
+        with self._lock:
+            return self._vectors(words)
+
+    def _vectors(self, words: list[str]) -> npt.NDArray[np.float32]:
         import numpy as np
 
         missing = [w for w in dict.fromkeys(words) if w not in self._index]
@@ -86,9 +94,17 @@ class WordVectors:
         return out
 
 
-@lru_cache(maxsize=1)
 def load() -> WordVectors | None:
     """The shipped word vectors, or ``None`` when ``wordllama`` is absent."""
+    with _LOADING:  # once, even when two threads ask at once
+        return _load()
+
+
+_LOADING = threading.Lock()
+
+
+@lru_cache(maxsize=1)
+def _load() -> WordVectors | None:
     import importlib.util
 
     # find_spec locates the wheel's files without running its __init__.
