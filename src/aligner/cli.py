@@ -459,10 +459,10 @@ def _open_tui(
 def _segmentations(result: Result) -> list[tuple[object, ...] | None]:
     """In the engine's process, once the result is sent: the documents as it
     segmented them, packed, for the app's look-ups (``w``) to start from."""
-    from aligner import segment
+    from aligner import parallel, segment
 
     return [
-        None if (seg := segment.kept(d)) is None else segment.pack(seg) for d in result.documents
+        None if (seg := segment.kept(d)) is None else parallel.pack(seg) for d in result.documents
     ]
 
 

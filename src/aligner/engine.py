@@ -20,7 +20,8 @@ from aligner.documents import load_document, paragraph_spans
 from aligner.evidence import find_evidence
 from aligner.features import Features, build_features
 from aligner.model import Comparison, DiffOp, Document, Kind, Options, Pair, Span
-from aligner.segment import Segmented, Word, segment_all, words_in
+from aligner.parallel import segment_all
+from aligner.segment import Segmented, Word, words_in
 
 Progress = Callable[[float], None]
 

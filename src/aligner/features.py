@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from aligner.segment import STOPWORDS, Segmented, Sentence, is_stop, per_document
+from aligner.caches import per_document
+from aligner.segment import STOPWORDS, Segmented, Sentence, is_stop
 
 if TYPE_CHECKING:
     from collections.abc import Callable

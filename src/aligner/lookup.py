@@ -25,6 +25,7 @@ import os
 from typing import TYPE_CHECKING
 
 from aligner.align import sentences_in
+from aligner.caches import by_identity
 from aligner.diff import word_diff
 from aligner.documents import load_document, make_document
 from aligner.engine import QUOTED_SHARE
@@ -32,7 +33,7 @@ from aligner.evidence import find_evidence
 from aligner.features import Features, build_features
 from aligner.match import LEXICAL_WEIGHT, soft_overlap
 from aligner.model import AlignerError, Comparison, DiffOp, Document, Options, Pair, Span
-from aligner.segment import Segmented, Word, by_identity, segment, words_in
+from aligner.segment import Segmented, Word, segment, words_in
 
 if TYPE_CHECKING:
     import numpy as np

@@ -20,8 +20,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from aligner.caches import per_document
 from aligner.features import Features
-from aligner.segment import Segmented, per_document, stop_stems
+from aligner.segment import Segmented, stop_stems
 
 if TYPE_CHECKING:
     from aligner.features import Matrix

@@ -13,9 +13,10 @@ import math
 
 from aligner import match
 from aligner.align import Candidate, idf_scale
+from aligner.caches import per_document
 from aligner.features import Features
 from aligner.match import Run
-from aligner.segment import Segmented, Sentence, per_document
+from aligner.segment import Segmented, Sentence
 
 STOCK_PHRASE_WORDS = 12
 """A run shorter than this whose every n-gram recurs elsewhere in the

@@ -11,16 +11,15 @@ from __future__ import annotations
 
 import bisect
 import contextlib
-import functools
 import re
 import sys
 import threading
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Generic, NamedTuple, TypeVar
+from typing import Any, NamedTuple
 
 from aligner.boilerplate import (
     NOTE,
@@ -35,6 +34,7 @@ from aligner.boilerplate import (
     reading_lists,
     unmarked,
 )
+from aligner.caches import IdentityCache
 from aligner.documents import paragraph_spans
 from aligner.model import Document
 
@@ -123,65 +123,6 @@ class Segmented:
     """``end`` of each sentence, ascending (for bisecting offsets)."""
 
 
-_T = TypeVar("_T")
-_K = TypeVar("_K")
-
-
-class IdentityCache(Generic[_K, _T]):
-    """Values for the last ``kept`` keys, by identity.
-
-    Holding each key itself, so that an id is never reused while cached;
-    the oldest entry makes room for a new one.
-    """
-
-    def __init__(self, kept: int) -> None:
-        self._kept = kept
-        self._cache: dict[int, tuple[_K, _T]] = {}
-        self._lock = threading.Lock()  # the app looks up in one thread, aligns in another
-
-    def get(self, key: _K) -> _T | None:
-        hit = self._cache.get(id(key))
-        return hit[1] if hit is not None and hit[0] is key else None
-
-    def put(self, key: _K, value: _T) -> None:
-        with self._lock:
-            self._cache.pop(id(key), None)
-            if len(self._cache) >= self._kept:
-                self._cache.pop(next(iter(self._cache)))
-            self._cache[id(key)] = (key, value)
-
-
-def by_identity(kept: int) -> Callable[[Callable[[_K], _T]], Callable[[_K], _T]]:
-    """Cache ``fn(x)`` for the last ``kept`` arguments ``x`` (an ``IdentityCache``)."""
-
-    def wrap(fn: Callable[[_K], _T]) -> Callable[[_K], _T]:
-        cache: IdentityCache[_K, _T] = IdentityCache(kept)
-
-        @functools.wraps(fn)
-        def cached(x: _K) -> _T:
-            value = cache.get(x)
-            if value is None:
-                value = fn(x)
-                cache.put(x, value)
-            return value
-
-        return cached
-
-    return wrap
-
-
-def per_document(fn: Callable[[Segmented], _T]) -> Callable[[Segmented], _T]:
-    """Cache ``fn(seg)`` for the last few segmented documents.
-
-    A synopsis compares each document with every other; what depends on one
-    document alone is computed once.
-    """
-    return by_identity(_DOCUMENTS_KEPT)(fn)
-
-
-_DOCUMENTS_KEPT = 16
-
-
 def normalise(token: str) -> str:
     """Case-fold ``token`` and strip diacritics and typographic quotes."""
     token = token.translate(_TRANSLATE)
@@ -231,6 +172,13 @@ def _common_stems() -> dict[str, str]:
         word, _, stemmed = line.partition("\t")
         table[word] = stemmed or word
     return table
+
+
+def warm_up() -> None:
+    """Load NLTK's modules and the stem table (before forking: both
+    processes have them then, at the cost of one)."""
+    _nltk()
+    _common_stems()
 
 
 @lru_cache(maxsize=1)
@@ -295,15 +243,20 @@ def segment(doc: Document) -> Segmented:
 
     Returns:
         The ``Segmented`` document; every offset indexes ``doc.text``. For a
-        document ``segment_all`` segmented lately, or one handed to ``keep``,
-        that same segmentation.
+        document segmented lately by ``parallel.segment_all``, or handed to
+        ``keep``, that same segmentation.
     """
-    return _lent(doc) or _KEPT.get(doc) or _segment(doc)
+    return known(doc) or segment_afresh(doc)
+
+
+def known(doc: Document) -> Segmented | None:
+    """``doc``'s segmentation if one is lent (``lending``) or kept (``keep``)."""
+    return _lent(doc) or _KEPT.get(doc)
 
 
 _KEPT: IdentityCache[Document, Segmented] = IdentityCache(8)
-"""The documents segmented last by ``segment_all`` or handed to ``keep``: a
-look-up after a comparison (the app's ``w``) finds them segmented."""
+"""The documents segmented last by ``parallel.segment_all`` or handed to
+``keep``: a look-up after a comparison (the app's ``w``) finds them segmented."""
 
 
 def keep(seg: Segmented) -> None:
@@ -313,98 +266,8 @@ def keep(seg: Segmented) -> None:
 
 
 def kept(doc: Document) -> Segmented | None:
-    """``doc``'s segmentation if ``segment_all`` or ``keep`` holds it."""
+    """``doc``'s segmentation if ``keep`` holds it."""
     return _KEPT.get(doc)
-
-
-def segment_all(
-    docs: Sequence[Document],
-    *,
-    meanwhile: Callable[[list[Segmented]], object] | None = None,
-) -> list[Segmented]:
-    """``[segment(d) for d in docs]``, the larger share in a forked process.
-
-    Args:
-        docs: The documents.
-        meanwhile: Called in this process with the documents it segmented,
-            once they are done, while the other process finishes (e.g. to
-            load the word vectors and embed their words).
-    """
-    from aligner import workers
-
-    out: list[Segmented | None] = [_lent(d) or _KEPT.get(d) for d in docs]
-    todo = [k for k, seg in enumerate(out) if seg is None]
-    remote = _remote_share([docs[k] for k in todo])
-    child = None
-    if remote and workers.available():
-        # Loaded once here, before the fork, rather than in both processes
-        # (NLTK's modules cost 0.1 s of CPU, which the other process needs).
-        _nltk()
-        _common_stems()
-        remote = [todo[k] for k in remote]
-        child = workers.fork(lambda _: [pack(_segment(docs[k])) for k in remote])
-    local = [k for k in todo if child is None or k not in remote]
-    for k in local:
-        out[k] = _segment(docs[k])
-    if meanwhile is not None:
-        meanwhile([out[k] for k in local])  # type: ignore[misc]
-    if child is not None:
-        packed = child.result()
-        for n, k in enumerate(remote):
-            out[k] = unpack(docs[k], packed[n]) if packed else _segment(docs[k])
-    for k in todo:
-        keep(out[k])  # type: ignore[arg-type]
-    return [seg for seg in out if seg is not None]
-
-
-FORK_MIN_CHARS = 30_000
-"""Below this much text for the second process, forking costs more than it
-saves. It never takes a book (``BOOK_CHARS``): sending millions of words back
-would cost more than segmenting them."""
-
-
-def _remote_share(docs: Sequence[Document]) -> list[int]:
-    """Indices of ``docs`` for the second process: about half of the text."""
-    sizes = sorted(((len(d.text), k) for k, d in enumerate(docs)), reverse=True)
-    local = remote = 0
-    share: list[int] = []
-    for size, k in sizes:
-        if remote <= local and size <= BOOK_CHARS:
-            remote += size
-            share.append(k)
-        else:
-            local += size
-    if not local or remote < FORK_MIN_CHARS:
-        return []
-    return share
-
-
-def pack(seg: Segmented) -> tuple[object, ...]:
-    """``seg`` without its document, in a form that pickles fast (to send
-    it to another process, which has the document: ``unpack``)."""
-    from array import array
-
-    forms: dict[tuple[str, str], int] = {}
-    index = array("l", (forms.setdefault((w.norm, w.stem), len(forms)) for w in seg.words))
-    return (
-        array("q", (w.start for w in seg.words)),
-        array("q", (w.end for w in seg.words)),
-        index,
-        bytes(w.cap for w in seg.words),
-        list(forms),
-        [tuple(s) for s in seg.sentences],
-        seg.paragraphs,
-    )
-
-
-def unpack(doc: Document, packed: tuple[object, ...]) -> Segmented:
-    """The segmentation ``pack`` made of ``doc`` (or of a copy of it)."""
-    starts, ends, index, caps, forms, sentences, paragraphs = packed
-    norms = [forms[k][0] for k in index]  # type: ignore[index,attr-defined]
-    stems = [forms[k][1] for k in index]  # type: ignore[index,attr-defined]
-    words = tuple(map(Word, starts, ends, norms, stems, map(bool, caps)))  # type: ignore[call-overload]
-    sents = tuple(Sentence(*s) for s in sentences)  # type: ignore[attr-defined]
-    return Segmented(doc, words, sents, paragraphs, tuple(s.end for s in sents))  # type: ignore[arg-type]
 
 
 _LENT = threading.local()
@@ -431,7 +294,8 @@ def _lent(doc: Document) -> Segmented | None:
     return hit if hit is not None and hit.doc is doc else None
 
 
-def _segment(doc: Document) -> Segmented:
+def segment_afresh(doc: Document) -> Segmented:
+    """``segment(doc)`` computed now, whatever is kept or lent."""
     text = doc.text
     paragraphs = tuple(paragraph_spans(text))
     tokenizer = _sentence_tokenizer(text) if len(text) <= BOOK_CHARS else _QuickSplitter()

@@ -27,7 +27,8 @@ from aligner import engine
 from aligner.documents import load_document
 from aligner.grouping import Words, build_groups, member_diffs, shown, sort_groups, to_global
 from aligner.model import AlignerError, Comparison, Document, Group, Member, Options, Pair, Span
-from aligner.segment import Segmented, lending, segment_all
+from aligner.parallel import segment_all
+from aligner.segment import Segmented, lending
 
 Progress = Callable[[float], None]
 

@@ -561,10 +561,10 @@ async def test_the_engine_process_segmentations_serve_the_look_ups(
         for doc in shown:
             seg = segment.kept(doc)
             assert seg is not None and seg.doc is doc
-            assert seg.words == segment._segment(doc).words
+            assert seg.words == segment.segment_afresh(doc).words
         made: list[str] = []
-        fresh = segment._segment
-        monkeypatch.setattr(segment, "_segment", lambda d: made.append(d.text) or fresh(d))
+        fresh = segment.segment_afresh
+        monkeypatch.setattr(segment, "segment_afresh", lambda d: made.append(d.text) or fresh(d))
         await pilot.press("d")
         await pilot.pause()
         dialog = await _look_up(app, pilot)

@@ -184,12 +184,12 @@ class AlignerApp(App[None]):
         packed = pending.after_result(cancelled=lambda: worker.is_cancelled)
         if not isinstance(packed, list) or len(packed) != len(result.documents):
             return
-        from aligner import segment
+        from aligner import parallel, segment
         from aligner.features import prepare
 
         for doc, one in zip(result.documents, packed, strict=True):
             if one is not None and not worker.is_cancelled:
-                seg = segment.unpack(doc, one)
+                seg = parallel.unpack(doc, one)
                 segment.keep(seg)
                 prepare(seg)
         gc.freeze()  # what was kept lives as long as the app

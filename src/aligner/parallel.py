@@ -1,0 +1,114 @@
+"""Segmenting several documents at once, the larger share in a second process.
+
+Segmenting is pure Python (Punkt, Snowball, the word loop): two documents
+segment in about half the time on two cores only in two processes
+(``workers``). A segmentation crosses between processes packed (``pack``,
+``unpack``): arrays and a table of forms, which pickle fast. What is
+segmented here is kept (``segment.keep``) for the look-ups that follow. This
+module schedules segmentation; how a text is cut is ``segment``'s.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from aligner.model import Document
+from aligner.segment import (
+    BOOK_CHARS,
+    Segmented,
+    Sentence,
+    Word,
+    keep,
+    known,
+    segment_afresh,
+    warm_up,
+)
+
+
+def segment_all(
+    docs: Sequence[Document],
+    *,
+    meanwhile: Callable[[list[Segmented]], object] | None = None,
+) -> list[Segmented]:
+    """``[segment(d) for d in docs]``, the larger share in a forked process.
+
+    Args:
+        docs: The documents.
+        meanwhile: Called in this process with the documents it segmented,
+            once they are done, while the other process finishes (e.g. to
+            load the word vectors and embed their words).
+    """
+    from aligner import workers
+
+    out: list[Segmented | None] = [known(d) for d in docs]
+    todo = [k for k, seg in enumerate(out) if seg is None]
+    remote = _remote_share([docs[k] for k in todo])
+    child = None
+    if remote and workers.available():
+        # Loaded once here, before the fork, rather than in both processes
+        # (NLTK's modules cost 0.1 s of CPU, which the other process needs).
+        warm_up()
+        remote = [todo[k] for k in remote]
+        child = workers.fork(lambda _: [pack(segment_afresh(docs[k])) for k in remote])
+    local = [k for k in todo if child is None or k not in remote]
+    for k in local:
+        out[k] = segment_afresh(docs[k])
+    if meanwhile is not None:
+        meanwhile([out[k] for k in local])  # type: ignore[misc]
+    if child is not None:
+        packed = child.result()
+        for n, k in enumerate(remote):
+            out[k] = unpack(docs[k], packed[n]) if packed else segment_afresh(docs[k])
+    for k in todo:
+        keep(out[k])  # type: ignore[arg-type]
+    return [seg for seg in out if seg is not None]
+
+
+FORK_MIN_CHARS = 30_000
+"""Below this much text for the second process, forking costs more than it
+saves. It never takes a book (``BOOK_CHARS``): sending millions of words back
+would cost more than segmenting them."""
+
+
+def _remote_share(docs: Sequence[Document]) -> list[int]:
+    """Indices of ``docs`` for the second process: about half of the text."""
+    sizes = sorted(((len(d.text), k) for k, d in enumerate(docs)), reverse=True)
+    local = remote = 0
+    share: list[int] = []
+    for size, k in sizes:
+        if remote <= local and size <= BOOK_CHARS:
+            remote += size
+            share.append(k)
+        else:
+            local += size
+    if not local or remote < FORK_MIN_CHARS:
+        return []
+    return share
+
+
+def pack(seg: Segmented) -> tuple[object, ...]:
+    """``seg`` without its document, in a form that pickles fast (to send
+    it to another process, which has the document: ``unpack``)."""
+    from array import array
+
+    forms: dict[tuple[str, str], int] = {}
+    index = array("l", (forms.setdefault((w.norm, w.stem), len(forms)) for w in seg.words))
+    return (
+        array("q", (w.start for w in seg.words)),
+        array("q", (w.end for w in seg.words)),
+        index,
+        bytes(w.cap for w in seg.words),
+        list(forms),
+        [tuple(s) for s in seg.sentences],
+        seg.paragraphs,
+    )
+
+
+def unpack(doc: Document, packed: tuple[object, ...]) -> Segmented:
+    """The segmentation ``pack`` made of ``doc`` (or of a copy of it)."""
+    starts, ends, index, caps, forms, sentences, paragraphs = packed
+    norms = [forms[k][0] for k in index]  # type: ignore[index,attr-defined]
+    stems = [forms[k][1] for k in index]  # type: ignore[index,attr-defined]
+    words = tuple(map(Word, starts, ends, norms, stems, map(bool, caps)))  # type: ignore[call-overload]
+    sents = tuple(Sentence(*s) for s in sentences)  # type: ignore[attr-defined]
+    return Segmented(doc, words, sents, paragraphs, tuple(s.end for s in sents))  # type: ignore[arg-type]
