@@ -572,6 +572,29 @@ async def test_the_engine_process_segmentations_serve_the_look_ups(
         assert made and not {d.text for d in shown} & set(made)  # only the passage itself
 
 
+async def test_a_garbled_head_start_for_look_ups_is_no_error(
+    sample_files: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from aligner import segment, workers
+    from aligner.cli import _align
+
+    monkeypatch.setattr(workers, "available", lambda: True)
+    options = Options()
+    docs = [aligner.load_document(p) for p in sample_files]
+    pending = workers.fork(
+        lambda report: _align(docs, options, report), after=lambda result: [("garbled",), None]
+    )
+    app = AlignerApp(paths=list(sample_files), pending=pending)
+    async with app.run_test(size=SIZE) as pilot:
+        await _wait_for_engine(app, pilot)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.comparison is not None and app.error is None
+        assert all(segment.kept(d) is None for d in app.comparison.documents)
+        dialog = await _look_up(app, pilot)  # the look-up segments for itself
+        assert dialog.found is not None and dialog.found.pairs
+
+
 async def test_failed_engine_process_falls_back_to_the_app(
     sample_files: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:

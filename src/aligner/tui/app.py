@@ -187,11 +187,14 @@ class AlignerApp(App[None]):
         from aligner import parallel, segment
         from aligner.features import prepare
 
-        for doc, one in zip(result.documents, packed, strict=True):
-            if one is not None and not worker.is_cancelled:
-                seg = parallel.unpack(doc, one)
-                segment.keep(seg)
-                prepare(seg)
+        try:
+            for doc, one in zip(result.documents, packed, strict=True):
+                if one is not None and not worker.is_cancelled:
+                    seg = parallel.unpack(doc, one)
+                    segment.keep(seg)
+                    prepare(seg)
+        except Exception:  # noqa: BLE001 - a head start lost: the look-up does it all itself
+            return
         gc.freeze()  # what was kept lives as long as the app
 
     @on(ComparisonProgress)
