@@ -155,7 +155,7 @@ def _ranked(
     paragraph = np.array([s.paragraph for s in seg.sentences])
     starts = np.array([s.start for s in seg.sentences])
     ends = np.array([s.end for s in seg.sentences])
-    found = []  # (score, sentences, first sentence)
+    scores, sizes, firsts = [], [], []
     for n in range(1, longest + 1):
         first = np.arange(count - n + 1)
         last = first + n - 1
@@ -166,14 +166,18 @@ def _ranked(
         cosines = lexical.cosines(n)
         if semantic is not None:
             cosines = LEXICAL_WEIGHT * cosines + (1 - LEXICAL_WEIGHT) * semantic.cosines(n)
-        found += [(float(cosines[k]), n, int(k)) for k in np.flatnonzero(ok)]
+        keep = np.flatnonzero(ok)
+        scores.append(cosines[keep])
+        sizes.append(np.full(len(keep), n))
+        firsts.append(keep)
+    score, size, k0 = np.concatenate(scores), np.concatenate(sizes), np.concatenate(firsts)
     # Best first; of equal scores the shorter, then the earlier stretch.
-    found.sort(key=lambda x: (-x[0], x[1], x[2]))
     chosen: list[tuple[tuple[int, int], float]] = []
-    for score, n, k in found:
+    for at in np.lexsort((k0, size, -score)).tolist():
+        k, n = int(k0[at]), int(size[at])
         span = (int(starts[k]), int(ends[k + n - 1]))
         if not any(span[0] < b[1] and b[0] < span[1] for b, _ in chosen):
-            chosen.append((span, score))
+            chosen.append((span, float(score[at])))
             if len(chosen) == limit:
                 break
     return chosen
