@@ -76,6 +76,8 @@ class CompareScreen(LoadingScreen):
         self.current: Pair | None = None
         self.mode: Mode = "pairs"
         self._pair_view_stale = False
+        self._legend: Text | None = None
+        """The legend shown (updated only when it changes)."""
 
     def compose(self) -> ComposeResult:
         yield Static(id="status")
@@ -193,7 +195,9 @@ class CompareScreen(LoadingScreen):
         legend = self.query_one(SideBySide).legend()
         if self.mode == "document":
             legend = Text.from_markup(" │ aligned  ┃ selected pair  [dim]dim: no parallel[/]")
-        self.query_one("#legend", Static).update(legend, layout=False)
+        if legend != self._legend:  # the same for most pairs: not rendered again
+            self._legend = legend
+            self.query_one("#legend", Static).update(legend, layout=False)
 
     # -- modes and following -----------------------------------------------
 

@@ -8,11 +8,13 @@ a cell asks the screen to jump to the pair nearest that place.
 from __future__ import annotations
 
 import bisect
+import itertools
 from dataclasses import dataclass
 
-from rich.text import Text
+from rich.segment import Segment
 from textual import events
 from textual.message import Message
+from textual.strip import Strip
 from textual.widget import Widget
 
 
@@ -68,25 +70,38 @@ class CoverageStrip(Widget):
         i = bisect.bisect_right(self._starts, hi - 1) - 1
         return i >= 0 and self._spans[i][1] > lo
 
-    def render(self) -> Text:
+    def render_line(self, y: int) -> Strip:
+        """The strip as runs of equal cells, each run one segment.
+
+        Cell by cell, a 200-column strip was 200 styled spans for Textual to
+        turn into content again at every selection; a few runs are as many
+        segments.
+        """
         width = self.size.width
-        text = Text(no_wrap=True, overflow="crop")
-        if not width or not self.length:
-            return text
-        covered = self.get_component_rich_style("coverage--covered", partial=True)
-        empty = self.get_component_rich_style("coverage--empty", partial=True)
-        chosen = self.get_component_rich_style("coverage--selected", partial=True)
-        for cell in range(width):
-            lo = cell * self.length // width
-            hi = max(lo + 1, (cell + 1) * self.length // width)
-            sel = self.selected
-            if sel is not None and sel[0] < hi and lo < max(sel[1], sel[0] + 1):
-                text.append("◆", chosen)
-            elif self._covered(lo, hi):
-                text.append("█", covered)
-            else:
-                text.append("·", empty)
-        return text
+        if y or not width or not self.length:
+            return Strip.blank(width, self.rich_style)
+        cells = [
+            self._cell(c * self.length // width, (c + 1) * self.length // width)
+            for c in range(width)
+        ]
+        styles = {
+            "◆": self.get_component_rich_style("coverage--selected", partial=True),
+            "█": self.get_component_rich_style("coverage--covered", partial=True),
+            "·": self.get_component_rich_style("coverage--empty", partial=True),
+        }
+        base = self.rich_style
+        segments = [
+            Segment(char * len(list(run)), base + styles[char])
+            for char, run in itertools.groupby(cells)
+        ]
+        return Strip(segments, width)
+
+    def _cell(self, lo: int, hi: int) -> str:
+        hi = max(lo + 1, hi)
+        sel = self.selected
+        if sel is not None and sel[0] < hi and lo < max(sel[1], sel[0] + 1):
+            return "◆"
+        return "█" if self._covered(lo, hi) else "·"
 
     def on_click(self, event: events.Click) -> None:
         width = self.size.width
