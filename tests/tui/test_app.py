@@ -23,7 +23,7 @@ from aligner.tui.screens.detail import DetailScreen
 from aligner.tui.screens.export import ExportScreen
 from aligner.tui.screens.help import KEYS, HelpScreen
 from aligner.tui.screens.lookup import LookupScreen
-from aligner.tui.view_state import Match
+from aligner.tui.view_state import Match, span_of
 from aligner.tui.widgets.coverage import CoverageStrip
 from aligner.tui.widgets.document_view import DocumentView
 from aligner.tui.widgets.pair_list import PairList
@@ -483,6 +483,17 @@ async def test_result_is_kept_out_of_the_cycle_collector_while_the_app_runs(
     assert gc.get_freeze_count() == 0  # handed back to the collector at exit
 
 
+async def test_a_given_result_is_kept_out_of_the_cycle_collector_too(
+    comparison: Comparison,
+) -> None:
+    gc.unfreeze()
+    app = AlignerApp(comparison=comparison)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert gc.get_freeze_count() > 0
+    assert gc.get_freeze_count() == 0
+
+
 async def test_worker_path(sample_files: tuple[Path, Path]) -> None:
     app = AlignerApp(paths=list(sample_files))
     async with app.run_test(size=SIZE) as pilot:
@@ -721,3 +732,42 @@ async def test_closing_the_look_up_before_it_answers(
             await pilot.pause()
         assert app.is_running and isinstance(app.screen, CompareScreen)
         assert app.return_code is None
+
+
+async def test_lines_outside_the_selected_passages_stay_rendered(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Stepping to another pair re-renders only the lines of the passages
+    selected before and now: back on a pair, the rest paints from the cache."""
+    from aligner.documents import sample_paths
+
+    samples = {p.stem: p for p in sample_paths()}
+    found = aligner.compare(
+        samples["revolution-to-counter-revolution"], samples["soviet-power-to-bonapartism"]
+    )
+    app = AlignerApp(comparison=found)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = main(app)
+        await pilot.press("d", "n")
+        await pilot.pause()
+        first = screen.current
+        await pilot.press("n")
+        await pilot.pause()
+        second = screen.current
+        assert first is not None and second is not None and first is not second
+        rendered: list[tuple[int, int]] = []
+        render = DocumentView._render_index
+
+        def counted(view: DocumentView, index: int, *args: Any) -> Any:
+            rendered.append((view.side, view.lines[index][0]))
+            return render(view, index, *args)
+
+        monkeypatch.setattr(DocumentView, "_render_index", counted)
+        await pilot.press("p")
+        await pilot.pause()
+        assert screen.current is first
+        for side, start in rendered:  # at most the passages' lines, now (un)selected
+            spans = [span_of(first, side), span_of(second, side)]
+            view = screen.query_one(f"#doc-{side}", DocumentView)
+            end = view.lines[view.line_of(start)][1]
+            assert any(s <= max(start, end - 1) and start < e for s, e in spans)

@@ -114,6 +114,8 @@ class AlignerApp(App[None]):
             self.sub_title = _names(self.paths)
             # Start once the screen is composed, so results always have widgets to go to.
             self.call_after_refresh(self.run_compare)
+        else:  # given the result: it is on screen after the first refresh
+            self.call_after_refresh(self._freeze_result)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="compare")
     def run_compare(self) -> None:

@@ -142,7 +142,10 @@ class DocumentView(ScrollView, can_focus=True):
         self._matches: list[tuple[int, int]] = []
         self._match_starts: list[int] = []
         self.current_match: tuple[int, int] | None = None
-        self._cache: dict[int, tuple[int, Style, Strip]] = {}
+        self._cache: dict[int, tuple[int, Style, tuple[int, int] | None, Strip]] = {}
+        """Rendered lines: (width, widget style, selected span if the line
+        shows it, strip). A line outside the selected passage stays good when
+        the selection moves."""
         self._base: Style | None = None
         self._styles: dict[str, Style] = {}
         self._pending: tuple[int, int | None] | None = None
@@ -168,7 +171,7 @@ class DocumentView(ScrollView, can_focus=True):
         """Mark the selected pair's passage."""
         if span != self.selected:
             self.selected = span
-            self._invalidate()
+            self.refresh()  # cached lines know which selection they show
 
     def set_matches(self, matches: list[tuple[int, int]], current: tuple[int, int] | None) -> None:
         """Mark search matches, and the current one more strongly."""
@@ -285,13 +288,21 @@ class DocumentView(ScrollView, can_focus=True):
             base = self._base = self.rich_style
         if index >= len(self.lines) or not self.text:
             return Strip.blank(width, base)
-        # A cached line is good for the width and the widget's own style (which
-        # changes with focus) it was made with.
+        return self._line(index, width, base, self.selected)
+
+    def _line(self, index: int, width: int, base: Style, sel: tuple[int, int] | None) -> Strip:
+        """Line ``index`` as it shows with ``sel`` selected, from the cache if
+        it was made for the width, the widget's own style (which changes with
+        focus) and that selection, where the line shows it."""
+        start, end = self.lines[index]
+        shown = (
+            sel if sel is not None and sel[0] <= max(start, end - 1) and start < sel[1] else None
+        )
         hit = self._cache.get(index)
-        if hit is not None and hit[0] == width and hit[1] is base:
-            return hit[2]
-        strip = self._render_index(index, width, base)
-        self._cache[index] = (width, base, strip)
+        if hit is not None and hit[0] == width and hit[1] is base and hit[2] == shown:
+            return hit[3]
+        strip = self._render_index(index, width, base, shown)
+        self._cache[index] = (width, base, shown, strip)
         return strip
 
     def _style(self, name: str) -> Style:
@@ -306,7 +317,10 @@ class DocumentView(ScrollView, can_focus=True):
             self._styles[name] = style
         return style
 
-    def _render_index(self, index: int, width: int, base: Style) -> Strip:
+    def _render_index(
+        self, index: int, width: int, base: Style, sel: tuple[int, int] | None
+    ) -> Strip:
+        """Line ``index`` drawn, with ``sel`` the selected passage it shows (if any)."""
         start, end = self.lines[index]
         line = printable(self.text[start:end].translate(_DISPLAY))
         # The marks on this line, each (start, end, style) relative to it, in
@@ -316,9 +330,8 @@ class DocumentView(ScrollView, can_focus=True):
         for s, e in _overlapping(self._aligned, self._aligned_starts, start, max(end, start + 1)):
             aligned_line = True
             marks.append((max(s, start) - start, min(e, end) - start, self._style("aligned")))
-        sel = self.selected
-        selected_line = sel is not None and sel[0] <= max(start, end - 1) and start < sel[1]
-        if sel is not None and selected_line:
+        selected_line = sel is not None
+        if sel is not None:
             marks.append((max(sel[0], start) - start, sel[1] - start, self._style("selected")))
         for s, e in _overlapping(self._matches, self._match_starts, start, end):
             name = "current-match" if (s, e) == self.current_match else "match"
