@@ -487,11 +487,15 @@ async def test_a_given_result_is_kept_out_of_the_cycle_collector_too(
     comparison: Comparison,
 ) -> None:
     gc.unfreeze()
+    before = gc.get_threshold()
     app = AlignerApp(comparison=comparison)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert gc.get_freeze_count() > 0
+        # young objects are collected less often while the app runs
+        assert gc.get_threshold()[0] >= 10_000 > before[0]
     assert gc.get_freeze_count() == 0
+    assert gc.get_threshold() == before
 
 
 async def test_worker_path(sample_files: tuple[Path, Path]) -> None:
