@@ -1,10 +1,11 @@
 """Benchmark of the TUI on the two largest samples (not a timed test).
 
-Prints two figures:
+Prints three figures:
 
 * launch -> first screen showing aligned passages: from creating the app
   (which starts the compare worker) to the first paint of the pair view with
   a selected pair, engine time included;
+* the app's first look-up: ``w`` -> its stretches on screen;
 * key press ``n`` -> repaint: from the key's action to the end of the first
   screen refresh after the new pair is selected (``p`` on the way back when
   the list is short), as the median (and worst) over many presses, in the pair
