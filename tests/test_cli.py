@@ -287,3 +287,22 @@ def test_where_refuses_bad_passages_in_one_line(
     assert proc.returncode == code
     assert message in proc.stderr
     assert proc.stdout == ""
+
+
+def test_the_app_gets_the_engines_segmentations_of_documents_up_to_a_size(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from aligner import cli, parallel
+    from aligner.documents import make_document
+    from aligner.engine import compare
+    from aligner.segment import segment
+
+    short = make_document("Lenin died in January 1924. The party mourned him.", name="a")
+    longer = make_document("Lenin died in 1924. " * 40, name="b")
+    result = compare(short, longer)
+    monkeypatch.setattr(cli, "HEAD_START_CHARS", len(short.text))
+    packed = cli._segmentations(result)
+    assert packed[1] is None  # too long: the app segments it when it needs it
+    assert packed[0] is not None
+    sent = parallel.unpack(result.documents[0], packed[0])
+    assert sent.words == segment(result.documents[0]).words
