@@ -58,6 +58,15 @@ with a longer line before its last is not wrapped: it holds one paragraph a
 line, as files written without blank lines between paragraphs do."""
 
 
+def trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    """``text[start:end]``'s span without the blanks around it."""
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
 def paragraph_spans(text: str) -> list[tuple[int, int]]:
     """``(start, end)`` of each paragraph of ``text``.
 

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 
 from aligner import align, match, ordered, quotes
 from aligner.diff import equal_words, word_diff
-from aligner.documents import load_document, paragraph_spans
+from aligner.documents import load_document, paragraph_spans, trimmed
 from aligner.evidence import find_evidence
 from aligner.features import Features, build_features
 from aligner.model import Comparison, DiffOp, Document, Kind, Options, Pair, Span
@@ -227,10 +227,7 @@ def _blocks(text: str) -> list[tuple[int, int]]:
     """Paragraphs of ``text`` without their surrounding blanks."""
     out = []
     for start, end in paragraph_spans(text):
-        while start < end and text[start].isspace():
-            start += 1
-        while end > start and text[end - 1].isspace():
-            end -= 1
+        start, end = trimmed(text, start, end)
         if end > start:
             out.append((start, end))
     return out

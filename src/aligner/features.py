@@ -20,7 +20,7 @@ from aligner.caches import per_document
 from aligner.segment import STOPWORDS, Segmented, Sentence, is_stop
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterable
 
     import numpy as np
     import numpy.typing as npt
@@ -145,22 +145,23 @@ def _doc_stems(seg: Segmented) -> tuple[list[list[str]], Counter[str], int]:
     """``seg``'s share of ``_sentence_stems``, computed once per document (a
     synopsis, or look-ups in one document, reuse it); read, never changed."""
     per_doc = list(map(_stems_of(seg), seg.sentences))
-    df: Counter[str] = Counter()
-    for stems in per_doc:
-        if stems:
-            df.update(set(stems))
-    return per_doc, df, sum(map(bool, per_doc))
+    return (per_doc, *_counts(per_doc))
 
 
 def _doc_counts(seg: Segmented) -> tuple[list[list[str]], Counter[str], int]:
     """``_doc_stems`` without the stems themselves (a book's would be ~100 MB)."""
+    return ([], *_counts(map(_stems_of(seg), seg.sentences)))
+
+
+def _counts(per_sentence: Iterable[list[str]]) -> tuple[Counter[str], int]:
+    """How many sentences use each stem, and how many use any."""
     df: Counter[str] = Counter()
     n_sent = 0
-    for stems in map(_stems_of(seg), seg.sentences):
+    for stems in per_sentence:
         if stems:
             n_sent += 1
             df.update(set(stems))
-    return [], df, n_sent
+    return df, n_sent
 
 
 def _stems_of(seg: Segmented) -> Callable[[Sentence], list[str]]:

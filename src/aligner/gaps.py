@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from aligner.boilerplate import body, is_boilerplate
-from aligner.documents import paragraph_spans
+from aligner.documents import paragraph_spans, trimmed
 from aligner.model import Comparison, Span
 
 MIN_WORDS = 3
@@ -48,10 +48,7 @@ def unaligned(comparison: Comparison, doc: int) -> tuple[Span, ...]:
 
 
 def _keep(text: str, doc: int, start: int, end: int, out: list[Span]) -> None:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
+    start, end = trimmed(text, start, end)
     piece = text[start:end]
     if len(_WORD.findall(piece)) >= MIN_WORDS and not is_boilerplate(piece):
         out.append(Span(doc, start, end))

@@ -25,15 +25,14 @@ import os
 from typing import TYPE_CHECKING
 
 from aligner.align import sentences_in
-from aligner.caches import by_identity
 from aligner.diff import word_diff
-from aligner.documents import load_document, make_document
+from aligner.documents import load_document, make_document, trimmed
 from aligner.engine import QUOTED_SHARE
 from aligner.evidence import find_evidence
 from aligner.features import Features, build_features
 from aligner.match import LEXICAL_WEIGHT, soft_overlap
 from aligner.model import AlignerError, Comparison, DiffOp, Document, Options, Pair, Span
-from aligner.segment import Segmented, Word, segment, words_in
+from aligner.segment import Segmented, Word, keep, segment, words_in
 
 if TYPE_CHECKING:
     import numpy as np
@@ -107,15 +106,18 @@ def find_parallels(
         )
     exclude = (start, end) if src.text == tgt.text else None
     ranked = _ranked(feats, len(query.sentences), exclude, max(limit, RERANKED))
-    a = _stripped(src.text, start, end)
+    a = trimmed(src.text, start, end)
     pairs = tuple(
         _pair(feats, query, seg_t, a, b, score) for b, score in _reranked(feats, ranked, limit)
     )
     return Comparison((src, tgt), pairs, Options(min_score=0.0))
 
 
-_segmented = by_identity(4)(segment)
-"""A target document segmented, kept for the next look-ups in it."""
+def _segmented(doc: Document) -> Segmented:
+    """The target segmented, and kept (``segment.keep``) for the next look-ups in it."""
+    seg = segment(doc)
+    keep(seg)
+    return seg
 
 
 def _passage(doc: Document, start: int, end: int) -> Segmented:
@@ -258,14 +260,6 @@ def _quoted(diff: tuple[DiffOp, ...], words_a: tuple[Word, ...], words_b: tuple[
     runs = (len(words_in(words_a, op.a_start, op.a_end)) for op in diff if op.tag == "equal")
     equal = sum(n for n in runs if n >= QUOTED_RUN)
     return equal >= 8 and equal >= QUOTED_SHARE * min(len(words_a), len(words_b))
-
-
-def _stripped(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
 
 
 def _pair(

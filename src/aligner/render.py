@@ -20,7 +20,7 @@ import re
 import textwrap
 from typing import TYPE_CHECKING, Literal
 
-from aligner.model import KINDS, Comparison, DiffOp, Pair, Span
+from aligner.model import KINDS, Comparison, DiffOp, Document, Pair, Span
 
 if TYPE_CHECKING:
     from aligner.synopsis import Synopsis
@@ -213,8 +213,7 @@ def _text_summary(c: Comparison, gaps: Gaps) -> str:
     for i, doc in enumerate(c.documents):
         side = SIDES[i] if i < len(SIDES) else str(i)
         lines.append(
-            f"{side}  {printable(' '.join(doc.name.split()))}  "
-            f"({len(doc.text):,} chars, {c.coverage(i):.0%} aligned)"
+            f"{side}  {text_name(doc)}  ({len(doc.text):,} chars, {c.coverage(i):.0%} aligned)"
         )
     counts = c.counts()
     by_kind = ", ".join(f"{counts[k]} {k}" for k in KINDS if k in counts)
@@ -281,10 +280,8 @@ def render_lookup_text(*found: Comparison, width: int = 80, max_chars: int = 120
     stretches most like it, best first."""
     source = found[0].documents[0]
     targets = [c.documents[1] for c in found]
-    lines = [f"A  {printable(' '.join(source.name.split()))}"]
-    lines += [
-        f"{target_letter(k)}  {printable(' '.join(t.name.split()))}" for k, t in enumerate(targets)
-    ]
+    lines = [f"A  {text_name(source)}"]
+    lines += [f"{target_letter(k)}  {text_name(t)}" for k, t in enumerate(targets)]
     lines.append(
         "stretches most like this passage of A, best first "
         "(scores are similarities: judge them yourself)"
@@ -297,7 +294,7 @@ def render_lookup_text(*found: Comparison, width: int = 80, max_chars: int = 120
     for k, c in enumerate(found):
         side, target = target_letter(k), c.documents[1]
         if len(found) > 1:
-            lines += ["", f"== in {side}: {printable(' '.join(target.name.split()))}"]
+            lines += ["", f"== in {side}: {text_name(target)}"]
         if not c.pairs:
             lines += ["", f"{side} has no stretch to offer"]
         for n, p in enumerate(c.pairs, 1):
@@ -309,6 +306,11 @@ def render_lookup_text(*found: Comparison, width: int = 80, max_chars: int = 120
                 terms = ", ".join(f"{e.kind} {' '.join(e.term.split())!r}" for e in p.evidence[:6])
                 lines += _wrap(printable(terms), "  shared: ", width)
     return "\n".join(lines).rstrip() + "\n"
+
+
+def text_name(doc: Document) -> str:
+    """A document's name on one line, safe to print."""
+    return printable(" ".join(doc.name.split()))
 
 
 def target_letter(target: int) -> str:
@@ -333,7 +335,7 @@ def render_synopsis_text(syn: Synopsis, *, width: int = 80, max_chars: int = 600
     lines = [f"Synopsis of {len(docs)} accounts (differences against {label(syn.base)})"]
     for i, doc in enumerate(docs):
         n = sum(1 for g in syn.groups if g.member(i))
-        name = printable(" ".join(doc.name.split()))
+        name = text_name(doc)
         lines.append(f"{label(i)}  {name}  ({len(doc.text):,} chars, in {n} groups)")
     lines += [f"{len(syn.groups)} groups", ""]
     if not syn.groups:
