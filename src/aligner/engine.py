@@ -115,7 +115,11 @@ def _compare(
     report(0.05)
     if doc_a.text == doc_b.text:
         return _identical(docs, options, clock)
-    seg_a, seg_b = segment_all(docs, meanwhile=_warm_up if options.semantic else None)
+    seg_a, seg_b = (
+        segment_all(docs, first=_load_tables, meanwhile=_prepare)
+        if options.semantic
+        else segment_all(docs)
+    )
     clock.lap("segment")
     report(SEGMENTED)
     cells = len(seg_a.sentences) * len(seg_b.sentences)
@@ -173,13 +177,20 @@ def _versions(
     return ordered.align_ordered(sims, feats, groups_a, groups_b) if keep else None
 
 
-def _warm_up(segs: list[Segmented]) -> None:
-    """While the other process segments: load the word vectors and the word
-    frequencies, and work out what the documents segmented here contribute."""
-    from aligner import lexicon
-    from aligner.features import prepare
+def _load_tables() -> None:
+    """While the other process segments the larger share: load the word
+    vectors and the word frequencies."""
+    from aligner import embed, lexicon
 
     lexicon.available()
+    embed.load()
+
+
+def _prepare(segs: list[Segmented]) -> None:
+    """While the other process segments: work out what the documents
+    segmented here contribute."""
+    from aligner.features import prepare
+
     for seg in segs:
         prepare(seg)
 

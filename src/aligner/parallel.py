@@ -21,22 +21,25 @@ from aligner.segment import (
     keep,
     known,
     segment_afresh,
-    warm_up,
 )
 
 
 def segment_all(
     docs: Sequence[Document],
     *,
+    first: Callable[[], object] | None = None,
     meanwhile: Callable[[list[Segmented]], object] | None = None,
 ) -> list[Segmented]:
     """``[segment(d) for d in docs]``, the larger share in a forked process.
 
     Args:
         docs: The documents.
+        first: Called in this process before it segments its share, once
+            the other process has started (e.g. to load the word vectors
+            while the other segments: this process's share is the smaller).
         meanwhile: Called in this process with the documents it segmented,
             once they are done, while the other process finishes (e.g. to
-            load the word vectors and embed their words).
+            embed their words).
     """
     from aligner import workers
 
@@ -45,11 +48,10 @@ def segment_all(
     remote = _remote_share([docs[k] for k in todo])
     child = None
     if remote and workers.available():
-        # Loaded once here, before the fork, rather than in both processes
-        # (NLTK's modules cost 0.1 s of CPU, which the other process needs).
-        warm_up()
         remote = [todo[k] for k in remote]
         child = workers.fork(lambda _: [pack(segment_afresh(docs[k])) for k in remote])
+    if first is not None:
+        first()
     local = [k for k in todo if child is None or k not in remote]
     for k in local:
         out[k] = segment_afresh(docs[k])

@@ -85,6 +85,11 @@ class Word(NamedTuple):
     """Written with a capital letter."""
 
 
+_new_word = tuple.__new__
+"""``_new_word(Word, (start, end, norm, stem, cap))`` is ``Word(...)`` without
+the named tuple's Python-level ``__new__`` (segmenting makes a tuple a word)."""
+
+
 def words_in(words: Sequence[Word], start: int, end: int) -> Sequence[Word]:
     """The words of ``words`` (in document order) that start in ``[start, end)``."""
     lo = bisect.bisect_left(words, start, key=_word_start)
@@ -145,8 +150,9 @@ def stop_stems() -> frozenset[str]:
 
 
 @lru_cache(maxsize=65536)
+@lru_cache(maxsize=65536)
 def _forms(token: str) -> tuple[str, str]:
-    """(normalised, stem) of a token as written; tokens repeat a lot."""
+    """(normalised, stem) of a token as written (cached: tokens repeat a lot)."""
     norm = normalise(token)
     return norm, stem(norm)
 
@@ -172,13 +178,6 @@ def _common_stems() -> dict[str, str]:
         word, _, stemmed = line.partition("\t")
         table[word] = stemmed or word
     return table
-
-
-def warm_up() -> None:
-    """Load NLTK's modules and the stem table (before forking: both
-    processes have them then, at the cost of one)."""
-    _nltk()
-    _common_stems()
 
 
 @lru_cache(maxsize=1)
@@ -321,6 +320,14 @@ def segment_afresh(doc: Document) -> Segmented:
             for m in _WORD.finditer(block, s_start, s_end):
                 tok = m[0]
                 start, end = m.span()
+                if tok.isalpha():  # most words: no number, hyphen or comma
+                    norm, stemmed = _forms(tok)
+                    append(
+                        _new_word(
+                            Word, (p_start + start, p_start + end, norm, stemmed, tok[0].isupper())
+                        )
+                    )
+                    continue
                 source = None
                 if tok.isdigit():
                     if is_note_marker(block, start, end):

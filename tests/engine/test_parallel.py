@@ -55,6 +55,35 @@ def test_segment_all_redoes_what_a_failed_child_did_not(monkeypatch: pytest.Monk
     assert [s.words for s in shared] == [segment_afresh(d).words for d in docs]
 
 
+def test_first_runs_while_the_other_process_segments(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``first`` (the engine loads its word vectors there) runs once the other
+    process has its share, before this process segments its own."""
+    from aligner import workers
+
+    docs = [
+        make_document(_long("First", 400), name="a"),
+        make_document(_long("Second", 500), name="b"),
+    ]
+    monkeypatch.setattr(workers, "available", lambda: True)
+    order: list[str] = []
+    fork, afresh = workers.fork, parallel.segment_afresh
+
+    def logged_fork(*args: object, **kwargs: object) -> object:
+        order.append("fork")
+        return fork(*args, **kwargs)  # type: ignore[arg-type]
+
+    def logged_segment(doc: object) -> object:
+        order.append(f"segment {doc.name}")  # type: ignore[attr-defined]
+        return afresh(doc)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(workers, "fork", logged_fork)
+    monkeypatch.setattr(parallel, "segment_afresh", logged_segment)
+    shared = parallel.segment_all(docs, first=lambda: order.append("first"))
+    # The child's own calls are logged in its copy of ``order``, not here.
+    assert order == ["fork", "first", "segment a"]
+    assert [s.words for s in shared] == [afresh(d).words for d in docs]
+
+
 def test_small_and_book_sized_documents_stay_in_one_process() -> None:
     small = [make_document("One sentence here.", name="a"), make_document("Two.", name="b")]
     assert parallel._remote_share(small) == []
