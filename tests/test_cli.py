@@ -306,3 +306,80 @@ def test_the_app_gets_the_engines_segmentations_of_documents_up_to_a_size(
     assert packed[0] is not None
     sent = parallel.unpack(result.documents[0], packed[0])
     assert sent.words == segment(result.documents[0]).words
+
+
+def test_the_apps_process_segments_the_largest_document_for_the_engine() -> None:
+    from aligner import cli
+    from aligner.documents import make_document
+    from aligner.parallel import FORK_MIN_CHARS
+
+    small = make_document("One short account.", name="a")
+    mid = make_document("word " * (FORK_MIN_CHARS // 5 + 10), name="b")
+    big = make_document("word " * (cli.HEAD_START_CHARS // 5 + 10), name="c")
+    assert cli._segmented_here([small, mid]) == [1]
+    assert cli._segmented_here([mid, small, mid]) == [0]
+    assert cli._segmented_here([small, small]) == []  # not worth sending
+    assert cli._segmented_here([mid, big]) == []  # the app would wait too long
+    assert cli._segmented_here([mid]) == []
+
+
+def test_the_engine_aligns_with_what_the_apps_process_segmented(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """As ``aligner compare A B`` in a terminal: the engine's process aligns
+    while the app's segments the larger document and sends it; the result is
+    the comparison, and the engine's process sends back only what it segmented."""
+    import functools
+
+    from aligner import cli, parallel, workers
+    from aligner.documents import make_document
+    from aligner.engine import compare
+    from aligner.model import Options
+    from aligner.segment import kept, segment_afresh
+
+    a = make_document(
+        "Lenin died in January 1924. The party mourned him for a week.\n\n"
+        "Trotsky was exiled to Turkey in 1929, and wrote his history there.",
+        name="a",
+    )
+    b = make_document(
+        "In 1929 Trotsky was deported to Turkey. There he wrote his history.\n\n"
+        "On 21 January 1924 Lenin died, and the party mourned him.",
+        name="b",
+    )
+    monkeypatch.setattr(workers, "available", lambda: True)
+    helping = cli._Helping([a, b], [1])
+    pending = workers.fork(
+        functools.partial(cli._align_helped, [a, b], Options(), helping),
+        after=functools.partial(cli._segmentations, skip=[1]),
+    )
+    assert pending is not None
+    own = helping.segment_and_send()
+    assert list(own) == [1] and kept(b) is own[1]  # kept here for the look-ups
+    result = pending.result()
+    assert result is not None
+    assert result.pairs == compare(a, b).pairs
+    packed = pending.after_result()
+    assert isinstance(packed, list) and packed[1] is None  # the app has it
+    assert parallel.unpack(a, packed[0]).words == segment_afresh(a).words
+
+
+def test_the_engine_segments_by_itself_when_the_apps_process_sends_nothing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import functools
+
+    from aligner import cli, workers
+    from aligner.documents import make_document
+    from aligner.engine import compare
+    from aligner.model import Options
+
+    a = make_document("Lenin died in January 1924. The party mourned him.", name="a")
+    b = make_document("On 21 January 1924 Lenin died. The party mourned him.", name="b")
+    monkeypatch.setattr(workers, "available", lambda: True)
+    helping = cli._Helping([a, b], [1])
+    pending = workers.fork(functools.partial(cli._align_helped, [a, b], Options(), helping))
+    assert pending is not None
+    helping.close()  # the app's process dies before it sends
+    result = pending.result()
+    assert result is not None and result.pairs == compare(a, b).pairs

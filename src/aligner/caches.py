@@ -37,6 +37,15 @@ class IdentityCache(Generic[_K, _T]):
         hit = self._cache.get(id(key))
         return hit[1] if hit is not None and hit[0] is key else None
 
+    def pop(self, key: _K) -> _T | None:
+        """The value for ``key``, now removed; ``None`` if there is none."""
+        with self._lock:
+            hit = self._cache.get(id(key))
+            if hit is None or hit[0] is not key:
+                return None
+            del self._cache[id(key)]
+            return hit[1]
+
     def put(self, key: _K, value: _T) -> None:
         with self._lock:
             self._cache.pop(id(key), None)

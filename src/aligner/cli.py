@@ -44,6 +44,7 @@ from aligner.model import (
 from aligner.render import printable
 
 if TYPE_CHECKING:
+    from aligner.segment import Segmented
     from aligner.synopsis import Synopsis
 
 Result = Union[Comparison, "Synopsis"]
@@ -436,8 +437,23 @@ def _open_tui(
     # Forked before Textual starts its threads (after, forking is unsafe): the
     # engine works in a second process while the app starts, and the app gets
     # its progress and result from there (or, without it, aligns itself).
-    pending = workers.fork(functools.partial(_align, docs, options), after=_segmentations)
-    if pending is not None and workers.cores() <= 2:
+    here = _segmented_here(docs) if workers.available() else []
+    helping = _Helping(docs, here) if here else None
+    if helping is not None:
+        from aligner.segment import warm_up
+
+        warm_up()  # NLTK, for both processes at the cost of one
+    pending = workers.fork(
+        functools.partial(_align_helped, docs, options, helping),
+        after=functools.partial(_segmentations, skip=here),
+    )
+    own: dict[int, Segmented] = {}
+    if pending is not None and helping is not None:
+        # Meanwhile the engine's process loads its word vectors and segments
+        # the other documents: both cores work, and the app keeps what it made
+        # here for its look-ups.
+        own = helping.segment_and_send()
+    elif pending is not None and workers.cores() <= 2:
         # On two cores, the engine's two processes (it segments the documents
         # in parallel) have them to themselves: Textual's start, half a second
         # of CPU, would slow them by about as much. The app starts once the
@@ -445,6 +461,8 @@ def _open_tui(
         from aligner.engine import SEGMENTED
 
         pending.wait(SEGMENTED, timeout=0.5)
+    if helping is not None and pending is None:
+        helping.close()
     try:
         from aligner.tui.app import AlignerApp
     except ImportError:
@@ -452,8 +470,88 @@ def _open_tui(
             pending.stop()
         return False
     gc.enable()  # off in a report's process (``run``); the app lives on
-    AlignerApp(paths=list(paths), options=options, pending=pending, sort=sort).run()
+    app = AlignerApp(paths=list(paths), options=options, pending=pending, sort=sort, segmented=own)
+    app.run()
     return True
+
+
+def _segmented_here(docs: Sequence[Document]) -> list[int]:
+    """The documents the app's process segments for the engine's: the largest,
+    unless it is too small to be worth sending or too large to wait for."""
+    from aligner.parallel import FORK_MIN_CHARS
+
+    if len(docs) < 2:
+        return []
+    k = max(range(len(docs)), key=lambda k: len(docs[k].text))
+    return [k] if FORK_MIN_CHARS <= len(docs[k].text) <= HEAD_START_CHARS else []
+
+
+class _Helping:
+    """The app's process segmenting some documents for the engine's process.
+
+    While the engine's process loads its word vectors and segments the other
+    documents, the app's process (which would otherwise wait for it before
+    starting Textual) segments these, keeps them for its look-ups and sends
+    them over a pipe made before the fork.
+    """
+
+    def __init__(self, docs: Sequence[Document], here: list[int]) -> None:
+        import multiprocessing
+
+        self.docs = docs
+        self.here = here
+        self._inbox, self._outbox = multiprocessing.Pipe(duplex=False)
+
+    def expect(self) -> None:
+        """In the engine's process: take these documents' segmentations from the pipe."""
+        from aligner import parallel
+
+        self._outbox.close()  # the app's end: without it, a dead app is an EOF here
+        for k in self.here:
+            parallel.expect(self.docs[k], self._inbox.recv)
+
+    def segment_and_send(self) -> dict[int, Segmented]:
+        """In the app's process: segment, keep, and send (from a thread, as the
+        engine reads once it has done its own share)."""
+        import threading
+
+        from aligner import parallel, segment
+
+        self._inbox.close()
+        segs = {k: segment.segment_afresh(self.docs[k]) for k in self.here}
+        for seg in segs.values():
+            segment.keep(seg)
+        packed = [parallel.pack(segs[k]) for k in self.here]
+        sender = threading.Thread(target=self._send, args=(packed,), name="aligner-send")
+        sender.daemon = True
+        sender.start()
+        return segs
+
+    def _send(self, packed: list[tuple[object, ...]]) -> None:
+        try:
+            for one in packed:
+                self._outbox.send(one)
+        except OSError:
+            pass  # the engine's process is gone: the app aligns by itself
+        finally:
+            self._outbox.close()
+
+    def close(self) -> None:
+        """No engine's process after all."""
+        self._inbox.close()
+        self._outbox.close()
+
+
+def _align_helped(
+    docs: Sequence[Document],
+    options: Options,
+    helping: _Helping | None,
+    progress: Callable[[float], None],
+) -> Result:
+    """``_align`` in the engine's process, some documents segmented by the app's."""
+    if helping is not None:
+        helping.expect()
+    return _align(docs, options, progress)
 
 
 HEAD_START_CHARS = 1_000_000
@@ -463,16 +561,19 @@ right when the reader starts reading. A larger one is segmented at its first
 look-up."""
 
 
-def _segmentations(result: Result) -> list[tuple[object, ...] | None]:
+def _segmentations(result: Result, skip: Sequence[int] = ()) -> list[tuple[object, ...] | None]:
     """In the engine's process, once the result is sent: the documents as it
-    segmented them, packed, for the app's look-ups (``w``) to start from."""
+    segmented them, packed, for the app's look-ups (``w``) to start from
+    (not those the app segmented itself, ``skip``)."""
     from aligner import parallel, segment
 
     return [
         parallel.pack(seg)
-        if len(d.text) <= HEAD_START_CHARS and (seg := segment.kept(d)) is not None
+        if k not in skip
+        and len(d.text) <= HEAD_START_CHARS
+        and (seg := segment.kept(d)) is not None
         else None
-        for d in result.documents
+        for k, d in enumerate(result.documents)
     ]
 
 

@@ -180,6 +180,13 @@ def _common_stems() -> dict[str, str]:
     return table
 
 
+def warm_up() -> None:
+    """Load NLTK's modules and the stem table (before forking: both
+    processes have them then, at the cost of one)."""
+    _nltk()
+    _common_stems()
+
+
 @lru_cache(maxsize=1)
 def _stemmer():  # type: ignore[no-untyped-def]
     return _nltk()[1]("english", ignore_stopwords=False)

@@ -84,6 +84,56 @@ def test_first_runs_while_the_other_process_segments(monkeypatch: pytest.MonkeyP
     assert [s.words for s in shared] == [afresh(d).words for d in docs]
 
 
+def test_a_segmentation_expected_from_another_process_is_taken_after_this_ones_share(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from aligner import workers
+
+    docs = [
+        make_document(_long("First", 400), name="a"),
+        make_document(_long("Second", 500), name="b"),
+    ]
+    monkeypatch.setattr(workers, "available", lambda: True)
+    order: list[str] = []
+    monkeypatch.setattr(workers, "fork", lambda *a, **k: order.append("fork"))
+    elsewhere = parallel.pack(segment_afresh(docs[1]))
+
+    def receive() -> object:
+        order.append("receive")
+        return elsewhere
+
+    parallel.expect(docs[1], receive)
+    shared = parallel.segment_all(
+        docs,
+        first=lambda: order.append("first"),
+        meanwhile=lambda segs: order.append(f"meanwhile {[s.doc.name for s in segs]}"),
+    )
+    # No second process of its own: the other one does the larger share.
+    assert order == ["first", "meanwhile ['a']", "receive"]
+    assert [s.words for s in shared] == [segment_afresh(d).words for d in docs]
+    assert kept(docs[1]) is shared[1]
+    order.clear()
+    parallel.segment_all([make_document(_long("First", 400), name="a"), docs[1]])
+    assert "receive" not in order  # expected once
+
+
+@pytest.mark.parametrize("sent", [EOFError, ("garbled",), None])
+def test_what_the_other_process_fails_to_send_is_segmented_here(sent: object) -> None:
+    docs = [
+        make_document(_long("First", 40), name="a"),
+        make_document(_long("Second", 50), name="b"),
+    ]
+
+    def receive() -> object:
+        if isinstance(sent, type):
+            raise sent
+        return sent
+
+    parallel.expect(docs[1], receive)
+    shared = parallel.segment_all(docs)
+    assert [s.words for s in shared] == [segment_afresh(d).words for d in docs]
+
+
 def test_small_and_book_sized_documents_stay_in_one_process() -> None:
     small = [make_document("One sentence here.", name="a"), make_document("Two.", name="b")]
     assert parallel._remote_share(small) == []

@@ -587,6 +587,41 @@ async def test_the_engine_process_segmentations_serve_the_look_ups(
         assert made and not {d.text for d in shown} & set(made)  # only the passage itself
 
 
+async def test_what_the_apps_process_segmented_for_the_engine_serves_the_look_ups(
+    sample_files: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As the CLI starts the app: its process segments the larger document
+    for the engine's; the app keeps that one, and the engine's of the other."""
+    import functools
+
+    from aligner import segment, workers
+    from aligner.cli import _align_helped, _Helping
+
+    monkeypatch.setattr(workers, "available", lambda: True)
+    docs = [aligner.load_document(p) for p in sample_files]
+    helping = _Helping(docs, [1])
+    pending = workers.fork(
+        functools.partial(_align_helped, docs, Options(), helping),
+        after=functools.partial(_segmentations, skip=[1]),
+    )
+    assert pending is not None
+    own = helping.segment_and_send()
+    app = AlignerApp(paths=list(sample_files), pending=pending, segmented=own)
+    async with app.run_test(size=SIZE) as pilot:
+        await _wait_for_engine(app, pilot)
+        assert app.comparison is not None
+        shown = app.comparison.documents
+        for _ in range(200):
+            if all(segment.kept(d) is not None for d in shown):
+                break
+            await pilot.pause(0.02)
+        for doc in shown:
+            seg = segment.kept(doc)
+            assert seg is not None and seg.doc is doc
+            assert seg.words == segment.segment_afresh(doc).words
+        assert segment.kept(shown[1]).words is own[1].words  # type: ignore[union-attr]
+
+
 async def test_a_garbled_head_start_for_look_ups_is_no_error(
     sample_files: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -9,9 +9,10 @@ with messages (``ComparisonProgress``, ``ComparisonReady``, ``SynopsisReady``,
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from functools import partial
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from aligner.engine import compare
 from aligner.model import AlignerError, Comparison, Options, SortKey
 from aligner.render import printable
+from aligner.segment import Segmented
 from aligner.synopsis import Synopsis, synopsis
 from aligner.tui.commands import COMMANDS, SYNOPSIS_COMMANDS
 from aligner.tui.messages import (
@@ -67,6 +69,7 @@ class AlignerApp(App[None]):
         synopsis: Synopsis | None = None,
         pending: Child[Comparison | Synopsis] | None = None,
         sort: SortKey = "a",
+        segmented: Mapping[int, Segmented] | None = None,
     ) -> None:
         """Open on ``paths`` (aligned in a worker), a ready ``comparison`` or ``synopsis``.
 
@@ -79,6 +82,8 @@ class AlignerApp(App[None]):
                 process (the CLI starts it before the app); if it fails, the
                 app aligns ``paths`` itself.
             sort: The first order of the pair list (``s`` cycles it).
+            segmented: Documents of ``paths`` (by index) this process has
+                segmented already: with ``pending``, kept for the look-ups.
         """
         super().__init__()
         if comparison is None and synopsis is None and (paths is None or len(paths) < 2):
@@ -89,6 +94,7 @@ class AlignerApp(App[None]):
         self.options = options
         self.pending = pending
         self.sort = sort
+        self._segmented = dict(segmented or {})
         self.error: str | None = None
         self._frozen = False
         """Whether this app froze its result out of the cycle collector."""
@@ -196,11 +202,19 @@ class AlignerApp(App[None]):
         from aligner.features import prepare
 
         try:
-            for doc, one in zip(result.documents, packed, strict=True):
-                if one is not None and not worker.is_cancelled:
+            for k, (doc, one) in enumerate(zip(result.documents, packed, strict=True)):
+                if worker.is_cancelled:
+                    break
+                if one is not None:
                     seg = parallel.unpack(doc, one)
-                    segment.keep(seg)
-                    prepare(seg)
+                elif (own := self._segmented.get(k)) is not None and own.doc.text == doc.text:
+                    # Segmented here before the app started: the result holds
+                    # the engine's copy of the document.
+                    seg = dataclasses.replace(own, doc=doc)
+                else:
+                    continue
+                segment.keep(seg)
+                prepare(seg)
         except Exception:  # noqa: BLE001 - a head start lost: the look-up does it all itself
             return
         gc.freeze()  # what was kept lives as long as the app
