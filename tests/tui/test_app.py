@@ -16,7 +16,7 @@ from textual.widgets import ContentSwitcher, Input, OptionList, Static
 
 import aligner
 from aligner.cli import _segmentations
-from aligner.model import Comparison, Options
+from aligner.model import Comparison, Document, Options
 from aligner.tui.app import AlignerApp
 from aligner.tui.screens.compare import CompareScreen
 from aligner.tui.screens.detail import DetailScreen
@@ -566,17 +566,7 @@ async def test_the_engine_process_segmentations_serve_the_look_ups(
     assert pending is not None
     app = AlignerApp(paths=list(sample_files), pending=pending)
     async with app.run_test(size=SIZE) as pilot:
-        await _wait_for_engine(app, pilot)
-        assert app.comparison is not None
-        shown = app.comparison.documents
-        for _ in range(200):
-            if all(segment.kept(d) is not None for d in shown):
-                break
-            await pilot.pause(0.02)
-        for doc in shown:
-            seg = segment.kept(doc)
-            assert seg is not None and seg.doc is doc
-            assert seg.words == segment.segment_afresh(doc).words
+        shown = await _kept_for_look_ups(app, pilot)
         made: list[str] = []
         fresh = segment.segment_afresh
         monkeypatch.setattr(segment, "segment_afresh", lambda d: made.append(d.text) or fresh(d))
@@ -608,18 +598,27 @@ async def test_what_the_apps_process_segmented_for_the_engine_serves_the_look_up
     own = helping.segment_and_send()
     app = AlignerApp(paths=list(sample_files), pending=pending, segmented=own)
     async with app.run_test(size=SIZE) as pilot:
-        await _wait_for_engine(app, pilot)
-        assert app.comparison is not None
-        shown = app.comparison.documents
-        for _ in range(200):
-            if all(segment.kept(d) is not None for d in shown):
-                break
-            await pilot.pause(0.02)
-        for doc in shown:
-            seg = segment.kept(doc)
-            assert seg is not None and seg.doc is doc
-            assert seg.words == segment.segment_afresh(doc).words
+        shown = await _kept_for_look_ups(app, pilot)
         assert segment.kept(shown[1]).words is own[1].words  # type: ignore[union-attr]
+
+
+async def _kept_for_look_ups(app: AlignerApp, pilot: Pilot[None]) -> tuple[Document, ...]:
+    """Once the result shows: the documents shown, each kept segmented (as
+    ``segment_afresh`` would) for the look-ups, waiting for the app to keep them."""
+    from aligner import segment
+
+    await _wait_for_engine(app, pilot)
+    assert app.comparison is not None
+    shown = app.comparison.documents
+    for _ in range(200):
+        if all(segment.kept(d) is not None for d in shown):
+            break
+        await pilot.pause(0.02)
+    for doc in shown:
+        seg = segment.kept(doc)
+        assert seg is not None and seg.doc is doc
+        assert seg.words == segment.segment_afresh(doc).words
+    return shown
 
 
 async def test_a_garbled_head_start_for_look_ups_is_no_error(
