@@ -309,18 +309,19 @@ def test_the_app_gets_the_engines_segmentations_of_documents_up_to_a_size(
 
 
 def test_the_apps_process_segments_the_largest_document_for_the_engine() -> None:
-    from aligner import cli
+    from aligner import cli, parallel
     from aligner.documents import make_document
     from aligner.parallel import FORK_MIN_CHARS
 
     small = make_document("One short account.", name="a")
     mid = make_document("word " * (FORK_MIN_CHARS // 5 + 10), name="b")
     big = make_document("word " * (cli.HEAD_START_CHARS // 5 + 10), name="c")
-    assert cli._segmented_here([small, mid]) == [1]
-    assert cli._segmented_here([mid, small, mid]) == [0]
-    assert cli._segmented_here([small, small]) == []  # not worth sending
-    assert cli._segmented_here([mid, big]) == []  # the app would wait too long
-    assert cli._segmented_here([mid]) == []
+    limit = cli.HEAD_START_CHARS
+    assert parallel.handed_over([small, mid], limit) == [1]
+    assert parallel.handed_over([mid, small, mid], limit) == [0]
+    assert parallel.handed_over([small, small], limit) == []  # not worth sending
+    assert parallel.handed_over([mid, big], limit) == []  # the app would wait too long
+    assert parallel.handed_over([mid], limit) == []
 
 
 def test_the_engine_aligns_with_what_the_apps_process_segmented(
@@ -348,7 +349,7 @@ def test_the_engine_aligns_with_what_the_apps_process_segmented(
         name="b",
     )
     monkeypatch.setattr(workers, "available", lambda: True)
-    helping = cli._Helping([a, b], [1])
+    helping = parallel.Handover([a, b], [1])
     pending = workers.fork(
         functools.partial(cli._align_helped, [a, b], Options(), helping),
         after=functools.partial(cli._segmentations, skip=[1]),
@@ -369,7 +370,7 @@ def test_the_engine_segments_by_itself_when_the_apps_process_sends_nothing(
 ) -> None:
     import functools
 
-    from aligner import cli, workers
+    from aligner import cli, parallel, workers
     from aligner.documents import make_document
     from aligner.engine import compare
     from aligner.model import Options
@@ -377,7 +378,7 @@ def test_the_engine_segments_by_itself_when_the_apps_process_sends_nothing(
     a = make_document("Lenin died in January 1924. The party mourned him.", name="a")
     b = make_document("On 21 January 1924 Lenin died. The party mourned him.", name="b")
     monkeypatch.setattr(workers, "available", lambda: True)
-    helping = cli._Helping([a, b], [1])
+    helping = parallel.Handover([a, b], [1])
     pending = workers.fork(functools.partial(cli._align_helped, [a, b], Options(), helping))
     assert pending is not None
     helping.close()  # the app's process dies before it sends

@@ -44,6 +44,7 @@ from aligner.model import (
 from aligner.render import printable
 
 if TYPE_CHECKING:
+    from aligner.parallel import Handover
     from aligner.segment import Segmented
     from aligner.synopsis import Synopsis
 
@@ -437,12 +438,10 @@ def _open_tui(
     # Forked before Textual starts its threads (after, forking is unsafe): the
     # engine works in a second process while the app starts, and the app gets
     # its progress and result from there (or, without it, aligns itself).
-    here = _segmented_here(docs) if workers.available() else []
-    helping = _Helping(docs, here) if here else None
-    if helping is not None:
-        from aligner.segment import warm_up
+    from aligner.parallel import Handover, handed_over
 
-        warm_up()  # NLTK, for both processes at the cost of one
+    here = handed_over(docs, HEAD_START_CHARS) if workers.available() else []
+    helping = Handover(docs, here) if here else None
     pending = workers.fork(
         functools.partial(_align_helped, docs, options, helping),
         after=functools.partial(_segmentations, skip=here),
@@ -475,77 +474,10 @@ def _open_tui(
     return True
 
 
-def _segmented_here(docs: Sequence[Document]) -> list[int]:
-    """The documents the app's process segments for the engine's: the largest,
-    unless it is too small to be worth sending or too large to wait for."""
-    from aligner.parallel import FORK_MIN_CHARS
-
-    if len(docs) < 2:
-        return []
-    k = max(range(len(docs)), key=lambda k: len(docs[k].text))
-    return [k] if FORK_MIN_CHARS <= len(docs[k].text) <= HEAD_START_CHARS else []
-
-
-class _Helping:
-    """The app's process segmenting some documents for the engine's process.
-
-    While the engine's process loads its word vectors and segments the other
-    documents, the app's process (which would otherwise wait for it before
-    starting Textual) segments these, keeps them for its look-ups and sends
-    them over a pipe made before the fork.
-    """
-
-    def __init__(self, docs: Sequence[Document], here: list[int]) -> None:
-        import multiprocessing
-
-        self.docs = docs
-        self.here = here
-        self._inbox, self._outbox = multiprocessing.Pipe(duplex=False)
-
-    def expect(self) -> None:
-        """In the engine's process: take these documents' segmentations from the pipe."""
-        from aligner import parallel
-
-        self._outbox.close()  # the app's end: without it, a dead app is an EOF here
-        for k in self.here:
-            parallel.expect(self.docs[k], self._inbox.recv)
-
-    def segment_and_send(self) -> dict[int, Segmented]:
-        """In the app's process: segment, keep, and send (from a thread, as the
-        engine reads once it has done its own share)."""
-        import threading
-
-        from aligner import parallel, segment
-
-        self._inbox.close()
-        segs = {k: segment.segment_afresh(self.docs[k]) for k in self.here}
-        for seg in segs.values():
-            segment.keep(seg)
-        packed = [parallel.pack(segs[k]) for k in self.here]
-        sender = threading.Thread(target=self._send, args=(packed,), name="aligner-send")
-        sender.daemon = True
-        sender.start()
-        return segs
-
-    def _send(self, packed: list[tuple[object, ...]]) -> None:
-        try:
-            for one in packed:
-                self._outbox.send(one)
-        except OSError:
-            pass  # the engine's process is gone: the app aligns by itself
-        finally:
-            self._outbox.close()
-
-    def close(self) -> None:
-        """No engine's process after all."""
-        self._inbox.close()
-        self._outbox.close()
-
-
 def _align_helped(
     docs: Sequence[Document],
     options: Options,
-    helping: _Helping | None,
+    helping: Handover | None,
     progress: Callable[[float], None],
 ) -> Result:
     """``_align`` in the engine's process, some documents segmented by the app's."""

@@ -3,7 +3,9 @@
 Segmenting is pure Python (Punkt, Snowball, the word loop): two documents
 segment in about half the time on two cores only in two processes
 (``workers``). A segmentation crosses between processes packed (``pack``,
-``unpack``): arrays and a table of forms, which pickle fast. What is
+``unpack``): arrays and a table of forms, which pickle fast. A process may
+also segment documents for one it forks (``Handover``, ``expect``): the app's
+does so for the engine's before Textual starts. What is
 segmented here is kept (``segment.keep``) for the look-ups that follow. This
 module schedules segmentation; how a text is cut is ``segment``'s.
 """
@@ -148,3 +150,66 @@ def unpack(doc: Document, packed: tuple[object, ...]) -> Segmented:
     words = tuple(map(Word, starts, ends, norms, stems, map(bool, caps)))  # type: ignore[call-overload]
     sents = tuple(Sentence(*s) for s in sentences)  # type: ignore[attr-defined]
     return Segmented(doc, words, sents, paragraphs, tuple(s.end for s in sents))  # type: ignore[arg-type]
+
+
+def handed_over(docs: Sequence[Document], limit: int) -> list[int]:
+    """The documents a process segments for the one it forks (``Handover``):
+    the largest, unless it is too small to be worth sending or larger than
+    ``limit``, too large to wait for."""
+    if len(docs) < 2:
+        return []
+    k = max(range(len(docs)), key=lambda k: len(docs[k].text))
+    return [k] if FORK_MIN_CHARS <= len(docs[k].text) <= limit else []
+
+
+class Handover:
+    """This process segmenting some documents for a process it forks.
+
+    Made before the fork. In the app, while the engine's process loads its
+    word vectors and segments the other documents, the app's process (which
+    would otherwise wait for it before starting Textual) segments these,
+    keeps them for its look-ups and sends them over a pipe.
+    """
+
+    def __init__(self, docs: Sequence[Document], here: list[int]) -> None:
+        import multiprocessing
+
+        warm_up()  # NLTK, for both processes at the cost of one
+        self.docs = docs
+        self.here = here
+        self._inbox, self._outbox = multiprocessing.Pipe(duplex=False)
+
+    def expect(self) -> None:
+        """In the forked process: take these documents' segmentations from the pipe."""
+        self._outbox.close()  # the other end: without it, a dead sender is no EOF here
+        for k in self.here:
+            expect(self.docs[k], self._inbox.recv)
+
+    def segment_and_send(self) -> dict[int, Segmented]:
+        """In this process: segment, keep, and send (from a thread, as the
+        other reads once it has done its own share)."""
+        import threading
+
+        self._inbox.close()
+        segs = {k: segment_afresh(self.docs[k]) for k in self.here}
+        for seg in segs.values():
+            keep(seg)
+        packed = [pack(segs[k]) for k in self.here]
+        sender = threading.Thread(target=self._send, args=(packed,), name="aligner-send")
+        sender.daemon = True
+        sender.start()
+        return segs
+
+    def _send(self, packed: list[tuple[object, ...]]) -> None:
+        try:
+            for one in packed:
+                self._outbox.send(one)
+        except OSError:
+            pass  # the other process is gone (the app then aligns by itself)
+        finally:
+            self._outbox.close()
+
+    def close(self) -> None:
+        """No forked process after all."""
+        self._inbox.close()
+        self._outbox.close()

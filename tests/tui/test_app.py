@@ -585,11 +585,12 @@ async def test_what_the_apps_process_segmented_for_the_engine_serves_the_look_up
     import functools
 
     from aligner import segment, workers
-    from aligner.cli import _align_helped, _Helping
+    from aligner.cli import _align_helped
+    from aligner.parallel import Handover
 
     monkeypatch.setattr(workers, "available", lambda: True)
     docs = [aligner.load_document(p) for p in sample_files]
-    helping = _Helping(docs, [1])
+    helping = Handover(docs, [1])
     pending = workers.fork(
         functools.partial(_align_helped, docs, Options(), helping),
         after=functools.partial(_segmentations, skip=[1]),
