@@ -431,6 +431,34 @@ async def test_help_screen_lists_every_binding(comparison: Comparison) -> None:
         assert isinstance(app.screen, CompareScreen)
 
 
+async def test_the_footer_is_rebuilt_only_when_its_keys_change(comparison: Comparison) -> None:
+    from textual.widgets._footer import FooterKey
+
+    from aligner.tui.widgets.key_footer import KeyFooter
+
+    app = AlignerApp(comparison=comparison)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        footer = app.screen.query_one(KeyFooter)
+
+        def shown() -> list[FooterKey]:
+            return list(footer.query(FooterKey))
+
+        keys = shown()
+        assert [k.description for k in keys][:4] == ["Next", "Prev", "Read", "Why"]
+        app.screen.refresh_bindings()  # the same keys: nothing rebuilt
+        await pilot.pause()
+        await footer.recompose()
+        assert shown() == keys and all(k.is_attached for k in keys)
+        await pilot.press("slash")  # the search box has the keys now
+        await pilot.pause()
+        assert [k.description for k in shown()] == ["Find", "palette"]
+        await pilot.press("escape")
+        await pilot.pause()
+        assert [k.description for k in shown()] == [k.description for k in keys]
+        assert not any(k.is_attached for k in keys)  # rebuilt
+
+
 async def test_command_palette_lists_actions(comparison: Comparison) -> None:
     app = AlignerApp(comparison=comparison)
     async with app.run_test(size=SIZE) as pilot:

@@ -18,7 +18,6 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import (
     ContentSwitcher,
     DataTable,
-    Footer,
     Input,
     ProgressBar,
     Static,
@@ -34,6 +33,7 @@ from aligner.tui.screens.loading import LoadingScreen
 from aligner.tui.view_state import Match, ViewState, nearest_pair, pair_at, span_of
 from aligner.tui.widgets.coverage import CoverageStrip
 from aligner.tui.widgets.document_view import DocumentView
+from aligner.tui.widgets.key_footer import KeyFooter
 from aligner.tui.widgets.pair_list import SORT_LABELS, PairList
 from aligner.tui.widgets.side_by_side import SideBySide
 
@@ -98,7 +98,7 @@ class CompareScreen(LoadingScreen):
                 yield DocumentView(1, id="doc-1")
         yield Static(id="legend")
         yield Input(placeholder="search both documents, Enter to find", id="search")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         if self.comparison is not None:

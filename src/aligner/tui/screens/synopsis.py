@@ -19,7 +19,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import ContentSwitcher, DataTable, Footer, Input, ProgressBar, Static
+from textual.widgets import ContentSwitcher, DataTable, Input, ProgressBar, Static
 
 from aligner.model import Group, Member, Pair, Span
 from aligner.render import printable
@@ -32,6 +32,7 @@ from aligner.tui.screens.help import HelpScreen
 from aligner.tui.screens.loading import LoadingScreen
 from aligner.tui.view_state import SCORE_STEP
 from aligner.tui.widgets.group_view import GAP, GroupView
+from aligner.tui.widgets.key_footer import KeyFooter
 from aligner.tui.widgets.pair_list import KIND_LABELS, PairList
 
 Order = Literal["position", "accounts"]
@@ -137,7 +138,7 @@ class SynopsisScreen(LoadingScreen):
                 yield GroupView(id="group-view")
         yield Static(id="legend")
         yield Input(placeholder="search every account's passages, Enter to find", id="search")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         if self.synopsis is not None:
