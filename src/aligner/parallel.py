@@ -191,10 +191,14 @@ class Handover:
         import threading
 
         self._inbox.close()
-        segs = {k: segment_afresh(self.docs[k]) for k in self.here}
+        try:
+            segs = {k: segment_afresh(self.docs[k]) for k in self.here}
+            packed = [pack(segs[k]) for k in self.here]
+        except Exception:  # noqa: BLE001 - the other process segments them and reports
+            self._outbox.close()
+            return {}
         for seg in segs.values():
             keep(seg)
-        packed = [pack(segs[k]) for k in self.here]
         sender = threading.Thread(target=self._send, args=(packed,), name="aligner-send")
         sender.daemon = True
         sender.start()
