@@ -14,6 +14,9 @@ from collections.abc import Hashable
 
 from textual.widgets import Footer
 
+_SETTINGS = ("compact", "show_command_palette", "combine_groups")
+"""The footer's own settings that its ``compose`` reads."""
+
 
 class KeyFooter(Footer):
     """A ``Footer`` that skips rebuilds that would show the same keys."""
@@ -34,11 +37,12 @@ class KeyFooter(Footer):
         if not self.is_attached:
             return ()
         shown = tuple(
-            (b.key, b.action, b.description, b.group, enabled, tooltip)
+            (b.key, b.action, b.description, getattr(b, "group", None), enabled, tooltip)
             for _node, b, enabled, tooltip in self.screen.active_bindings.values()
             if b.show
         )
-        settings = (self.compact, self.show_command_palette, self.combine_groups)
+        # Read as Textual's versions have them (not every one has every setting).
+        settings = tuple(getattr(self, name, None) for name in _SETTINGS)
         palette = self.screen.active_bindings.get(self.app.COMMAND_PALETTE_BINDING)
         ready = getattr(self, "_bindings_ready", True)  # Footer shows nothing before
         return (ready, settings, shown, palette and palette[1:])
