@@ -128,10 +128,12 @@ def select_windows(score: Matrix, context: Matrix, feats: Features) -> list[Cand
     taken_a = np.zeros(score.shape[0], dtype=bool)
     taken_b = np.zeros(score.shape[1], dtype=bool)
     out = []
+    # Each sentence's best score anywhere, for ``_grow`` (once, not per neighbour).
+    best = (score.max(axis=1), score.max(axis=0))
     for _, i, j, mass in seeds:
         if taken_a[i] or taken_b[j]:
             continue
-        a0, a1, b0, b1 = _grow(score, feats, i, j, taken_a, taken_b)
+        a0, a1, b0, b1 = _grow(score, best, i, j, taken_a, taken_b)
         taken_a[a0 : a1 + 1] = True
         taken_b[b0 : b1 + 1] = True
         out.append(
@@ -200,9 +202,17 @@ def _shared(feats: Features, i: int, j: int) -> tuple[int, float]:
 
 
 def _grow(
-    score: Matrix, feats: Features, i: int, j: int, taken_a: object, taken_b: object
+    score: Matrix,
+    best: tuple[Matrix, Matrix],
+    i: int,
+    j: int,
+    taken_a: object,
+    taken_b: object,
 ) -> tuple[int, int, int, int]:
-    """Widen the seed (i, j) with neighbours that agree with the other side."""
+    """Widen the seed (i, j) with neighbours that agree with the other side.
+
+    ``best`` holds each sentence's best score in ``score`` (rows, columns).
+    """
     a0 = a1 = i
     b0 = b1 = j
     n_a, n_b = score.shape
@@ -213,14 +223,14 @@ def _grow(
                 if 0 <= k < n_a and not taken_a[k]:  # type: ignore[index]
                     support = float(score[k, max(b0 - 1, 0) : b1 + 2].max())
                     floor = EXTEND_SCORE
-                    if support >= floor and score[k].max() - support < ELSEWHERE:
+                    if support >= floor and best[0][k] - support < ELSEWHERE:
                         options.append((support, "a", k))
         if b1 - b0 + 1 < MAX_SENTENCES:
             for k in (b0 - 1, b1 + 1):
                 if 0 <= k < n_b and not taken_b[k]:  # type: ignore[index]
                     support = float(score[max(a0 - 1, 0) : a1 + 2, k].max())
                     floor = EXTEND_SCORE
-                    if support >= floor and score[:, k].max() - support < ELSEWHERE:
+                    if support >= floor and best[1][k] - support < ELSEWHERE:
                         options.append((support, "b", k))
         if not options:
             return a0, a1, b0, b1
