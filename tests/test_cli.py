@@ -365,8 +365,9 @@ def test_the_engine_aligns_with_what_the_apps_process_segmented(
     assert parallel.unpack(a, packed[0]).words == segment_afresh(a).words
 
 
-def test_the_engine_segments_by_itself_when_the_apps_process_sends_nothing(
-    monkeypatch: pytest.MonkeyPatch,
+@pytest.mark.parametrize("failure", ["dies before it sends", "cannot segment"])
+def test_the_engine_segments_by_itself_when_the_apps_process_fails_it(
+    failure: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import functools
 
@@ -381,33 +382,15 @@ def test_the_engine_segments_by_itself_when_the_apps_process_sends_nothing(
     helping = parallel.Handover([a, b], [1])
     pending = workers.fork(functools.partial(cli._align_helped, [a, b], Options(), helping))
     assert pending is not None
-    helping.close()  # the app's process dies before it sends
-    result = pending.result()
-    assert result is not None and result.pairs == compare(a, b).pairs
-
-
-def test_a_failure_to_segment_for_the_engine_leaves_it_to_the_engine(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    import functools
-
-    from aligner import cli, parallel, workers
-    from aligner.documents import make_document
-    from aligner.engine import compare
-    from aligner.model import Options
-
-    a = make_document("Lenin died in January 1924. The party mourned him.", name="a")
-    b = make_document("On 21 January 1924 Lenin died. The party mourned him.", name="b")
-    monkeypatch.setattr(workers, "available", lambda: True)
-    helping = parallel.Handover([a, b], [1])
-    pending = workers.fork(functools.partial(cli._align_helped, [a, b], Options(), helping))
-    assert pending is not None
-
-    def broken(_doc: object) -> object:
-        raise RuntimeError("cannot segment here")
-
     expected = compare(a, b).pairs
-    monkeypatch.setattr(parallel, "segment_afresh", broken)  # after the fork: here only
-    assert helping.segment_and_send() == {}
+    if failure == "dies before it sends":
+        helping.close()
+    else:
+
+        def broken(_doc: object) -> object:
+            raise RuntimeError("cannot segment here")
+
+        monkeypatch.setattr(parallel, "segment_afresh", broken)  # after the fork: here only
+        assert helping.segment_and_send() == {}
     result = pending.result()
     assert result is not None and result.pairs == expected
