@@ -150,9 +150,8 @@ def stop_stems() -> frozenset[str]:
 
 
 @lru_cache(maxsize=65536)
-@lru_cache(maxsize=65536)
 def _forms(token: str) -> tuple[str, str]:
-    """(normalised, stem) of a token as written (cached: tokens repeat a lot)."""
+    """(normalised, stem) of a token as written; tokens repeat a lot."""
     norm = normalise(token)
     return norm, stem(norm)
 
