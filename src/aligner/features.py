@@ -101,7 +101,10 @@ def build_features(
             word_vecs = table.vectors(ordered)
             vectors = _sentence_vectors(segs, stems_per, df, words, word_vecs)
     if dense:
-        groups = (paragraph_groups(a), paragraph_groups(b)) if pooled else None
+        if pooled:
+            from aligner.ordered import version_units
+
+        groups = version_units(segs) if pooled else None
         rows = _tfidf_rows(bags, norms, groups)
         if pooled:
             bags, norms = ((), ()), ((), ())

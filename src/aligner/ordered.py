@@ -4,7 +4,9 @@ Translations and revised editions keep their order, so their paragraphs are
 aligned by dynamic programming (as sentence aligners since Gale and Church
 do) over paragraph similarities, allowing 1-1, 1-2, 2-1 and 2-2 merges,
 longer 1-n runs where one version cuts the text into much shorter paragraphs
-(a verse or a sentence a line), and paragraphs that one side lacks. A merged
+(a verse or a sentence a line), and paragraphs that one side lacks; a
+paragraph far longer than the other version's (one that lost its breaks) is
+cut into runs of sentences first (``version_units``). A merged
 run is compared as one passage; ``boundaries`` then moves sentences across
 the boundaries of consecutive pairs where the versions break paragraphs a
 sentence apart. The same similarities tell whether two documents keep one
@@ -26,6 +28,7 @@ if TYPE_CHECKING:
     import numpy.typing as npt
 
     from aligner.features import Matrix
+    from aligner.segment import Segmented
 
     Array = npt.NDArray[np.float64]
     """Sums and cosines of runs, in double precision."""
@@ -206,7 +209,7 @@ def paragraph_scores(feats: Features) -> tuple[ParagraphSims, list[list[int]], l
         The similarities, and for each document the sentence indices of each
         of its (non-empty) paragraphs, in the rows'/columns' order.
     """
-    groups = [paragraph_groups(seg) for seg in feats.segs]
+    groups = version_units(feats.segs)
     if feats.pooled:
         # Pooled already, paragraph by paragraph; _Pooled scales them in place
         # (ordered mode is their only reader).
@@ -217,6 +220,62 @@ def paragraph_scores(feats: Features) -> tuple[ParagraphSims, list[list[int]], l
     if feats.vectors is not None:
         semantic = _Pooled((_pool(feats.vectors[0], groups[0]), _pool(feats.vectors[1], groups[1])))
     return ParagraphSims(lexical, semantic), groups[0], groups[1]
+
+
+def version_units(segs: tuple[Segmented, Segmented]) -> tuple[list[list[int]], list[list[int]]]:
+    """The units ordered mode aligns: each document's paragraphs
+    (``paragraph_groups``), a paragraph far longer than the other document's
+    cut into runs of sentences.
+
+    A version without paragraph breaks (a text pasted as one line, an
+    extraction that lost them) would otherwise be one unit against the other
+    version's many. A cut paragraph's runs are a fraction of the other side's
+    paragraphs, which the alignment merges back as it does a version cut a
+    verse a line.
+    """
+    import statistics
+
+    groups = [paragraph_groups(seg) for seg in segs]
+    lengths = [[_span_length(seg, g) for g in gs] for seg, gs in zip(segs, groups, strict=True)]
+    out = []
+    for side in (0, 1):
+        other = lengths[1 - side]
+        unit = min(max(statistics.median(other), MIN_UNIT), MAX_UNIT) if other else MAX_UNIT
+        seg = segs[side]
+        cut: list[list[int]] = []
+        for g, length in zip(groups[side], lengths[side], strict=True):
+            if length <= CUT_RATIO * unit:
+                cut.append(g)
+                continue
+            run: list[int] = []
+            size = 0
+            for k in g:
+                run.append(k)
+                size += seg.sentences[k].end - seg.sentences[k].start
+                if size >= unit / RUNS_PER_UNIT:
+                    cut.append(run)
+                    run, size = [], 0
+            if run:
+                cut.append(run)
+        out.append(cut)
+    return out[0], out[1]
+
+
+CUT_RATIO = MAX_MERGED
+"""A paragraph this many times the other version's typical paragraph long
+is cut: the alignment merges no more paragraphs than this against one."""
+MIN_UNIT = 500
+"""Characters: the least typical paragraph counted (against a version a
+verse a line, a paragraph holds many)."""
+MAX_UNIT = 2000
+"""Characters: the most typical paragraph counted (against a version
+without paragraph breaks, its one paragraph is not typical)."""
+RUNS_PER_UNIT = 3
+"""Runs a cut paragraph yields per paragraph of the other version."""
+
+
+def _span_length(seg: Segmented, group: list[int]) -> int:
+    return sum(seg.sentences[k].end - seg.sentences[k].start for k in group)
 
 
 def _pool(rows: Matrix, groups: list[list[int]]) -> Matrix:
@@ -449,8 +508,7 @@ def _bands(lengths: list[list[int]], n: int, m: int) -> list[tuple[int, int]]:
 
 
 def _lengths(feats: Features, side: int, groups: list[list[int]]) -> list[int]:
-    sents = feats.segs[side].sentences
-    return [sum(sents[k].end - sents[k].start for k in g) for g in groups]
+    return [_span_length(feats.segs[side], g) for g in groups]
 
 
 def _candidate(feats: Features, run: boundaries.Run, sim: float) -> Candidate:

@@ -235,12 +235,44 @@ def _nltk_modules_alone() -> tuple[Any, Any]:
             sys.modules[name] = stand_in
         # Only read by SnowballStemmer(ignore_stopwords=True), never used here.
         sys.modules["nltk.corpus"].stopwords = None  # type: ignore[attr-defined]
+        sys.modules["nltk.pathsec"] = _deferred_pathsec()
         punkt = importlib.import_module("nltk.tokenize.punkt")
         snowball = importlib.import_module("nltk.stem.snowball")
         return punkt.PunktSentenceTokenizer, snowball.SnowballStemmer
     finally:
         for name in [k for k in sys.modules if k == "nltk" or k.startswith("nltk.")]:
             del sys.modules[name]
+
+
+_PATHSEC_NAMES = ("open", "validate_path", "safe_env", "_as_path_text", "_reject_bad_name_syntax")
+"""What Punkt and ``nltk.internals`` import from ``nltk.pathsec`` when loaded."""
+
+
+def _deferred_pathsec() -> Any:
+    """A stand-in for ``nltk.pathsec`` whose functions load the real one when called.
+
+    NLTK's path checks (for loading and saving models, which the aligner
+    never does) import ``http.client``, ``urllib.request`` and ``ssl``: a
+    third of NLTK's load, before the engine's processes fork. Punkt imports a
+    few of its functions by name; each stand-in function calls the real one,
+    imported then. A name not listed fails the import, and ``_nltk`` falls
+    back to the plain import of NLTK.
+    """
+    import importlib
+    import types
+
+    stand_in = types.ModuleType("nltk.pathsec")
+
+    def deferred(name: str) -> Any:
+        def call(*args: Any, **kwargs: Any) -> Any:
+            return getattr(importlib.import_module("nltk.pathsec"), name)(*args, **kwargs)
+
+        call.__name__ = name
+        return call
+
+    for name in _PATHSEC_NAMES:
+        setattr(stand_in, name, deferred(name))
+    return stand_in
 
 
 def segment(doc: Document) -> Segmented:

@@ -11,6 +11,7 @@ import pytest
 
 import aligner
 from aligner import Comparison, Options
+from aligner.model import Span
 from aligner.segment import segment
 
 
@@ -442,6 +443,41 @@ def test_a_version_with_a_sentence_a_paragraph_is_aligned_whole(samples: dict[st
     assert len(whole) >= 0.9 * len(paragraphs)
 
 
+@pytest.mark.parametrize("limit", [None, 100], ids=["by sentence", "by paragraph"])
+def test_a_version_without_paragraph_breaks_is_aligned_paragraph_by_paragraph(
+    monkeypatch: pytest.MonkeyPatch, samples: dict[str, Path], limit: int | None
+) -> None:
+    """One version lost its paragraph breaks (pasted as one line): its text is
+    cut where the other version's paragraphs are, not matched whole against
+    the first of them. Also beyond the sentence limit (``limit``)."""
+    from aligner import engine
+
+    text = samples["what-is-stalinism"].read_text(encoding="utf-8")
+    paragraphs = [" ".join(p.split()) for p in text.split("\n\n") if p.count(". ") >= 2]
+    versions = [p.replace(" the ", " ") for p in paragraphs]
+    if limit is not None:
+        monkeypatch.setattr(engine, "MAX_CELLS", limit)
+    c = aligner.compare("\n\n".join(paragraphs), " ".join(versions))
+    assert c.ordered and {p.kind for p in c} == {"version"}
+    assert c.coverage(1) > 0.95
+
+    def spans(parts: list[str], sep: int) -> list[tuple[int, int]]:
+        starts = itertools.accumulate((len(p) + sep for p in parts[:-1]), initial=0)
+        return [(s, s + len(p)) for s, p in zip(starts, parts, strict=True)]
+
+    def same(x: Span, y: tuple[int, int]) -> bool:
+        # Most of both: a sentence the segmenter puts across a break may move.
+        inside = min(x.end, y[1]) - max(x.start, y[0])
+        return inside >= 0.8 * max(x.end - x.start, y[1] - y[0])
+
+    found = [
+        (a, b)
+        for a, b in zip(spans(paragraphs, 2), spans(versions, 1), strict=True)
+        if any(same(p.a, a) and same(p.b, b) for p in c)
+    ]
+    assert len(found) >= 0.9 * len(paragraphs)
+
+
 def test_unrelated_texts_have_no_parallels() -> None:
     a = "The tomato is a fruit that grows on vines in warm gardens. Gardeners water it daily."
     b = "Quantum chromodynamics describes quarks and gluons. Its coupling weakens at high energy."
@@ -529,14 +565,14 @@ def test_pooled_rows_are_the_sums_of_each_paragraphs_sentence_rows(
     import numpy as np
 
     from aligner.documents import load_document
-    from aligner.features import build_features, paragraph_groups
+    from aligner.features import build_features
+    from aligner.ordered import version_units
 
     a = segment(load_document(samples["how-the-bureaucracy-seized-power"]))
     b = segment(load_document(samples["clr-james-lenin-stalin"]))
     by_sentence, pooled = build_features(a, b), build_features(a, b, pooled=True)
     assert pooled.pooled and not by_sentence.pooled
-    for side, seg in enumerate((a, b)):
-        groups = paragraph_groups(seg)
+    for side, groups in enumerate(version_units((a, b))):
         summed = np.stack([by_sentence.rows[side][g].sum(axis=0) for g in groups])
         assert pooled.rows[side].shape == summed.shape
         assert np.allclose(pooled.rows[side], summed, atol=1e-5)
