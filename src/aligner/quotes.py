@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import math
+from collections.abc import Iterator
 
 from aligner import match
 from aligner.align import Candidate, idf_scale
@@ -35,25 +36,27 @@ def select_runs(runs: list[Run], feats: Features) -> list[Candidate]:
     """Runs rare enough to be quotations, snapped to sentence ends nearby."""
     seg_a, seg_b = feats.segs
     out = []
-    for run in runs:
-        weight = (
-            sum(
-                feats.idf.get(w.stem, 0.0)
-                for w in seg_a.words[run.a0 : run.a1]
-                if w.stem in feats.idf
-            )
-            * run.matched
-            / max(run.a1 - run.a0, 1)
-        )
-        weight *= idf_scale(feats)
-        if weight < RUN_WEIGHT or (run.repeats > 2 and run.matched < STOCK_PHRASE_WORDS):
-            continue
+    for run, weight in weighty(runs, feats):
         a0, a1, b0, b1 = _extend(seg_a, seg_b, run)
         a = _snap_words(seg_a, a0, a1)
         b = _snap_words(seg_b, b0, b1)
         score = 1.0 - math.exp(-weight / RUN_WEIGHT)
         out.append(Candidate(a, b, score, "quotation"))
     return out
+
+
+def weighty(runs: list[Run], feats: Features) -> Iterator[tuple[Run, float]]:
+    """The runs rare enough to be quotations (no stock phrases), with their weight."""
+    words = feats.segs[0].words
+    scale = idf_scale(feats)
+    for run in runs:
+        weight = (
+            sum(feats.idf.get(w.stem, 0.0) for w in words[run.a0 : run.a1] if w.stem in feats.idf)
+            * run.matched
+            / max(run.a1 - run.a0, 1)
+        ) * scale
+        if weight >= RUN_WEIGHT and not (run.repeats > 2 and run.matched < STOCK_PHRASE_WORDS):
+            yield run, weight
 
 
 def _extend(seg_a: Segmented, seg_b: Segmented, run: Run) -> tuple[int, int, int, int]:

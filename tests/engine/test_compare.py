@@ -478,6 +478,27 @@ def test_a_version_without_paragraph_breaks_is_aligned_paragraph_by_paragraph(
     assert len(found) >= 0.9 * len(paragraphs)
 
 
+def test_accounts_that_move_material_are_compared_in_free_order(
+    samples: dict[str, Path],
+) -> None:
+    """A second account follows the first paragraph by paragraph but moves a
+    sentence of every other paragraph ten paragraphs away (as one gospel
+    does with another): aligned in order, the moved sentences would be lost."""
+    text = samples["what-is-stalinism"].read_text(encoding="utf-8")
+    paragraphs = [" ".join(p.split()) for p in text.split("\n\n") if p.count(". ") >= 3][:24]
+    split = [p.split(". ") for p in paragraphs]
+    moved = {k: split[k].pop(1) for k in range(0, len(split), 2)}
+    for k, sentence in moved.items():
+        target = split[(k + 10) % len(split)]
+        target.insert(len(target) // 2, sentence)
+    other = "\n\n".join(". ".join(s) for s in split).replace(" the ", " ")
+    c = aligner.compare("\n\n".join(paragraphs), other)
+    assert not c.ordered
+    found = [s for s in moved.values() if any(s in p.a_text for p in c if p.kind == "quotation")]
+    assert len(found) >= 0.8 * len(moved)
+    assert aligner.compare("\n\n".join(paragraphs), other, options=Options(ordered=True)).ordered
+
+
 def test_unrelated_texts_have_no_parallels() -> None:
     a = "The tomato is a fruit that grows on vines in warm gardens. Gardeners water it daily."
     b = "Quantum chromodynamics describes quarks and gluons. Its coupling weakens at high energy."
