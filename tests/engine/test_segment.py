@@ -195,6 +195,26 @@ def test_nltk_is_whole_after_segmenting() -> None:
     assert proc.returncode == 0, proc.stderr
 
 
+def test_nltks_path_checks_are_loaded_only_when_called() -> None:
+    """Punkt's file functions (never used here) stand in for ``nltk.pathsec``,
+    which imports the network stack; called, they call the real ones."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from aligner import segment\n"
+        "punkt = segment._nltk()[0]\n"
+        "assert 'nltk.pathsec' not in sys.modules\n"
+        "import nltk.pathsec\n"
+        "nltk.pathsec.open = lambda *args, **kwargs: ('real', args, kwargs)\n"
+        "called = punkt.__init__.__globals__['pathsec_open']('x', mode='rb')\n"
+        "assert called == ('real', ('x',), {'mode': 'rb'}), called\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+
+
 def test_nltk_falls_back_to_the_plain_import(monkeypatch: pytest.MonkeyPatch) -> None:
     from aligner import segment as seg_mod
 
