@@ -175,12 +175,18 @@ def test_lending_returns_the_lent_segmentation_in_its_block_only() -> None:
 # ------------------------------------------------------------ loading NLTK
 
 
-def test_nltk_is_whole_after_segmenting() -> None:
-    """Loading NLTK's two modules alone leaves no stand-in behind."""
+def _in_a_fresh_python(code: str) -> None:
+    """Run ``code`` in a new interpreter (NLTK not yet loaded); it must succeed."""
     import subprocess
     import sys
 
-    code = (
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+
+
+def test_nltk_is_whole_after_segmenting() -> None:
+    """Loading NLTK's two modules alone leaves no stand-in behind."""
+    _in_a_fresh_python(
         "import sys\n"
         "from aligner.documents import make_document\n"
         "from aligner.segment import segment\n"
@@ -191,17 +197,12 @@ def test_nltk_is_whole_after_segmenting() -> None:
         "import nltk\n"
         "assert hasattr(nltk, 'word_tokenize') and hasattr(nltk.corpus, 'stopwords')\n"
     )
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stderr
 
 
 def test_nltks_path_checks_are_loaded_only_when_called() -> None:
     """Punkt's file functions (never used here) stand in for ``nltk.pathsec``,
     which imports the network stack; called, they call the real ones."""
-    import subprocess
-    import sys
-
-    code = (
+    _in_a_fresh_python(
         "import sys\n"
         "from aligner import segment\n"
         "punkt = segment._nltk()[0]\n"
@@ -211,8 +212,6 @@ def test_nltks_path_checks_are_loaded_only_when_called() -> None:
         "called = punkt.__init__.__globals__['pathsec_open']('x', mode='rb')\n"
         "assert called == ('real', ('x',), {'mode': 'rb'}), called\n"
     )
-    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stderr
 
 
 def test_nltk_falls_back_to_the_plain_import(monkeypatch: pytest.MonkeyPatch) -> None:
