@@ -499,6 +499,39 @@ def test_accounts_that_move_material_are_compared_in_free_order(
     assert aligner.compare("\n\n".join(paragraphs), other, options=Options(ordered=True)).ordered
 
 
+@pytest.mark.parametrize(("repeats", "moved"), [(2, 3), (4, 0)])
+def test_a_quotation_far_from_the_ordered_pairs_is_moved_unless_repeated(
+    repeats: int, moved: int
+) -> None:
+    """Quotations whose sides lie two or more pairs apart are moved material;
+    not so a passage each text repeats (a decree read out twice pairs
+    crosswise)."""
+    from aligner import engine
+    from aligner.align import Candidate
+    from aligner.documents import make_document
+    from aligner.features import build_features
+    from aligner.match import Run
+
+    words = ["alder", "birch", "cedar", "dogwood", "elm", "fir", "gum", "hazel"]
+    text = "\n\n".join(
+        f"The old {w} stood by the slow river through the long wet spring of that year. "
+        f"The {w} fell."
+        for w in words
+    )
+    segs = tuple(segment(make_document(text, name=n)) for n in "ab")
+    feats = build_features(*segs, semantic=False)
+    spans = [(s.start, s.end) for s in segs[0].sentences[::2]]  # a paragraph starts each two
+    cands = [Candidate(x, x, 1.0, "version") for x in spans]
+
+    def run(pa: int, pb: int) -> Run:
+        # The paragraph's first sentence, in paragraph pa of a and pb of b.
+        a0, b0 = segs[0].sentences[2 * pa].w0, segs[1].sentences[2 * pb].w0
+        return Run(a0, a0 + 14, b0, b0 + 14, 14, repeats)
+
+    runs = [run(0, 3), run(5, 1), run(7, 2), run(4, 5), run(6, 6)]  # three far, two near
+    assert engine._moved(runs, feats, cands) == moved
+
+
 def test_unrelated_texts_have_no_parallels() -> None:
     a = "The tomato is a fruit that grows on vines in warm gardens. Gardeners water it daily."
     b = "Quantum chromodynamics describes quarks and gluons. Its coupling weakens at high energy."
