@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import gc
 import hashlib
 import os
 import time
 from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING
 
 from aligner import align, match, ordered, quotes
 from aligner.diff import equal_words, word_diff
@@ -22,6 +24,9 @@ from aligner.features import Features, build_features
 from aligner.model import Comparison, DiffOp, Document, Kind, Options, Pair, Span
 from aligner.parallel import segment_all
 from aligner.segment import Segmented, Word, words_in
+
+if TYPE_CHECKING:
+    from aligner.features import Matrix
 
 Progress = Callable[[float], None]
 
@@ -136,17 +141,15 @@ def _compare(
     runs = match.find_runs(seg_a, seg_b)
     clock.lap("match")
     report(0.7)
-    versions = _versions(feats, options, lengths, runs) if may_order else None
+    free = _Retellings(feats) if dense else None
+    versions = _versions(feats, options, lengths, runs, free) if may_order else None
     in_order = versions is not None
     notes: tuple[str, ...] = ()
     if versions is not None:
         cands = versions
-    elif dense:
-        scores, context = match.sentence_scores(feats)
-        cands = align.merge(
-            quotes.select_runs(runs, feats) + align.select_windows(scores, context, feats)
-        )
-        cands = align.pad(cands, scores, feats)
+    elif free is not None:
+        cands = align.merge(quotes.select_runs(runs, feats) + free.windows)
+        cands = align.pad(cands, free.scores[0], feats)
     else:
         notes = (
             f"documents too large to compare sentence by sentence ({cells:,} sentence pairs, "
@@ -165,8 +168,28 @@ def _compare(
     return Comparison(docs, tuple(pairs), options, in_order, tuple(clock.laps), notes)
 
 
+class _Retellings:
+    """Free order's sentence scores and retelling windows, computed once when
+    first asked for (by the test for moved material, or by free order)."""
+
+    def __init__(self, feats: Features) -> None:
+        self._feats = feats
+
+    @functools.cached_property
+    def scores(self) -> tuple[Matrix, Matrix]:
+        return match.sentence_scores(self._feats)
+
+    @functools.cached_property
+    def windows(self) -> list[align.Candidate]:
+        return align.select_windows(*self.scores, self._feats)
+
+
 def _versions(
-    feats: Features, options: Options, lengths: tuple[int, int], runs: list[match.Run]
+    feats: Features,
+    options: Options,
+    lengths: tuple[int, int],
+    runs: list[match.Run],
+    free: _Retellings | None,
 ) -> list[align.Candidate] | None:
     """The documents aligned in order as versions of one text, or ``None``
     when they are to be compared in free order."""
@@ -174,45 +197,68 @@ def _versions(
     if options.ordered is None and not ordered.keeps_order(sims.score, lengths):
         return None
     cands = ordered.align_ordered(sims, feats, groups_a, groups_b)
-    moved = _moved(runs, feats, cands) if options.ordered is None else 0
-    if moved >= MIN_MOVED and moved > MOVED_SHARE * len(cands):
-        # Accounts that mostly follow one order (one gospel retelling
-        # another) but move some of it: in order, the moved passages would
-        # be lost.
+    if options.ordered is None and _moves_material(runs, free, feats, cands):
         return None
     return cands
 
 
-MOVED_SHARE = 0.1
-"""Quotations off the ordered alignment, per pair on it, beyond which two
-texts are accounts that move material, not versions. Measured: one gospel
-against another 0.27-0.58; translations of one book (Esther, Mark, Matthew in
-the KJV and the WEB, however paragraphed) 0.00-0.01."""
-MIN_MOVED = 3
-"""Fewest moved quotations for that: in a short text one repeated phrase is
-a large share."""
+def _moves_material(
+    runs: list[match.Run],
+    free: _Retellings | None,
+    feats: Features,
+    cands: list[align.Candidate],
+) -> bool:
+    """Whether texts that keep one order are accounts that move some of it
+    (one gospel retelling another), whose moved passages the ordered
+    alignment would lose, rather than versions of one text.
+
+    Counted per pair of the ordered alignment: the quotations (runs of rare
+    shared words) and the retellings free order finds (scoring at least
+    ``MOVED_FLOOR``) whose sides lie far apart in it (``_far``). Quotations
+    are counted first; retellings only when they do not decide it, and only
+    where free order is possible (``free``).
+    """
+    words_a, words_b = (seg.words for seg in feats.segs)
+    places = ([c.a[0] for c in cands], [c.b[0] for c in cands])
+
+    def enough(moved: int) -> bool:
+        return moved >= MIN_MOVED and moved > MOVED_SHARE * len(cands)
+
+    moved = sum(
+        # A passage a text repeats (a decree read out twice) pairs crosswise.
+        run.repeats <= 2 and _far(places, words_a[run.a0].start, words_b[run.b0].start)
+        for run, _ in quotes.weighty(runs, feats)
+    )
+    if enough(moved) or free is None:
+        return enough(moved)
+    moved += sum(c.score >= MOVED_FLOOR and _far(places, c.a[0], c.b[0]) for c in free.windows)
+    return enough(moved)
 
 
-def _moved(runs: list[match.Run], feats: Features, cands: list[align.Candidate]) -> int:
-    """Quotations (runs of rare shared words) far from the ordered alignment.
+def _far(places: tuple[list[int], list[int]], a: int, b: int) -> bool:
+    """Whether offsets ``a`` and ``b`` lie two or more pairs apart in the
+    ordered alignment (``places``: where its pairs start in a and in b).
 
-    Each side of a run is placed at the last pair starting before it (text
-    the alignment skipped belongs with the pair before it). A run is where
-    the alignment puts it when its sides are placed at the same pair or at
-    neighbouring ones (a boundary a sentence off); moved when further apart.
+    Each offset is placed at the last pair starting before it (text the
+    alignment skipped belongs with the pair before it); neighbouring pairs
+    count as one place (a boundary a sentence off).
     """
     import bisect
 
-    words_a, words_b = (seg.words for seg in feats.segs)
-    starts_a, starts_b = [c.a[0] for c in cands], [c.b[0] for c in cands]
-    moved = 0
-    for run, _ in quotes.weighty(runs, feats):
-        if run.repeats > 2:
-            continue  # a passage a text repeats (a decree read out twice) pairs crosswise
-        ka = bisect.bisect_right(starts_a, words_a[run.a0].start)
-        kb = bisect.bisect_right(starts_b, words_b[run.b0].start)
-        moved += abs(ka - kb) > 1
-    return moved
+    return abs(bisect.bisect_right(places[0], a) - bisect.bisect_right(places[1], b)) > 1
+
+
+MOVED_SHARE = 0.2
+"""Moved quotations and retellings, per pair of the ordered alignment,
+beyond which two texts are accounts that move material, not versions.
+Measured: one gospel against another 0.42-1.53 (in one translation or two);
+translations of one book (Esther, Mark, Matthew, Luke in the KJV and the WEB,
+however paragraphed) 0.00-0.06."""
+MIN_MOVED = 3
+"""Fewest moved passages for that: in a short text one repeated phrase is a
+large share."""
+MOVED_FLOOR = 0.5
+"""Score a free-order retelling needs to count as moved (the default floor)."""
 
 
 def _load_tables() -> None:
