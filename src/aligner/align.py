@@ -417,3 +417,39 @@ def _pad_side(
         else:
             k1, end = k, max(end, sents[k].end)
     return start, end
+
+
+def chain(cands: list[Candidate], feats: Features) -> list[Candidate]:
+    """Join pairs that continue each other in both documents.
+
+    Two pairs whose passages follow each other in one paragraph of each
+    document, at most ``CHAIN_GAP`` sentences apart on either side, tell one
+    passage (an episode told in a few stretches the engine found apart): one
+    pair, scored as the better of the two, a quotation only when both were.
+    """
+    seg_a, seg_b = feats.segs
+    out: list[Candidate] = []
+    for c in sorted(cands, key=lambda c: c.a):
+        if out and _continues(out[-1], c, seg_a, seg_b):
+            p = out[-1]
+            kind = "quotation" if p.kind == c.kind == "quotation" else "retelling"
+            out[-1] = Candidate((p.a[0], c.a[1]), (p.b[0], c.b[1]), max(p.score, c.score), kind)
+        else:
+            out.append(c)
+    return out
+
+
+CHAIN_GAP = 1
+"""Most sentences between two pairs that ``chain`` joins, on either side."""
+
+
+def _continues(p: Candidate, c: Candidate, seg_a: Segmented, seg_b: Segmented) -> bool:
+    """Whether ``c`` follows ``p`` closely in one paragraph of both documents."""
+    for seg, x, y in ((seg_a, p.a, c.a), (seg_b, p.b, c.b)):
+        last = bisect.bisect_right(seg.sentence_ends, x[1] - 1)
+        first = bisect.bisect_right(seg.sentence_ends, y[0])
+        if not 0 <= first - last - 1 <= CHAIN_GAP:
+            return False
+        if seg.sentences[first].paragraph != seg.sentences[last].paragraph:
+            return False
+    return True

@@ -150,6 +150,8 @@ def _compare(
     elif free is not None:
         cands = align.merge(quotes.select_runs(runs, feats) + free.windows)
         cands = align.pad(cands, free.scores[0], feats)
+        # Below the floor a pair is no stretch of a longer one.
+        cands = align.chain([c for c in cands if _score(c) >= options.min_score], feats)
     else:
         notes = (
             f"documents too large to compare sentence by sentence ({cells:,} sentence pairs, "

@@ -563,6 +563,39 @@ def test_quotations_far_from_the_ordered_pairs_are_moved_unless_repeated(
     assert engine._moves_material(runs, None, feats, cands) is moved
 
 
+def test_pairs_that_continue_each_other_in_both_paragraphs_are_one() -> None:
+    """Two stretches of one episode, found apart, a sentence apart in one
+    paragraph of each document, are one pair; not across a paragraph break
+    or two sentences apart."""
+    from aligner.align import Candidate, chain
+    from aligner.documents import make_document
+    from aligner.features import build_features
+
+    text = (
+        "Lenin fell ill in the spring of that year. He wrote a letter to the congress. "
+        "The letter asked for a new secretary. Trotsky waited in Moscow for news. "
+        "Nobody spoke of the letter again.\n\n"
+        "The congress met in the following spring. The congress kept its secretary."
+    )
+    seg = segment(make_document(text, name="a"))
+    feats = build_features(seg, segment(make_document(text, name="b")), semantic=False)
+    s = [(x.start, x.end) for x in seg.sentences]
+
+    def pair(i: int, j: int, kind: str = "retelling") -> Candidate:
+        return Candidate(s[i], s[j], (60 + i) / 100, kind)
+
+    joined = chain([pair(2, 2), pair(0, 0, "quotation"), pair(5, 5), pair(6, 6)], feats)
+    assert [(c.a, c.b, c.score, c.kind) for c in joined] == [
+        ((s[0][0], s[2][1]), (s[0][0], s[2][1]), 0.62, "retelling"),
+        ((s[5][0], s[6][1]), (s[5][0], s[6][1]), 0.66, "retelling"),  # the next paragraph
+    ]
+    assert len(chain([pair(0, 0), pair(3, 3)], feats)) == 2  # two sentences apart
+    both_quoted = chain([pair(0, 0, "quotation"), pair(1, 1, "quotation")], feats)
+    assert [(c.a, c.kind) for c in both_quoted] == [((s[0][0], s[1][1]), "quotation")]
+    crossed = chain([pair(0, 1), pair(1, 0)], feats)  # in one order in a, the other in b
+    assert len(crossed) == 2
+
+
 def test_unrelated_texts_have_no_parallels() -> None:
     a = "The tomato is a fruit that grows on vines in warm gardens. Gardeners water it daily."
     b = "Quantum chromodynamics describes quarks and gluons. Its coupling weakens at high energy."
