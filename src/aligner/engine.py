@@ -150,8 +150,6 @@ def _compare(
     elif free is not None:
         cands = align.merge(quotes.select_runs(runs, feats) + free.windows)
         cands = align.pad(cands, free.scores[0], feats)
-        # Below the floor a pair is no stretch of a longer one.
-        cands = align.chain([c for c in cands if _score(c) >= options.min_score], feats)
     else:
         notes = (
             f"documents too large to compare sentence by sentence ({cells:,} sentence pairs, "
@@ -164,6 +162,8 @@ def _compare(
     kept = [c for c in cands if _score(c) >= options.min_score]
     pairs = _drop_echoes([_pair(c, seg_a, seg_b, feats) for c in kept], kept, cands)
     pairs = _fold_nested([p for p in pairs if p.kind in options.kinds])
+    if not in_order:
+        pairs = _chained(pairs, seg_a, seg_b, feats)
     pairs.sort(key=lambda p: (p.a.start, p.b.start))
     clock.lap("diff")
     report(1.0)
@@ -353,6 +353,15 @@ def _pair(
         evidence=find_evidence(words_a, words_b, feats, diff),  # type: ignore[arg-type]
         diff=diff,
     )
+
+
+def _chained(pairs: list[Pair], seg_a: Segmented, seg_b: Segmented, feats: Features) -> list[Pair]:
+    """The pairs, those that continue each other (``align.chain``) as one."""
+    by_spans = {((p.a.start, p.a.end), (p.b.start, p.b.end)): p for p in pairs}
+    cands = [align.Candidate(a, b, p.score, p.kind) for (a, b), p in by_spans.items()]
+    return [
+        by_spans.get((c.a, c.b)) or _pair(c, seg_a, seg_b, feats) for c in align.chain(cands, feats)
+    ]
 
 
 def _score(c: align.Candidate) -> float:

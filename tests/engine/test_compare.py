@@ -596,6 +596,27 @@ def test_pairs_that_continue_each_other_in_both_paragraphs_are_one() -> None:
     assert len(crossed) == 2
 
 
+def test_joining_pairs_loses_no_passage(
+    monkeypatch: pytest.MonkeyPatch, samples: dict[str, Path]
+) -> None:
+    """Every pair reported without joining lies inside a reported pair, on
+    both sides: joining only joins (a quotation continuing a retelling that
+    gives way to another quotation is not lost with it)."""
+    from aligner import engine
+
+    a, b = samples["revolution-to-counter-revolution"], samples["soviet-power-to-bonapartism"]
+    joined = aligner.compare(a, b)
+    monkeypatch.setattr(engine, "_chained", lambda pairs, *_: pairs)
+    apart = aligner.compare(a, b)
+    assert len(joined) < len(apart)
+
+    def inside(x: Span, y: Span) -> bool:
+        return y.start <= x.start and x.end <= y.end
+
+    for p in apart:
+        assert any(inside(p.a, q.a) and inside(p.b, q.b) for q in joined), p
+
+
 def test_unrelated_texts_have_no_parallels() -> None:
     a = "The tomato is a fruit that grows on vines in warm gardens. Gardeners water it daily."
     b = "Quantum chromodynamics describes quarks and gluons. Its coupling weakens at high energy."
