@@ -470,7 +470,8 @@ def _most_merged(coarse: list[int], fine: list[int]) -> int:
     """Most paragraphs of the ``fine`` side matched as one against one of the
     ``coarse`` side (their lengths in characters): 2, unless the fine side
     cuts the text into clearly shorter paragraphs, then as many as the
-    coarse side's long paragraphs hold."""
+    coarse side's longest paragraph holds (up to ``MAX_MERGED``: the runs of
+    a version that lost its breaks fill the whole of a long paragraph)."""
     import statistics
 
     if len(coarse) < 2 or len(fine) < 2:
@@ -478,8 +479,7 @@ def _most_merged(coarse: list[int], fine: list[int]) -> int:
     unit = statistics.median(fine) or 1
     if statistics.median(coarse) < 1.5 * unit:
         return 2
-    long = statistics.quantiles(coarse, n=10)[-1]
-    return min(max(2, math.ceil(long / unit) + 1), MAX_MERGED)
+    return min(max(2, math.ceil(max(coarse) / unit) + 1), MAX_MERGED)
 
 
 def _bands(lengths: list[list[int]], n: int, m: int) -> list[tuple[int, int]]:

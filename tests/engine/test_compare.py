@@ -478,6 +478,31 @@ def test_a_version_without_paragraph_breaks_is_aligned_paragraph_by_paragraph(
     assert len(found) >= 0.9 * len(paragraphs)
 
 
+def test_a_long_paragraph_takes_in_the_whole_of_its_version_without_breaks(
+    samples: dict[str, Path],
+) -> None:
+    """One version joins six paragraphs into one (eight times a typical one);
+    the other lost its breaks: the long paragraph's pair reaches over all of
+    its runs, not only as many as a typical long paragraph needs."""
+    text = samples["what-is-stalinism"].read_text(encoding="utf-8")
+    paragraphs = [" ".join(p.split()) for p in text.split("\n\n") if p.count(". ") >= 2]
+    long = " ".join(paragraphs[10:16])
+    versions = " ".join(p.replace(" the ", " ") for p in paragraphs)
+    text_a = "\n\n".join([*paragraphs[:10], long, *paragraphs[16:]])
+    c = aligner.compare(text_a, versions)
+    assert c.ordered
+    at = text_a.index(long)
+    start = versions.index(paragraphs[10].replace(" the ", " ")[:40])
+    end = versions.index(paragraphs[15].replace(" the ", " ")[-40:]) + 40
+
+    def inside(span: Span, lo: int, hi: int) -> int:
+        return max(0, min(span.end, hi) - max(span.start, lo))
+
+    pair = max(c, key=lambda p: inside(p.a, at, at + len(long)))
+    assert inside(pair.a, at, at + len(long)) >= 0.9 * len(long)
+    assert inside(pair.b, start, end) >= 0.9 * (end - start)
+
+
 def test_accounts_that_move_material_are_compared_in_free_order(
     samples: dict[str, Path],
 ) -> None:
