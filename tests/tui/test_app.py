@@ -90,6 +90,32 @@ async def test_click_on_pair_selects_it(comparison: Comparison) -> None:
         assert main(app).current is comparison.pairs[2]
 
 
+async def test_brackets_in_the_texts_are_shown_as_written() -> None:
+    """Editors' brackets ("[is]", "[sic]", even "[/b]") are text, not markup:
+    the pair list, the evidence and a search that finds nothing show them as
+    written, and nothing fails to render."""
+    quoted = (
+        "[is] it lawful to do good [/b] on the sabbath days, or to do evil? "
+        "to save life, or to kill? But they held their peace."
+    )
+    c = aligner.compare(
+        f"{quoted}\n\nThen he went away into the mountains.",
+        f"And he said unto them: {quoted}\n\nThe sea was calm that night.",
+    )
+    assert c.pairs and c.pairs[0].a_text.startswith("[is]")
+    app = AlignerApp(comparison=c)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        table = main(app).query_one(PairList)
+        assert str(table.get_cell_at(Coordinate(0, 5))).startswith("[is] it lawful to do good [/b]")
+        await pilot.press("i")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.press("slash", *"[/x]", "enter")
+        await pilot.pause()
+        assert any("[/x]" in str(n.message) for n in app._notifications)
+
+
 async def test_retelling_highlights_evidence_not_diff(comparison: Comparison) -> None:
     app = AlignerApp(comparison=comparison)
     async with app.run_test(size=SIZE) as pilot:

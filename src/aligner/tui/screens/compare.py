@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Literal
 
+from rich.markup import escape
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -271,7 +272,7 @@ class CompareScreen(LoadingScreen):
         match = self.state.search(self.comparison, event.value)
         self._mark_matches()
         if match is None:
-            self.notify(f"No match for “{event.value}”", severity="warning")
+            self.notify(f"No match for “{escape(printable(event.value))}”", severity="warning")
             self._update_status()
             self._show_mode()
             return

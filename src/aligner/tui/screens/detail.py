@@ -28,7 +28,7 @@ def evidence_table(pair: Pair) -> Table:
     table.add_column("A", justify="right", no_wrap=True)
     table.add_column("B", justify="right", no_wrap=True)
     for ev in pair.evidence:
-        term = printable(ev.term)
+        term = Text(printable(ev.term))  # a str cell is read as markup
         table.add_row(ev.kind, term, f"{ev.weight:.2f}", _occurrences(ev.a), _occurrences(ev.b))
     return table
 

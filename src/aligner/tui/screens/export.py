@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from rich.markup import escape
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -169,8 +170,8 @@ def _dialog(
         try:
             save(path, force)
         except output_errors() as exc:
-            owner.app.notify(f"Not exported: {exc}", severity="error", timeout=8)
+            owner.app.notify(f"Not exported: {escape(str(exc))}", severity="error", timeout=8)
             return
-        owner.app.notify(f"Exported {count} {what} to {path}")
+        owner.app.notify(f"Exported {count} {what} to {escape(str(path))}")
 
     return ExportScreen(name, count, what), write

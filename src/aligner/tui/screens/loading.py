@@ -18,7 +18,7 @@ class LoadingScreen(Screen[None]):
 
     def show_progress(self, share: float, label: str = "Aligning…") -> None:
         """Show how far the engine has got."""
-        self.query_one("#loading-message", Static).update(f"{label} {share:.0%}")
+        self.query_one("#loading-message", Static).update(Text(f"{label} {share:.0%}"))
         self.query_one(ProgressBar).update(progress=share)
 
     def show_error(self, message: str) -> None:

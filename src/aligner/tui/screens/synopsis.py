@@ -14,6 +14,7 @@ import dataclasses
 import re
 from typing import Literal
 
+from rich.markup import escape
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -356,7 +357,8 @@ class SynopsisScreen(LoadingScreen):
         self.search_text = event.value.strip()
         self._find()
         if self.search_text and not self.found:
-            self.notify(f"No group holds “{printable(self.search_text)}”.", severity="warning")
+            what = escape(printable(self.search_text))
+            self.notify(f"No group holds “{what}”.", severity="warning")
         elif self.found:
             self._go_to_match(0)
 

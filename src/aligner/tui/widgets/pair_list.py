@@ -63,7 +63,7 @@ class PairList(DataTable[str | Text]):
                 "" if p.kind == "retelling" else f"{p.changed:.0%}",
                 location(a, p.a.start),
                 location(b, p.b.start),
-                first_words(p.a_text, width),
+                Text(first_words(p.a_text, width)),  # a str cell is read as markup
             )
             for p in pairs
         )
