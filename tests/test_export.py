@@ -17,6 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import aligner
 from aligner import export
 from aligner.documents import make_document
 from aligner.export import OutputError, from_dict, to_dict, to_json, to_markdown, to_text
@@ -274,6 +275,16 @@ def test_text_report_never_carries_raw_control_characters() -> None:
     assert (
         "[-concentrated enormous power-]" in out and "{+unlimited authority concentrated+}" in out
     )
+
+
+def test_text_report_counts_in_words() -> None:
+    """One pair, one quotation: no "1 pairs"."""
+    c = aligner.compare(
+        "Lenin wrote that Comrade Stalin has concentrated enormous power in his hands.",
+        "He wrote: Comrade Stalin has concentrated enormous power in his hands, and more.",
+    )
+    assert len(c.pairs) == 1
+    assert "1 pair (1 quotation); free order" in to_text(c).splitlines()
 
 
 def test_text_report_cuts_long_passages() -> None:

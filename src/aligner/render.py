@@ -42,6 +42,11 @@ def _picture(match: re.Match[str]) -> str:
     return "\u2421" if code == 0x7F else "\ufffd"
 
 
+def counted(n: int, noun: str) -> str:
+    """``1 pair``, ``2 pairs``."""
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
 def printable(text: str) -> str:
     """``text`` with every control character but newline and tab made visible.
 
@@ -216,9 +221,10 @@ def _text_summary(c: Comparison, gaps: Gaps) -> str:
             f"{side}  {text_name(doc)}  ({len(doc.text):,} chars, {c.coverage(i):.0%} aligned)"
         )
     counts = c.counts()
-    by_kind = ", ".join(f"{counts[k]} {k}" for k in KINDS if k in counts)
+    by_kind = ", ".join(counted(counts[k], k) for k in KINDS if k in counts)
     order = "ordered" if c.ordered else "free order"
-    lines.append(f"{len(c.pairs)} pairs" + (f" ({by_kind})" if by_kind else "") + f"; {order}")
+    head = counted(len(c.pairs), "pair") + (f" ({by_kind})" if by_kind else "")
+    lines.append(f"{head}; {order}")
     lines += [only_in(doc, spans) for doc, spans in gaps]  # listed in full after the pairs
     lines.extend(f"note: {printable(note)}" for note in c.notes)
     return "\n".join(lines)
@@ -336,8 +342,8 @@ def render_synopsis_text(syn: Synopsis, *, width: int = 80, max_chars: int = 600
     for i, doc in enumerate(docs):
         n = sum(1 for g in syn.groups if g.member(i))
         name = text_name(doc)
-        lines.append(f"{label(i)}  {name}  ({len(doc.text):,} chars, in {n} groups)")
-    lines += [f"{len(syn.groups)} groups", ""]
+        lines.append(f"{label(i)}  {name}  ({len(doc.text):,} chars, in {counted(n, 'group')})")
+    lines += [counted(len(syn.groups), "group"), ""]
     if not syn.groups:
         lines.append("no parallel passages found")
     words = Words(docs, {id(seg.doc): seg for seg in syn._segments})
