@@ -16,7 +16,7 @@ import time
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
-from aligner import align, match, ordered, quotes
+from aligner import align, match, mode, ordered, quotes
 from aligner.diff import equal_words, word_diff
 from aligner.documents import load_document, paragraph_spans, trimmed
 from aligner.evidence import find_evidence
@@ -133,7 +133,7 @@ def _compare(
     # less than sentence by sentence: they are tried up to a larger size.
     lengths = (len(doc_a.text), len(doc_b.text))
     may_order = options.ordered is not False and (
-        dense or (cells <= MAX_ORDERED_CELLS and ordered.comparable(lengths))
+        dense or (cells <= MAX_ORDERED_CELLS and mode.comparable(lengths))
     )
     feats = build_features(
         seg_a, seg_b, semantic=options.semantic, dense=dense or may_order, pooled=not dense
@@ -196,71 +196,13 @@ def _versions(
     """The documents aligned in order as versions of one text, or ``None``
     when they are to be compared in free order."""
     sims, groups_a, groups_b = ordered.paragraph_scores(feats)
-    if options.ordered is None and not ordered.keeps_order(sims.score, lengths):
+    if options.ordered is None and not mode.keeps_order(sims.score, lengths):
         return None
     cands = ordered.align_ordered(sims, feats, groups_a, groups_b)
-    if options.ordered is None and _moves_material(runs, free, feats, cands):
+    windows = (lambda: free.windows) if free is not None else None
+    if options.ordered is None and mode.moves_material(runs, windows, feats, cands):
         return None
     return cands
-
-
-def _moves_material(
-    runs: list[match.Run],
-    free: _Retellings | None,
-    feats: Features,
-    cands: list[align.Candidate],
-) -> bool:
-    """Whether texts that keep one order are accounts that move some of it
-    (one gospel retelling another), whose moved passages the ordered
-    alignment would lose, rather than versions of one text.
-
-    Counted per pair of the ordered alignment: the quotations (runs of rare
-    shared words) and the retellings free order finds (scoring at least
-    ``MOVED_FLOOR``) whose sides lie far apart in it (``_far``). Quotations
-    are counted first; retellings only when they do not decide it, and only
-    where free order is possible (``free``).
-    """
-    words_a, words_b = (seg.words for seg in feats.segs)
-    places = ([c.a[0] for c in cands], [c.b[0] for c in cands])
-
-    def enough(moved: int) -> bool:
-        return moved >= MIN_MOVED and moved > MOVED_SHARE * len(cands)
-
-    moved = sum(
-        # A passage a text repeats (a decree read out twice) pairs crosswise.
-        run.repeats <= 2 and _far(places, words_a[run.a0].start, words_b[run.b0].start)
-        for run, _ in quotes.weighty(runs, feats)
-    )
-    if enough(moved) or free is None:
-        return enough(moved)
-    moved += sum(c.score >= MOVED_FLOOR and _far(places, c.a[0], c.b[0]) for c in free.windows)
-    return enough(moved)
-
-
-def _far(places: tuple[list[int], list[int]], a: int, b: int) -> bool:
-    """Whether offsets ``a`` and ``b`` lie two or more pairs apart in the
-    ordered alignment (``places``: where its pairs start in a and in b).
-
-    Each offset is placed at the last pair starting before it (text the
-    alignment skipped belongs with the pair before it); neighbouring pairs
-    count as one place (a boundary a sentence off).
-    """
-    import bisect
-
-    return abs(bisect.bisect_right(places[0], a) - bisect.bisect_right(places[1], b)) > 1
-
-
-MOVED_SHARE = 0.2
-"""Moved quotations and retellings, per pair of the ordered alignment,
-beyond which two texts are accounts that move material, not versions.
-Measured: one gospel against another 0.42-1.53 (in one translation or two);
-translations of one book (Esther, Mark, Matthew, Luke in the KJV and the WEB,
-however paragraphed) 0.00-0.06."""
-MIN_MOVED = 3
-"""Fewest moved passages for that: in a short text one repeated phrase is a
-large share."""
-MOVED_FLOOR = 0.5
-"""Score a free-order retelling needs to count as moved (the default floor)."""
 
 
 def _load_tables() -> None:

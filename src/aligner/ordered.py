@@ -9,8 +9,8 @@ paragraph far longer than the other version's (one that lost its breaks) is
 cut into runs of sentences first (``version_units``). A merged
 run is compared as one passage; ``boundaries`` then moves sentences across
 the boundaries of consecutive pairs where the versions break paragraphs a
-sentence apart. The same similarities tell whether two documents keep one
-order at all (``keeps_order``). This module neither segments nor diffs.
+sentence apart. Whether two texts are versions at all is ``mode``'s
+question. This module neither segments nor diffs.
 """
 
 from __future__ import annotations
@@ -47,14 +47,6 @@ MERGE_PENALTY = 0.05
 """Cost of a merge, against spurious merges."""
 LENGTH_WEIGHT = 0.1
 """Weight of the length prior: versions of a paragraph have similar length."""
-ORDER_SHARE = 0.8
-"""Share of confident paragraph matches that must be in order for auto mode."""
-CONFIDENT = 0.3
-"""Paragraph similarity counted as a confident match in ``keeps_order``."""
-MIN_LENGTH_RATIO = 0.25
-"""Versions and translations of one text are of comparable length: a text
-under a quarter of the other's length (an article quoting a book, a summary)
-is compared in free order, where its quotations are found in any order."""
 
 
 class ParagraphSims:
@@ -287,46 +279,6 @@ def _pool(rows: Matrix, groups: list[list[int]]) -> Matrix:
         out[g] = rows[members].sum(axis=0)
     result: Matrix = out
     return result
-
-
-def keeps_order(score: Matrix, lengths: tuple[int, int]) -> bool:
-    """True when the confident paragraph matches run in one order.
-
-    Accounts that retell a story reorder it and match few paragraphs
-    confidently; versions of one text match most paragraphs, in order, and
-    are of comparable length (``lengths``: the documents' characters).
-    """
-    if score.size == 0 or not comparable(lengths):
-        return False
-    best = score.argmax(axis=1)
-    confident = [(i, int(j)) for i, j in enumerate(best) if score[i, j] >= CONFIDENT]
-    shorter = min(score.shape)
-    if len(confident) < max(3, 0.5 * shorter):
-        return False
-    return _increasing(confident) >= ORDER_SHARE * len(confident)
-
-
-def comparable(lengths: tuple[int, int]) -> bool:
-    """True when two texts of these lengths (characters) may be versions of one."""
-    return min(lengths) >= MIN_LENGTH_RATIO * max(lengths)
-
-
-def _increasing(cells: list[tuple[int, int]]) -> int:
-    """Length of the longest run of cells in one order on both axes.
-
-    Rows increase; columns never go back (two rows may share one: a paragraph
-    one version splits in two matches the same paragraph of the other).
-    """
-    import bisect
-
-    tails: list[int] = []
-    for _, j in sorted(cells):
-        k = bisect.bisect_right(tails, j)
-        if k == len(tails):
-            tails.append(j)
-        else:
-            tails[k] = j
-    return len(tails)
 
 
 Move = tuple[int, int]

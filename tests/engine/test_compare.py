@@ -562,7 +562,7 @@ def test_quotations_far_from_the_ordered_pairs_are_moved_unless_repeated(
     """Quotations whose sides lie two or more pairs apart are moved material;
     not so a passage each text repeats (a decree read out twice pairs
     crosswise)."""
-    from aligner import engine
+    from aligner import mode
     from aligner.align import Candidate
     from aligner.documents import make_document
     from aligner.features import build_features
@@ -585,7 +585,7 @@ def test_quotations_far_from_the_ordered_pairs_are_moved_unless_repeated(
         return Run(a0, a0 + 14, b0, b0 + 14, 14, repeats)
 
     runs = [run(0, 3), run(5, 1), run(7, 2), run(4, 5), run(6, 6)]  # three far, two near
-    assert engine._moves_material(runs, None, feats, cands) is moved
+    assert mode.moves_material(runs, None, feats, cands) is moved
 
 
 def test_pairs_that_continue_each_other_in_both_paragraphs_are_one() -> None:
