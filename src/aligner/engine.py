@@ -146,7 +146,9 @@ def _compare(
     in_order = versions is not None
     notes: tuple[str, ...] = ()
     if versions is not None:
-        cands = versions
+        # A passage an edition moved is left out of the ordered pairs on both
+        # sides: paired as the quotation it is, it is not listed as missing.
+        cands = versions + quotes.left_out(runs, feats, versions)
     elif free is not None:
         cands = align.merge(quotes.select_runs(runs, feats) + free.windows)
         cands = align.pad(cands, free.scores[0], feats)

@@ -13,7 +13,7 @@ import math
 from collections.abc import Iterator
 
 from aligner import match
-from aligner.align import Candidate, idf_scale
+from aligner.align import Candidate, idf_scale, merge, overlaps
 from aligner.caches import per_document
 from aligner.features import Features
 from aligner.match import Run
@@ -43,6 +43,39 @@ def select_runs(runs: list[Run], feats: Features) -> list[Candidate]:
         score = 1.0 - math.exp(-weight / RUN_WEIGHT)
         out.append(Candidate(a, b, score, "quotation"))
     return out
+
+
+def left_out(runs: list[Run], feats: Features, pairs: list[Candidate]) -> list[Candidate]:
+    """Quotations that lie outside ``pairs`` on both sides: in two versions
+    aligned in order (``pairs``, in order and apart on each side), a passage
+    one of them moved elsewhere."""
+    taken = [_Taken([p.a for p in pairs]), _Taken([p.b for p in pairs])]
+    words = [seg.words for seg in feats.segs]
+
+    def free(a: tuple[int, int], b: tuple[int, int]) -> bool:
+        return not taken[0].overlaps(a) and not taken[1].overlaps(b)
+
+    outside = [
+        r
+        for r in runs
+        if free(
+            (words[0][r.a0].start, words[0][r.a1 - 1].end),
+            (words[1][r.b0].start, words[1][r.b1 - 1].end),
+        )
+    ]
+    return [c for c in merge(select_runs(outside, feats)) if free(c.a, c.b)]
+
+
+class _Taken:
+    """Spans in order that do not overlap each other: does a span touch one?"""
+
+    def __init__(self, spans: list[tuple[int, int]]) -> None:
+        self._spans = sorted(spans)
+        self._starts = [s for s, _ in self._spans]
+
+    def overlaps(self, span: tuple[int, int]) -> bool:
+        k = bisect.bisect_right(self._starts, span[0]) - 1
+        return any(overlaps(span, self._spans[i]) for i in (k, k + 1) if 0 <= i < len(self._spans))
 
 
 def weighty(runs: list[Run], feats: Features) -> Iterator[tuple[Run, float]]:

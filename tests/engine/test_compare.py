@@ -503,6 +503,21 @@ def test_a_long_paragraph_takes_in_the_whole_of_its_version_without_breaks(
     assert inside(pair.b, start, end) >= 0.9 * (end - start)
 
 
+def test_a_paragraph_an_edition_moved_is_paired_not_missing(samples: dict[str, Path]) -> None:
+    """An edition moves two paragraphs elsewhere (too few to be accounts):
+    aligned in order, each is a quotation of its old place, and nothing is
+    listed as missing from either text."""
+    text = samples["how-the-bureaucracy-seized-power"].read_text(encoding="utf-8")
+    paragraphs = [p for p in text.split("\n\n") if len(p) > 200]
+    edition = paragraphs[:]
+    edition.insert(25, edition.pop(5))
+    edition.insert(2, edition.pop(12))
+    c = aligner.compare("\n\n".join(paragraphs), "\n\n".join(edition).replace(" the ", " "))
+    assert c.ordered and c.unaligned(0) == () and c.unaligned(1) == ()
+    moved = sorted(p.a_text for p in c if p.kind == "quotation")
+    assert moved == sorted([paragraphs[5], paragraphs[13]])
+
+
 def test_accounts_that_move_material_are_compared_in_free_order(
     samples: dict[str, Path],
 ) -> None:
