@@ -448,7 +448,7 @@ def _continues(p: Candidate, c: Candidate, seg_a: Segmented, seg_b: Segmented) -
     for seg, x, y in ((seg_a, p.a, c.a), (seg_b, p.b, c.b)):
         last = bisect.bisect_right(seg.sentence_ends, x[1] - 1)
         first = bisect.bisect_right(seg.sentence_ends, y[0])
-        if not 0 <= first - last - 1 <= CHAIN_GAP:
+        if not 0 <= first - last - 1 <= CHAIN_GAP or first >= len(seg.sentences):
             return False
         if seg.sentences[first].paragraph != seg.sentences[last].paragraph:
             return False
