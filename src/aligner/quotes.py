@@ -18,6 +18,7 @@ from aligner.caches import per_document
 from aligner.features import Features
 from aligner.match import Run
 from aligner.segment import Segmented, Sentence
+from aligner.spanindex import SpanIndex
 
 STOCK_PHRASE_WORDS = 12
 """A run shorter than this whose every n-gram recurs elsewhere in the
@@ -47,13 +48,17 @@ def select_runs(runs: list[Run], feats: Features) -> list[Candidate]:
 
 def left_out(runs: list[Run], feats: Features, pairs: list[Candidate]) -> list[Candidate]:
     """Quotations that lie outside ``pairs`` on both sides: in two versions
-    aligned in order (``pairs``, in order and apart on each side), a passage
-    one of them moved elsewhere."""
-    taken = [_Taken([p.a for p in pairs]), _Taken([p.b for p in pairs])]
+    aligned in order, a passage one of them moved elsewhere."""
+    taken: SpanIndex[int] = SpanIndex()
+    for n, p in enumerate(pairs):
+        taken.add(n, 0, p.a)
+        taken.add(n, 1, p.b)
     words = [seg.words for seg in feats.segs]
 
     def free(a: tuple[int, int], b: tuple[int, int]) -> bool:
-        return not taken[0].overlaps(a) and not taken[1].overlaps(b)
+        return not any(overlaps(a, pairs[n].a) for n in taken.near(0, a)) and not any(
+            overlaps(b, pairs[n].b) for n in taken.near(1, b)
+        )
 
     outside = [
         r
@@ -64,18 +69,6 @@ def left_out(runs: list[Run], feats: Features, pairs: list[Candidate]) -> list[C
         )
     ]
     return [c for c in merge(select_runs(outside, feats)) if free(c.a, c.b)]
-
-
-class _Taken:
-    """Spans in order that do not overlap each other: does a span touch one?"""
-
-    def __init__(self, spans: list[tuple[int, int]]) -> None:
-        self._spans = sorted(spans)
-        self._starts = [s for s, _ in self._spans]
-
-    def overlaps(self, span: tuple[int, int]) -> bool:
-        k = bisect.bisect_right(self._starts, span[0]) - 1
-        return any(overlaps(span, self._spans[i]) for i in (k, k + 1) if 0 <= i < len(self._spans))
 
 
 def weighty(runs: list[Run], feats: Features) -> Iterator[tuple[Run, float]]:
