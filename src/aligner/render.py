@@ -44,7 +44,7 @@ def _picture(match: re.Match[str]) -> str:
 
 def counted(n: int, noun: str) -> str:
     """``1 pair``, ``2 pairs``."""
-    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def printable(text: str) -> str:
@@ -190,8 +190,8 @@ def unpaired(c: Comparison) -> Gaps:
 def only_in(doc: int, spans: tuple[Span, ...]) -> str:
     """``"Only in A: 2 passages, 1,425 characters"``, for a report."""
     side = SIDES[doc] if doc < len(SIDES) else str(doc)
-    count = f"{len(spans)} passage" + ("s" if len(spans) != 1 else "")
-    return f"Only in {side}: {count}, {sum(len(s) for s in spans):,} characters"
+    chars = sum(len(s) for s in spans)
+    return f"Only in {side}: {counted(len(spans), 'passage')}, {chars:,} characters"
 
 
 def _text_unaligned(
