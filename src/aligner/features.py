@@ -63,7 +63,8 @@ class Features:
     """Per sentence: its bag as a unit row over the stems both documents use;
     per paragraph when ``pooled``."""
     pooled: bool = False
-    """``rows`` hold one row per paragraph of ``paragraph_groups``, the sum of
+    """``rows`` hold one row per unit of ``ordered.version_units`` (a
+    paragraph, or a run of one far longer than the other text's), the sum of
     its sentences' unit rows (versions too large to score sentence by
     sentence: the sentence rows would take gigabytes); ``bags`` are empty."""
 
@@ -100,14 +101,13 @@ def build_features(
             words = {w: i for i, w in enumerate(ordered)}
             word_vecs = table.vectors(ordered)
             vectors = _sentence_vectors(segs, stems_per, df, words, word_vecs)
-    if dense:
-        if pooled:
-            from aligner.ordered import version_units
+    if dense and pooled:
+        from aligner.ordered import version_units  # ordered mode is their only reader
 
-        groups = version_units(segs) if pooled else None
-        rows = _tfidf_rows(bags, norms, groups)
-        if pooled:
-            bags, norms = ((), ()), ((), ())
+        rows = _tfidf_rows(bags, norms, version_units(segs))
+        bags, norms = ((), ()), ((), ())
+    elif dense:
+        rows = _tfidf_rows(bags, norms, None)
     else:
         import numpy as np
 
