@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -431,8 +432,7 @@ def test_a_version_that_splits_paragraphs_is_still_in_order(samples: dict[str, P
 def test_a_version_with_a_sentence_a_paragraph_is_aligned_whole(samples: dict[str, Path]) -> None:
     """One version sets every sentence as a paragraph of its own (as a verse
     a line): each paragraph of the other matches the run of its sentences."""
-    text = samples["what-is-stalinism"].read_text(encoding="utf-8")
-    paragraphs = [" ".join(p.split()) for p in text.split("\n\n") if p.count(". ") >= 2]
+    paragraphs = _flat_paragraphs(samples["what-is-stalinism"], 2)
     runs = [p.replace(". ", ".\n\n") for p in paragraphs]
     versions = "\n\n".join(runs).replace(" the ", " ")
     c = aligner.compare("\n\n".join(paragraphs), versions)
@@ -441,6 +441,26 @@ def test_a_version_with_a_sentence_a_paragraph_is_aligned_whole(samples: dict[st
     # Each pair holds one paragraph and its own sentences, no more.
     whole = [p for p in c if p.a_text.replace(". ", ".\n\n").replace(" the ", " ") == p.b_text]
     assert len(whole) >= 0.9 * len(paragraphs)
+
+
+def _flat_paragraphs(path: Path, least_sentences: int) -> list[str]:
+    """The paragraphs of ``path`` with at least that many ". ", each on one line."""
+    text = path.read_text(encoding="utf-8")
+    return [" ".join(p.split()) for p in text.split("\n\n") if p.count(". ") >= least_sentences]
+
+
+def _moving_sentences(
+    paragraphs: list[str], told: Callable[[str], str]
+) -> tuple[str, dict[int, str]]:
+    """Another account of ``paragraphs``: the second sentence of every other
+    paragraph moved ten paragraphs on (as ``told`` tells it), " the " dropped.
+    Returns it and the moved sentences by the paragraph they left."""
+    split = [p.split(". ") for p in paragraphs]
+    moved = {k: split[k].pop(1) for k in range(0, len(split), 2)}
+    for k, sentence in moved.items():
+        target = split[(k + 10) % len(split)]
+        target.insert(len(target) // 2, told(sentence))
+    return "\n\n".join(". ".join(s) for s in split).replace(" the ", " "), moved
 
 
 @pytest.mark.parametrize("limit", [None, 100], ids=["by sentence", "by paragraph"])
@@ -452,8 +472,7 @@ def test_a_version_without_paragraph_breaks_is_aligned_paragraph_by_paragraph(
     the first of them. Also beyond the sentence limit (``limit``)."""
     from aligner import engine
 
-    text = samples["what-is-stalinism"].read_text(encoding="utf-8")
-    paragraphs = [" ".join(p.split()) for p in text.split("\n\n") if p.count(". ") >= 2]
+    paragraphs = _flat_paragraphs(samples["what-is-stalinism"], 2)
     versions = [p.replace(" the ", " ") for p in paragraphs]
     if limit is not None:
         monkeypatch.setattr(engine, "MAX_CELLS", limit)
@@ -484,8 +503,7 @@ def test_a_long_paragraph_takes_in_the_whole_of_its_version_without_breaks(
     """One version joins six paragraphs into one (eight times a typical one);
     the other lost its breaks: the long paragraph's pair reaches over all of
     its runs, not only as many as a typical long paragraph needs."""
-    text = samples["what-is-stalinism"].read_text(encoding="utf-8")
-    paragraphs = [" ".join(p.split()) for p in text.split("\n\n") if p.count(". ") >= 2]
+    paragraphs = _flat_paragraphs(samples["what-is-stalinism"], 2)
     long = " ".join(paragraphs[10:16])
     versions = " ".join(p.replace(" the ", " ") for p in paragraphs)
     text_a = "\n\n".join([*paragraphs[:10], long, *paragraphs[16:]])
@@ -524,14 +542,8 @@ def test_accounts_that_move_material_are_compared_in_free_order(
     """A second account follows the first paragraph by paragraph but moves a
     sentence of every other paragraph ten paragraphs away (as one gospel
     does with another): aligned in order, the moved sentences would be lost."""
-    text = samples["what-is-stalinism"].read_text(encoding="utf-8")
-    paragraphs = [" ".join(p.split()) for p in text.split("\n\n") if p.count(". ") >= 3][:24]
-    split = [p.split(". ") for p in paragraphs]
-    moved = {k: split[k].pop(1) for k in range(0, len(split), 2)}
-    for k, sentence in moved.items():
-        target = split[(k + 10) % len(split)]
-        target.insert(len(target) // 2, sentence)
-    other = "\n\n".join(". ".join(s) for s in split).replace(" the ", " ")
+    paragraphs = _flat_paragraphs(samples["what-is-stalinism"], 3)[:24]
+    other, moved = _moving_sentences(paragraphs, lambda sentence: sentence)
     c = aligner.compare("\n\n".join(paragraphs), other)
     assert not c.ordered
     found = [s for s in moved.values() if any(s in p.a_text for p in c if p.kind == "quotation")]
@@ -545,18 +557,12 @@ def test_accounts_that_move_material_in_other_words_are_compared_in_free_order(
     """As above, but the moved sentences are told in other words (every third
     word changed: no four words in a row shared, as across two translations):
     free order's retellings far from the ordered pairs tell it."""
-    text = samples["what-is-stalinism"].read_text(encoding="utf-8")
-    paragraphs = [" ".join(p.split()) for p in text.split("\n\n") if p.count(". ") >= 3][:24]
-    split = [p.split(". ") for p in paragraphs]
-    moved = {k: split[k].pop(1) for k in range(0, len(split), 2)}
+    paragraphs = _flat_paragraphs(samples["what-is-stalinism"], 3)[:24]
 
     def retold(sentence: str) -> str:
         return " ".join("so" if n % 3 == 2 else w for n, w in enumerate(sentence.split()))
 
-    for k, sentence in moved.items():
-        target = split[(k + 10) % len(split)]
-        target.insert(len(target) // 2, retold(sentence))
-    other = "\n\n".join(". ".join(s) for s in split).replace(" the ", " ")
+    other, moved = _moving_sentences(paragraphs, retold)
     c = aligner.compare("\n\n".join(paragraphs), other)
     assert not c.ordered
     paired = [
