@@ -439,8 +439,10 @@ def chain(cands: list[Candidate], feats: Features) -> list[Candidate]:
     return out
 
 
-CHAIN_GAP = 1
-"""Most sentences between two pairs that ``chain`` joins, on either side."""
+CHAIN_GAP = 2
+"""Most sentences between two pairs that ``chain`` joins, on either side
+(one account's sentence is often two of the other's: a gap of one sentence
+on one side is two on the other)."""
 
 
 def _continues(p: Candidate, c: Candidate, seg_a: Segmented, seg_b: Segmented) -> bool:
