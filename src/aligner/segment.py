@@ -195,8 +195,8 @@ _NLTK_LOCK = threading.Lock()
 
 
 @lru_cache(maxsize=1)
-def _nltk() -> tuple[Any, Any]:
-    """NLTK's ``PunktSentenceTokenizer`` and ``SnowballStemmer`` classes.
+def _nltk() -> tuple[Any, Any, Any]:
+    """NLTK's ``PunktSentenceTokenizer``, ``SnowballStemmer`` and ``PunktLanguageVars`` classes.
 
     ``import nltk`` runs the package's ``__init__``, which imports the whole
     toolkit (parsers, taggers, corpus readers, metrics: 0.3 s, a fifth of a
@@ -213,12 +213,12 @@ def _nltk() -> tuple[Any, Any]:
             except Exception:  # noqa: BLE001 - the plain import below is always right
                 pass
     from nltk.stem.snowball import SnowballStemmer
-    from nltk.tokenize.punkt import PunktSentenceTokenizer
+    from nltk.tokenize.punkt import PunktLanguageVars, PunktSentenceTokenizer
 
-    return PunktSentenceTokenizer, SnowballStemmer
+    return PunktSentenceTokenizer, SnowballStemmer, PunktLanguageVars
 
 
-def _nltk_modules_alone() -> tuple[Any, Any]:
+def _nltk_modules_alone() -> tuple[Any, Any, Any]:
     import importlib
     import importlib.util
     import types
@@ -238,7 +238,7 @@ def _nltk_modules_alone() -> tuple[Any, Any]:
         sys.modules["nltk.pathsec"] = _deferred_pathsec()
         punkt = importlib.import_module("nltk.tokenize.punkt")
         snowball = importlib.import_module("nltk.stem.snowball")
-        return punkt.PunktSentenceTokenizer, snowball.SnowballStemmer
+        return punkt.PunktSentenceTokenizer, snowball.SnowballStemmer, punkt.PunktLanguageVars
     finally:
         for name in [k for k in sys.modules if k == "nltk" or k.startswith("nltk.")]:
             del sys.modules[name]
@@ -403,7 +403,23 @@ def _sentence_tokenizer(text: str):  # type: ignore[no-untyped-def]
     if len(text) > _TRAIN_CHARS:
         step = len(text) // (_TRAIN_CHARS // _TRAIN_CHUNK)
         text = "\n\n".join(text[i : i + _TRAIN_CHUNK] for i in range(0, len(text), step))
-    return _nltk()[0](text)
+    return _nltk()[0](text, lang_vars=_language_vars())
+
+
+@lru_cache(maxsize=1)
+def _language_vars():  # type: ignore[no-untyped-def]
+    """Punkt's English conventions, with the backtick as a quotation mark too.
+
+    Some plain-text editions quote `thus`: Punkt would not end a sentence at
+    a full stop right before a closing backtick (nor move the backtick onto
+    the sentence it closes), and a whole dialogue became one sentence.
+    """
+
+    class Vars(_nltk()[2]):  # type: ignore[misc]
+        _re_non_word_chars = r"(?:[)\";}\]\*:@\'\({\[‘’“”«»!?`])"
+        re_boundary_realignment = re.compile(r"[\"')\]}‘’“”«»`]+?(?:\s+|(?=--)|$)", re.MULTILINE)
+
+    return Vars()
 
 
 BOOK_CHARS = 4_000_000

@@ -138,6 +138,25 @@ def test_sentences_split_at_sentence_ends(seg) -> None:  # type: ignore[no-untyp
     assert any(t.startswith("Trotsky agreed") for t in texts)
 
 
+def test_a_closing_backtick_ends_its_sentence() -> None:
+    """Editions quoting `thus` (or nesting `thus` in double quotes) end a
+    sentence at the full stop before the closing backtick, and the backtick
+    stays with the sentence it closes; a backtick as an apostrophe is kept."""
+    text = (
+        "He said to them, `Take, eat, this is my body.` And having sung a hymn, "
+        "they went out to the mount. Then he said, `All of you will fall away "
+        'this night.` Peter`s answer was, "Even if all fall, I will not." And all said the same.'
+    )
+    seg = segment(make_document(text, name="quoted"))
+    assert [text[s.start : s.end] for s in seg.sentences] == [
+        "He said to them, `Take, eat, this is my body.`",
+        "And having sung a hymn, they went out to the mount.",
+        "Then he said, `All of you will fall away this night.`",
+        'Peter`s answer was, "Even if all fall, I will not."',
+        "And all said the same.",
+    ]
+
+
 @pytest.mark.parametrize(
     ("raw", "norm"),
     [("Lenin’s", "lenin's"), ("Dzierżyński", "dzierzynski"), ("ÉCOLE", "ecole")],
@@ -224,8 +243,9 @@ def test_nltk_falls_back_to_the_plain_import(monkeypatch: pytest.MonkeyPatch) ->
     monkeypatch.delitem(__import__("sys").modules, "nltk", raising=False)
     seg_mod._nltk.cache_clear()
     try:
-        punkt, snowball = seg_mod._nltk()
+        punkt, snowball, lang_vars = seg_mod._nltk()
         assert punkt.__name__ == "PunktSentenceTokenizer"
+        assert lang_vars.__name__ == "PunktLanguageVars"
         assert snowball("english").stem("running") == "run"
     finally:
         seg_mod._nltk.cache_clear()
