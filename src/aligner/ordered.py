@@ -42,7 +42,15 @@ MERGE_GAIN = 0.0
 """How much more like the other side a merged run must be than any run it
 contains less one end paragraph."""
 MAX_MERGED = 12
-"""Most paragraphs of one version matched as one against a paragraph of the other."""
+"""Most paragraphs of one version matched as one against a paragraph of the
+other, whatever the documents' size."""
+MERGE_CELLS = 12_000_000
+"""Beyond ``MAX_MERGED``, merges reach as far as the longest paragraph needs
+(a gospel's five-thousand-character paragraph against a version set a verse
+a line holds forty verses) while the gain matrices of all merge shapes
+together stay within this many cells (48 MB)."""
+MOST_MERGED = 64
+"""Most paragraphs matched as one, however small the documents."""
 MERGE_PENALTY = 0.05
 """Cost of a merge, against spurious merges."""
 LENGTH_WEIGHT = 0.1
@@ -113,7 +121,7 @@ class _Pooled:
     """One kind of paragraph vector of both documents: cosines, norms, neighbours.
 
     ``sums``, per paragraph the sum of its sentences' rows, are scaled to unit
-    length in place. What runs of up to ``MAX_MERGED`` paragraphs need of
+    length in place. What runs of up to ``merge_limit`` paragraphs need of
     them is the dot product of each paragraph with its next few on its side.
     """
 
@@ -133,12 +141,13 @@ class _Pooled:
         import numpy as np
 
         # Each paragraph's dot product with its next few on its side.
+        limit = merge_limit(*self.cos.shape)
         self._near = [
             [
                 np.einsum("ij,ij->i", m[:-offset], m[offset:], dtype=np.float64)
                 * norms[:-offset]
                 * norms[offset:]
-                for offset in range(1, min(MAX_MERGED, len(m)))
+                for offset in range(1, min(limit, len(m)))
             ]
             for m, norms in zip(self._units, self._norms, strict=True)
         ]
@@ -327,7 +336,9 @@ def _all_gains(sims: ParagraphSims, lengths: list[list[int]]) -> Gains:
     One version may cut its text into several times as many paragraphs as
     the other (a verse or a sentence a paragraph): merges reach that far.
     """
-    most_a, most_b = _most_merged(lengths[1], lengths[0]), _most_merged(*lengths)
+    limit = merge_limit(len(lengths[0]), len(lengths[1]))
+    most_a = _most_merged(lengths[1], lengths[0], limit)
+    most_b = _most_merged(lengths[0], lengths[1], limit)
     shapes = [(1, 1), (2, 2)]
     shapes += [(k, 1) for k in range(2, most_a + 1)] + [(1, k) for k in range(2, most_b + 1)]
     gains = {}
@@ -418,12 +429,17 @@ def _gains(sims: ParagraphSims, lengths: list[list[int]], ka: int, kb: int) -> M
     return out
 
 
-def _most_merged(coarse: list[int], fine: list[int]) -> int:
+def merge_limit(n: int, m: int) -> int:
+    """Most paragraphs matched as one, for documents of ``n`` and ``m`` paragraphs."""
+    return max(MAX_MERGED, min(MOST_MERGED, MERGE_CELLS // max(n * m, 1) // 2))
+
+
+def _most_merged(coarse: list[int], fine: list[int], limit: int) -> int:
     """Most paragraphs of the ``fine`` side matched as one against one of the
     ``coarse`` side (their lengths in characters): 2, unless the fine side
     cuts the text into clearly shorter paragraphs, then as many as the
-    coarse side's longest paragraph holds (up to ``MAX_MERGED``: the runs of
-    a version that lost its breaks fill the whole of a long paragraph)."""
+    coarse side's longest paragraph holds (up to ``limit``: the runs of a
+    version that lost its breaks fill the whole of a long paragraph)."""
     import statistics
 
     if len(coarse) < 2 or len(fine) < 2:
@@ -431,7 +447,7 @@ def _most_merged(coarse: list[int], fine: list[int]) -> int:
     unit = statistics.median(fine) or 1
     if statistics.median(coarse) < 1.5 * unit:
         return 2
-    return min(max(2, math.ceil(max(coarse) / unit) + 1), MAX_MERGED)
+    return min(max(2, math.ceil(max(coarse) / unit) + 1), limit)
 
 
 def _bands(lengths: list[list[int]], n: int, m: int) -> list[tuple[int, int]]:

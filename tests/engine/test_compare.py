@@ -521,6 +521,38 @@ def test_a_long_paragraph_takes_in_the_whole_of_its_version_without_breaks(
     assert inside(pair.b, start, end) >= 0.9 * (end - start)
 
 
+def test_a_paragraph_of_many_sentences_takes_in_all_of_them_set_a_line_each(
+    samples: dict[str, Path],
+) -> None:
+    """One version joins six paragraphs into one holding more sentences than
+    ``MAX_MERGED`` (too short to be cut); the other sets every sentence as a
+    paragraph (a verse a line): the long paragraph's pair takes in all of
+    its sentences, and the pairs after it stay in step."""
+    from aligner import ordered
+
+    paragraphs = _flat_paragraphs(samples["what-is-stalinism"], 2)
+    long = " ".join(paragraphs[10:16])
+    assert long.count(". ") > ordered.MAX_MERGED
+    text_a = "\n\n".join([*paragraphs[:10], long, *paragraphs[16:]])
+    versions = "\n\n".join(p.replace(". ", ".\n\n") for p in paragraphs).replace(" the ", " ")
+    c = aligner.compare(text_a, versions)
+    assert c.ordered
+    at = text_a.index(long)
+    start = versions.index(paragraphs[10].replace(" the ", " ")[:40])
+    end = versions.index(paragraphs[15].replace(" the ", " ")[-40:]) + 40
+
+    def inside(span: Span, lo: int, hi: int) -> int:
+        return max(0, min(span.end, hi) - max(span.start, lo))
+
+    pair = max(c, key=lambda p: inside(p.a, at, at + len(long)))
+    assert inside(pair.b, start, end) >= 0.95 * (end - start)
+    after = [p for p in c if p.a.start > at + len(long)]
+    in_step = [
+        p for p in after if p.a_text.replace(". ", ".\n\n").replace(" the ", " ") == p.b_text
+    ]
+    assert len(in_step) >= 0.9 * len(paragraphs[16:])
+
+
 def test_a_paragraph_an_edition_moved_is_paired_not_missing(samples: dict[str, Path]) -> None:
     """An edition moves two paragraphs elsewhere (too few to be accounts):
     aligned in order, each is a quotation of its old place, and nothing is
