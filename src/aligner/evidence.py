@@ -38,8 +38,9 @@ def find_evidence(
     where_b: dict[str, list[Word]] = defaultdict(list)
     for w in a:
         where_a[w.stem].append(w)
+    respell = feats.variants.get
     for w in b:
-        where_b[w.stem].append(w)
+        where_b[respell(w.stem, w.stem)].append(w)
     items = []
     for stem in where_a.keys() & where_b.keys():
         if is_stop(stem) or stem not in feats.idf:

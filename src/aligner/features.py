@@ -12,7 +12,7 @@ import math
 import operator
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -67,6 +67,9 @@ class Features:
     paragraph, or a run of one far longer than the other text's), the sum of
     its sentences' unit rows (versions too large to score sentence by
     sentence: the sentence rows would take gigabytes); ``bags`` are empty."""
+    variants: dict[str, str] = field(default_factory=dict)
+    """Names spelled two ways, one in each document (``_variants``): b's
+    stem -> a's. ``bags``, ``rows`` and ``idf`` hold only a's spelling."""
 
     def is_anchor(self, stem: str) -> bool:
         """Names and numbers: the evidence that pins an event down."""
@@ -86,6 +89,9 @@ def build_features(
     segs = (a, b)
     stems_per, df, n_sent = _sentence_stems(segs, dense)
     names = _names(segs)
+    variants = _variants(segs, names) if dense else {}
+    if variants:
+        stems_per, df, names = _respelled(stems_per, df, names, variants)
     idf, max_idf = _idf(segs, names, df, max(n_sent, 1))
     # Without dense scoring nothing reads the bags: skip them (and their
     # hundreds of MB for a book-length document).
@@ -113,8 +119,72 @@ def build_features(
 
         rows = (np.zeros((0, 0), dtype=np.float32), np.zeros((0, 0), dtype=np.float32))
     return Features(
-        segs, idf, max_idf, names, bags, norms, vectors, words, word_vecs, rows, pooled and dense
+        segs,
+        idf,
+        max_idf,
+        names,
+        bags,
+        norms,
+        vectors,
+        words,
+        word_vecs,
+        rows,
+        pooled and dense,
+        variants,
     )
+
+
+VARIANT_RATIO = 85.0
+"""Least similarity (rapidfuzz ratio, 0-100) of two spellings of one name."""
+VARIANT_LEN = 5
+"""Shortest stem taken for another spelling of a name: short names differ by
+a letter from other names (Ivan / Ivar)."""
+
+
+def _variants(segs: tuple[Segmented, Segmented], names: frozenset[str]) -> dict[str, str]:
+    """Names each document spells its own way: b's stem -> a's.
+
+    Transliterated and older spellings (Dzerzhinsky / Djerzhinsky,
+    Khrushchev / Khruschev, Cæsarea / Cesarea) would otherwise share nothing.
+    A name only b uses takes a's spelling when the two are each other's
+    closest among the names only one of them uses, begin with the same
+    letter, and differ by little.
+    """
+    from rapidfuzz import fuzz, process
+
+    stats = [_doc_stats(seg) for seg in segs]
+    only = [
+        sorted(t for t in names if t in own.upper and t not in other.zipf and len(t) >= VARIANT_LEN)
+        for own, other in (stats, stats[::-1])
+    ]
+    if not only[0] or not only[1]:
+        return {}
+    sim = process.cdist(only[1], only[0], scorer=fuzz.ratio, score_cutoff=VARIANT_RATIO)
+    out = {}
+    for k, t in enumerate(only[1]):
+        j = int(sim[k].argmax())
+        if sim[k, j] and int(sim[:, j].argmax()) == k and only[0][j][0] == t[0]:
+            out[t] = only[0][j]
+    return out
+
+
+def _respelled(
+    stems_per: list[list[list[str]]],
+    df: Counter[str],
+    names: frozenset[str],
+    variants: dict[str, str],
+) -> tuple[list[list[list[str]]], Counter[str], frozenset[str]]:
+    """``_sentence_stems``' results with b's variants spelled as a spells them
+    (new lists: the cached per-document stems are never changed)."""
+    respell = variants.get
+    per_b = [
+        [respell(t, t) for t in stems] if any(t in variants for t in stems) else stems
+        for stems in stems_per[1]
+    ]
+    df = df.copy()
+    for t, a_spelling in variants.items():
+        df[a_spelling] += df.pop(t, 0)
+    return [stems_per[0], per_b], df, names - variants.keys()
 
 
 def paragraph_groups(seg: Segmented) -> list[list[int]]:

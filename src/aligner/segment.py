@@ -50,7 +50,10 @@ _WORD = re.compile(
 is a word hyphenated across a line end before a lower-case letter (text
 taken from a PDF or a typeset page: "bureau-\ncracy")."""
 _LINE_HYPHEN = re.compile(r"-\n[ \t]*")
-_TRANSLATE = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'"})
+_TRANSLATE = str.maketrans(
+    {"’": "'", "‘": "'", "ʼ": "'", "`": "'", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE"}
+)
+"""Typographic quotes, and the ligatures Unicode does not decompose."""
 
 STOPWORDS = frozenset(
     """

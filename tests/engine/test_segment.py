@@ -159,8 +159,14 @@ def test_a_closing_backtick_ends_its_sentence() -> None:
 
 @pytest.mark.parametrize(
     ("raw", "norm"),
-    [("Lenin’s", "lenin's"), ("Dzierżyński", "dzierzynski"), ("ÉCOLE", "ecole")],
-    ids=["curly-apostrophe", "diacritics", "case"],
+    [
+        ("Lenin’s", "lenin's"),
+        ("Dzierżyński", "dzierzynski"),
+        ("ÉCOLE", "ecole"),
+        ("Cæsarea", "caesarea"),
+        ("Œuvre", "oeuvre"),
+    ],
+    ids=["curly-apostrophe", "diacritics", "case", "ligature", "capital-ligature"],
 )
 def test_normalise(raw: str, norm: str) -> None:
     assert normalise(raw) == norm
