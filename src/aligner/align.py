@@ -286,13 +286,17 @@ def _window_score(
     return 1.0 / (1.0 + math.exp(-logit)), "retelling", signals
 
 
-def merge(cands: list[Candidate]) -> list[Candidate]:
+def merge(
+    cands: list[Candidate], segs: tuple[Segmented, Segmented] | None = None
+) -> list[Candidate]:
     """Merge candidates overlapping on both sides.
 
     Two quotations become one covering both (two runs of one quotation). A
     retelling window overlapping a quotation gives way to it, keeping the
     quotation tight, unless the window is ``NEST_RATIO`` times longer: then
-    it tells the event around the quotation and both are kept.
+    it tells the event around the quotation and both are kept. What a window
+    tells beyond the quotations, before them on both sides or after them,
+    stays a pair of its own (in whole sentences of ``segs``, when given).
     """
     kept: dict[int, Candidate] = {}  # in the order kept, by serial number
     index: SpanIndex[int] = SpanIndex()  # kept candidates by their span in a
@@ -330,7 +334,50 @@ def merge(cands: list[Candidate]) -> list[Candidate]:
             for n, k in zip(clash, others, strict=True):
                 if _shorter_side(k) < SHORT_QUOTE_CHARS:
                     drop(n)
+        elif all(k.kind == "quotation" for k in others):
+            # It gives way to them, but what it tells beyond them stays.
+            rest = _rest(c, others, segs)
+            if rest is not None and not any(
+                overlaps(rest.a, kept[n].a) and overlaps(rest.b, kept[n].b)
+                for n in index.near(0, rest.a)
+            ):
+                keep(rest)
     return list(kept.values())
+
+
+MIN_REST = 100
+"""Fewest characters, on each side, a retelling must tell beyond the
+quotations it overlaps for that part to stay a pair (``merge``)."""
+
+
+def _rest(
+    c: Candidate, quotes: list[Candidate], segs: tuple[Segmented, Segmented] | None
+) -> Candidate | None:
+    """What retelling ``c`` tells beyond the quotations it overlaps, in whole
+    sentences when ``segs`` are given: the part before them on both sides,
+    or else the part after them; None when too little is left."""
+    a0, a1 = min(q.a[0] for q in quotes), max(q.a[1] for q in quotes)
+    b0, b1 = min(q.b[0] for q in quotes), max(q.b[1] for q in quotes)
+    parts = (((c.a[0], a0), (c.b[0], b0)), ((a1, c.a[1]), (b1, c.b[1])))
+    for before, (x, y) in zip((True, False), parts, strict=True):
+        if segs is not None:
+            x, y = _whole(segs[0], x, before), _whole(segs[1], y, before)
+        if x[1] - x[0] >= MIN_REST and y[1] - y[0] >= MIN_REST:
+            return Candidate(x, y, c.score, c.kind, c.signals)
+    return None
+
+
+def _whole(seg: Segmented, span: tuple[int, int], before: bool) -> tuple[int, int]:
+    """``span`` without the sentence a quotation cuts at its end (``before``:
+    the part before the quotation) or at its start."""
+    ends = seg.sentence_ends
+    if before:
+        k = bisect.bisect_right(ends, span[1]) - 1
+        return (span[0], ends[k]) if k >= 0 and ends[k] > span[0] else (span[0], span[0])
+    k = bisect.bisect_left(ends, span[0] + 1)
+    if k < len(ends) and seg.sentences[k].start < span[0]:
+        k += 1
+    return (seg.sentences[k].start, span[1]) if k < len(ends) else (span[1], span[1])
 
 
 def _shorter_side(c: Candidate) -> int:

@@ -675,6 +675,36 @@ def test_pairs_that_continue_each_other_in_both_paragraphs_are_one() -> None:
     assert len(crossed) == 2
 
 
+def test_a_retelling_keeps_what_it_tells_beyond_a_quotation() -> None:
+    """A retelling window overlapping a quotation (not long enough to tell
+    the event around it) gives way to it, but the sentences it reaches
+    before the quotation on both sides stay a pair, in whole sentences; a
+    window reaching before it on one side and after it on the other does not."""
+    from aligner.align import Candidate, merge
+    from aligner.documents import make_document
+
+    text = (
+        "The congress opened in the spring after a long winter of hunger, strikes and "
+        "unrest in the cities. Delegates came from every province of the republic to hear "
+        "the reports of the central committee. Then the general secretary rose and read "
+        "the letter aloud to the hall, slowly and without comment. Nobody in the hall "
+        "spoke of the letter again for many years, and the minutes left it out. The "
+        "delegates went home at the end of the week to their provinces and their work."
+    )
+    seg = segment(make_document(text, name="a"))
+    segs = (seg, segment(make_document(text, name="b")))
+    s = [(x.start, x.end) for x in seg.sentences]
+    quote = Candidate((s[2][0] + 9, s[4][1]), (s[2][0] + 9, s[4][1]), 0.9, "quotation")
+    window = Candidate((s[0][0], s[2][1]), (s[0][0], s[2][1]), 0.8, "retelling")
+    kept = merge([quote, window], segs)
+    assert sorted((c.a, c.b, c.kind) for c in kept) == [
+        ((s[0][0], s[1][1]), (s[0][0], s[1][1]), "retelling"),  # the sentence cut is left out
+        (quote.a, quote.b, "quotation"),
+    ]
+    crossed = Candidate((s[0][0], s[2][1]), (s[3][0], s[4][1]), 0.8, "retelling")
+    assert merge([quote, crossed], segs) == [quote]
+
+
 def test_joining_pairs_loses_no_passage(
     monkeypatch: pytest.MonkeyPatch, samples: dict[str, Path]
 ) -> None:
