@@ -153,18 +153,21 @@ def _variants(segs: tuple[Segmented, Segmented], names: frozenset[str]) -> dict[
     from rapidfuzz import fuzz, process
 
     stats = [_doc_stats(seg) for seg in segs]
-    only = [
-        sorted(t for t in names if t in own.upper and t not in other.zipf and len(t) >= VARIANT_LEN)
-        for own, other in (stats, stats[::-1])
-    ]
-    if not only[0] or not only[1]:
-        return {}
-    sim = process.cdist(only[1], only[0], scorer=fuzz.ratio, score_cutoff=VARIANT_RATIO)
+    only: list[dict[str, list[str]]] = [{}, {}]  # by first letter
+    for side, (own, other) in enumerate((stats, stats[::-1])):
+        for t in sorted(names):
+            if t in own.upper and t not in other.zipf and len(t) >= VARIANT_LEN:
+                only[side].setdefault(t[0], []).append(t)
     out = {}
-    for k, t in enumerate(only[1]):
-        j = int(sim[k].argmax())
-        if sim[k, j] and int(sim[:, j].argmax()) == k and only[0][j][0] == t[0]:
-            out[t] = only[0][j]
+    for letter, in_b in only[1].items():
+        in_a = only[0].get(letter)
+        if not in_a:
+            continue
+        sim = process.cdist(in_b, in_a, scorer=fuzz.ratio, score_cutoff=VARIANT_RATIO)
+        for k, t in enumerate(in_b):
+            j = int(sim[k].argmax())
+            if sim[k, j] and int(sim[:, j].argmax()) == k:
+                out[t] = in_a[j]
     return out
 
 
