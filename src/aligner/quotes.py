@@ -17,7 +17,7 @@ from aligner.align import Candidate, idf_scale, merge, overlaps
 from aligner.caches import per_document
 from aligner.features import Features
 from aligner.match import Run
-from aligner.segment import Segmented, Sentence
+from aligner.segment import Segmented, Sentence, Word
 from aligner.spanindex import SpanIndex
 
 STOCK_PHRASE_WORDS = 12
@@ -39,8 +39,7 @@ def select_runs(runs: list[Run], feats: Features) -> list[Candidate]:
     out = []
     for run, weight in weighty(runs, feats):
         a0, a1, b0, b1 = _extend(seg_a, seg_b, run)
-        a = _snap_words(seg_a, a0, a1)
-        b = _snap_words(seg_b, b0, b1)
+        a, b = _snap_together(seg_a, seg_b, _snap_words(seg_a, a0, a1), _snap_words(seg_b, b0, b1))
         score = 1.0 - math.exp(-weight / RUN_WEIGHT)
         out.append(Candidate(a, b, score, "quotation"))
     return out
@@ -160,6 +159,58 @@ def _snap_words(seg: Segmented, w0: int, w1: int) -> tuple[int, int]:
     if last is not None and seg.sentences[last].w1 - w1 <= 3:
         end = seg.sentences[last].end
     return start, end
+
+
+SNAP_ALONG = 6
+"""Words one side of a quotation may reach back to its sentence's start (or
+on to its end) when the other side starts (ends) with a sentence."""
+
+
+def _snap_together(
+    seg_a: Segmented, seg_b: Segmented, a: tuple[int, int], b: tuple[int, int]
+) -> tuple[tuple[int, int], tuple[int, int]]:
+    """Both sides of a quotation start with a sentence when one does and the
+    other's sentence began at most ``SNAP_ALONG`` words earlier ("Then one
+    said unto him, Behold..." / "said unto him, Behold..."), and likewise
+    end with one: a translation rarely starts a quoted sentence where the
+    other's has already begun."""
+    heads = [_words_before(seg_a, a[0]), _words_before(seg_b, b[0])]
+    tails = [_words_after(seg_a, a[1]), _words_after(seg_b, b[1])]
+    spans = [list(a), list(b)]
+    for side, other in ((0, 1), (1, 0)):
+        if heads[other][1] == 0 and 0 < heads[side][1] <= SNAP_ALONG:
+            spans[side][0] = heads[side][0]
+        if tails[other][1] == 0 and 0 < tails[side][1] <= SNAP_ALONG:
+            spans[side][1] = tails[side][0]
+    return (spans[0][0], spans[0][1]), (spans[1][0], spans[1][1])
+
+
+def _words_before(seg: Segmented, start: int) -> tuple[int, int]:
+    """The start of the sentence holding offset ``start``, and how many of
+    its words lie before ``start``."""
+    k = bisect.bisect_right(seg.sentence_ends, start)
+    if k >= len(seg.sentences):
+        return start, 0
+    s = seg.sentences[k]
+    return s.start, bisect.bisect_left(seg.words, start, s.w0, s.w1, key=_word_start) - s.w0
+
+
+def _words_after(seg: Segmented, end: int) -> tuple[int, int]:
+    """The end of the sentence holding offset ``end - 1``, and how many of
+    its words lie after ``end``."""
+    k = bisect.bisect_right(seg.sentence_ends, end - 1)
+    if k >= len(seg.sentences):
+        return end, 0
+    s = seg.sentences[k]
+    return s.end, s.w1 - bisect.bisect_right(seg.words, end, s.w0, s.w1, key=_word_end)
+
+
+def _word_start(w: Word) -> int:
+    return w.start
+
+
+def _word_end(w: Word) -> int:
+    return w.end
 
 
 def _sentence_of(seg: Segmented, word: int) -> int | None:

@@ -675,6 +675,36 @@ def test_pairs_that_continue_each_other_in_both_paragraphs_are_one() -> None:
     assert len(crossed) == 2
 
 
+def test_both_sides_of_a_quotation_start_and_end_with_a_sentence_together() -> None:
+    """When one side of a quotation starts (ends) with a sentence and the
+    other's sentence began a few words earlier (ends a few words later),
+    both start (end) with their sentences; not when the other's sentence
+    began long before."""
+    from aligner.documents import make_document
+    from aligner.quotes import SNAP_ALONG, _snap_together
+
+    text_a = (
+        "Then one said unto him, Behold, thy mother and thy brethren stand without, "
+        "desiring to speak with thee. He answered nothing. And the whole multitude that "
+        "sat about him on the grass said unto him, Behold, thy mother seeks thee."
+    )
+    text_b = (
+        "Behold, thy mother and thy brethren stand without, desiring to speak with thee "
+        "today at the door. Behold, thy mother seeks thee."
+    )
+    a = segment(make_document(text_a, name="a"))
+    b = segment(make_document(text_b, name="b"))
+    sa, sb = a.sentences, b.sentences
+    at = text_a.index("Behold")
+    end_b = text_b.index(" today")
+    got = _snap_together(a, b, (at, sa[0].end), (sb[0].start, end_b))
+    assert got == ((sa[0].start, sa[0].end), (sb[0].start, sb[0].end))  # 5 words back, 4 on
+    far = text_a.index("Behold, thy mother seeks")
+    assert text_a[sa[2].start : far].count(" ") > SNAP_ALONG
+    got = _snap_together(a, b, (far, sa[2].end), (sb[1].start, sb[1].end))
+    assert got == ((far, sa[2].end), (sb[1].start, sb[1].end))
+
+
 def test_a_retelling_keeps_what_it_tells_beyond_a_quotation() -> None:
     """A retelling window overlapping a quotation (not long enough to tell
     the event around it) gives way to it, but the sentences it reaches
