@@ -15,6 +15,7 @@ from aligner.documents import (
     decode,
     document_from_bytes,
     load_document,
+    make_document,
     paragraph_spans,
     paragraph_starts,
     read_document,
@@ -246,3 +247,15 @@ def test_utf8_text_comes_back_as_read_text_gives_it(text: str) -> None:
 def test_a_path_with_a_nul_byte_is_a_document_error() -> None:
     with pytest.raises(DocumentError, match="not a valid path"):
         read_document("a\x00b.txt")
+
+
+def test_a_passage_across_paragraphs_is_located_by_all_of_them() -> None:
+    """Reports say where a passage lies: its paragraph, or the first and last
+    of several (a retelling, or a merged run of a version, may cross breaks)."""
+    doc = make_document("One.\n\nTwo, the second.\n\nThree, the third.\n", name="d")
+    two, three = doc.text.index("Two"), doc.text.index("Three")
+    assert doc.paragraph_label(two, two + 4) == "2"
+    assert doc.paragraph_label(two, doc.text.index("second") + 6) == "2"
+    assert doc.paragraph_range(0, three + 5) == (1, 3)
+    assert doc.paragraph_label(0, three + 5) == "1–3"
+    assert doc.paragraph_label(two, len(doc.text.rstrip())) == "2–3"

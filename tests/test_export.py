@@ -162,6 +162,8 @@ def test_json_has_the_canonical_shape_and_spans_slice_back() -> None:
             text = (TEXT_A, TEXT_B)[s["doc"]]
             assert text[s["start"] : s["end"]] == s["text"]
             assert s["paragraph"] == c.documents[s["doc"]].paragraph_number(s["start"])
+            last = c.documents[s["doc"]].paragraph_number(s["end"] - 1)
+            assert s["last_paragraph"] == last
     version = d["pairs"][2]
     i, j = TEXT_A.index("colour") + 4, TEXT_B.index("color") + 4
     assert version["diff"][1]["chars"][1] == {"tag": "delete", "a": [i, i + 1], "b": [j, j]}
@@ -212,7 +214,8 @@ def test_json_round_trips_with_and_without_documents() -> None:
 def _without_paragraphs(c: Comparison) -> list[dict[str, object]]:
     pairs: list[dict[str, dict[str, object]]] = to_dict(c)["pairs"]
     for p in pairs:
-        del p["a"]["paragraph"], p["b"]["paragraph"]
+        for side in ("a", "b"):
+            del p[side]["paragraph"], p[side]["last_paragraph"]
     return list(pairs)
 
 

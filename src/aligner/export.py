@@ -88,8 +88,14 @@ def _span_dict(c: Comparison, span: Span, text: str) -> dict[str, Any]:
         "start": span.start,
         "end": span.end,
         "text": text,
-        "paragraph": doc.paragraph_number(span.start),
+        **paragraphs_dict(doc, span.start, span.end),
     }
+
+
+def paragraphs_dict(doc: Document, start: int, end: int) -> dict[str, int]:
+    """The first and last paragraph numbers of a span, JSON-ready."""
+    first, last = doc.paragraph_range(start, end)
+    return {"paragraph": first, "last_paragraph": last}
 
 
 def _pair_dict(c: Comparison, p: Pair) -> dict[str, Any]:
@@ -267,7 +273,8 @@ def _md_unaligned(c: Comparison, doc: int, spans: tuple[Span, ...]) -> str:
     for s in spans:
         lines += [
             "",
-            f"¶ {c.documents[doc].paragraph_number(s.start)} · characters {s.start:,}–{s.end:,}",
+            f"¶ {c.documents[doc].paragraph_label(s.start, s.end)} · "
+            f"characters {s.start:,}–{s.end:,}",
             "",
         ]
         for line in printable(c.text(s)).replace("\t", " ").split("\n"):
@@ -323,7 +330,7 @@ def _md_pair(c: Comparison, number: int, p: Pair) -> str:
         doc = c.documents[span.doc]
         label = SIDES[span.doc] if span.doc < len(SIDES) else str(span.doc)
         lines.append(
-            f"**{label}** · {md_name(doc)} · ¶ {doc.paragraph_number(span.start)} · "
+            f"**{label}** · {md_name(doc)} · ¶ {doc.paragraph_label(span.start, span.end)} · "
             f"characters {span.start:,}–{span.end:,}"
         )
         lines += ["", md_quote(p, side), ""]
@@ -348,7 +355,7 @@ def lookup_markdown(*found: Comparison) -> str:
     if first is not None:
         a = first.a
         lines.append(
-            f"**A** · {md_name(source)} · ¶ {source.paragraph_number(a.start)} · "
+            f"**A** · {md_name(source)} · ¶ {source.paragraph_label(a.start, a.end)} · "
             f"characters {a.start:,}–{a.end:,}"
         )
         lines += ["", md_quote(dataclasses.replace(first, diff=(), evidence=()), "a"), ""]
@@ -367,7 +374,7 @@ def lookup_markdown(*found: Comparison) -> str:
         for n, p in enumerate(c.pairs, 1):
             lines += [
                 "",
-                f"{heading} {side}{n}. ¶ {target.paragraph_number(p.b.start)} · characters "
+                f"{heading} {side}{n}. ¶ {target.paragraph_label(p.b.start, p.b.end)} · characters "
                 f"{p.b.start:,}–{p.b.end:,} (similarity {p.score:.2f}, {p.kind})",
                 "",
                 md_quote(p, "b"),

@@ -67,6 +67,16 @@ class Document:
             return 1
         return max(1, bisect.bisect_right(self.paragraph_starts, offset))
 
+    def paragraph_range(self, start: int, end: int) -> tuple[int, int]:
+        """The 1-based numbers of the first and last paragraphs ``[start, end)`` lies in."""
+        first = self.paragraph_number(start)
+        return first, max(first, self.paragraph_number(end - 1))
+
+    def paragraph_label(self, start: int, end: int) -> str:
+        """The paragraphs ``[start, end)`` lies in: "12", or "12–14" across several."""
+        first, last = self.paragraph_range(start, end)
+        return str(first) if last == first else f"{first}–{last}"
+
 
 @dataclass(frozen=True, slots=True)
 class Span:

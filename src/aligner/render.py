@@ -200,7 +200,7 @@ def _text_unaligned(
     side = SIDES[doc] if doc < len(SIDES) else str(doc)
     lines = [only_in(doc, spans)]
     for s in spans:
-        number = c.documents[doc].paragraph_number(s.start)
+        number = c.documents[doc].paragraph_label(s.start, s.end)
         body = _clipped(c.text(s), max_chars)
         lines += [f"  {side} ¶{number} {s.start}-{s.end}", *_wrap(printable(body), "    | ", width)]
     return [*lines, ""]
@@ -232,8 +232,8 @@ def _text_summary(c: Comparison, gaps: Gaps) -> str:
 
 def _text_pair(c: Comparison, n: int, p: Pair, *, width: int, max_chars: int) -> list[str]:
     where = "  ".join(
-        f"{SIDES[s.doc] if s.doc < 2 else s.doc} ¶{c.documents[s.doc].paragraph_number(s.start)} "
-        f"{s.start}-{s.end}"
+        f"{SIDES[s.doc] if s.doc < 2 else s.doc} "
+        f"¶{c.documents[s.doc].paragraph_label(s.start, s.end)} {s.start}-{s.end}"
         for s in (p.a, p.b)
     )
     lines = [f"#{n}  {p.kind}  {p.score:.2f}  {where}"]
@@ -295,7 +295,7 @@ def render_lookup_text(*found: Comparison, width: int = 80, max_chars: int = 120
     a = next((c.pairs[0].a for c in found if c.pairs), None)
     if a is not None:
         body = _clipped(source.text[a.start : a.end], max_chars)
-        lines += ["", f"A ¶{source.paragraph_number(a.start)} {a.start}-{a.end}"]
+        lines += ["", f"A ¶{source.paragraph_label(a.start, a.end)} {a.start}-{a.end}"]
         lines += _wrap(printable(body), "  | ", width)
     for k, c in enumerate(found):
         side, target = target_letter(k), c.documents[1]
@@ -304,8 +304,8 @@ def render_lookup_text(*found: Comparison, width: int = 80, max_chars: int = 120
         if not c.pairs:
             lines += ["", f"{side} has no stretch to offer"]
         for n, p in enumerate(c.pairs, 1):
-            head = f"#{n}  {p.score:.2f}  {p.kind}  {side} ¶{target.paragraph_number(p.b.start)} "
-            head += f"{p.b.start}-{p.b.end}"
+            where = target.paragraph_label(p.b.start, p.b.end)
+            head = f"#{n}  {p.score:.2f}  {p.kind}  {side} ¶{where} {p.b.start}-{p.b.end}"
             passage = _text_passage(p, "b", max_chars=max_chars)
             lines += ["", head, *_wrap(passage, "  | ", width)]
             if p.evidence:
@@ -349,7 +349,7 @@ def render_synopsis_text(syn: Synopsis, *, width: int = 80, max_chars: int = 600
     words = Words(docs, {id(seg.doc): seg for seg in syn._segments})
     for n, g in enumerate(syn.groups, 1):
         where = "  ".join(
-            f"{label(i)} ¶{docs[i].paragraph_number(m.start)}"
+            f"{label(i)} ¶{docs[i].paragraph_label(m.start, m.end)}"
             if (m := g.member(i))
             else f"{label(i)} -"
             for i in range(len(docs))

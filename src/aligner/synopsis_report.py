@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from aligner.export import escape_markdown, md_name, md_quote, op_dict, to_dict
+from aligner.export import escape_markdown, md_name, md_quote, op_dict, paragraphs_dict, to_dict
 from aligner.grouping import Words, shown
 from aligner.model import Group
 
@@ -32,7 +32,7 @@ def synopsis_dict(syn: Synopsis) -> dict[str, Any]:
                     "start": m.start,
                     "end": m.end,
                     "text": m.text,
-                    "paragraph": syn.documents[m.doc].paragraph_number(m.start),
+                    **paragraphs_dict(syn.documents[m.doc], m.start, m.end),
                     "diff": [op_dict(op) for op in ops],
                 }
                 for m, ops in zip(g.members, g.diffs, strict=True)
@@ -63,7 +63,7 @@ def synopsis_markdown(syn: Synopsis) -> str:
     lines += [f"| # | Topic | Kind | Score | {head} |", "|--:|---|---|--:|" + "---|" * len(docs)]
     for n, g in enumerate(syn.groups, 1):
         where = " | ".join(
-            f"¶ {docs[i].paragraph_number(m.start)}" if (m := g.member(i)) else "—"
+            f"¶ {docs[i].paragraph_label(m.start, m.end)}" if (m := g.member(i)) else "—"
             for i in range(len(docs))
         )
         topic = escape_markdown(", ".join(g.topic)) or "—"
@@ -91,7 +91,7 @@ def _md_group(syn: Synopsis, n: int, g: Group, words: Words) -> str:
         doc = syn.documents[m.doc]
         base = " · base" if m.doc == syn.base else ""
         lines.append(
-            f"**{label(m.doc)}** · {md_name(doc)} · ¶ {doc.paragraph_number(m.start)}"
+            f"**{label(m.doc)}** · {md_name(doc)} · ¶ {doc.paragraph_label(m.start, m.end)}"
             f" · characters {m.start:,}–{m.end:,}{base}"
         )
         lines += ["", md_quote(shown(ref, m, ops, g.kind, words), "b"), ""]

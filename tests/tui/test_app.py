@@ -151,6 +151,30 @@ async def test_pair_list_shows_how_much_quotations_changed(comparison: Compariso
         assert any(shown not in ("", "0%") for shown in column)
 
 
+async def test_a_passage_across_paragraphs_is_located_by_all_of_them() -> None:
+    """A version that sets a sentence a paragraph pairs each paragraph of the
+    other with a run of its own: the pair list shows "¶4–6" whole, widening
+    its column, and the pair's heading says the same."""
+    paragraphs = [
+        f"The {word} congress met in the spring. Its delegates came from the provinces. "
+        f"They heard the {word} report on the harvest."
+        for word in ("first", "second", "third", "fourth")
+    ]
+    c = aligner.compare(
+        "\n\n".join(paragraphs), "\n\n".join(p.replace(". ", ".\n\n") for p in paragraphs)
+    )
+    assert c.ordered
+    app = AlignerApp(comparison=c)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        table = main(app).query_one(PairList)
+        column = [str(table.get_cell_at(Coordinate(row, 4))) for row in range(len(table.pairs))]
+        assert column[:2] == ["¶1–3", "¶4–6"]
+        await pilot.press("n")
+        await pilot.pause()
+        assert "¶4–6&#160;·&#160;" in app.export_screenshot()  # the heading of the B side
+
+
 async def test_u_goes_through_what_an_abridged_version_lacks() -> None:
     full = "\n\n".join(
         f"Paragraph {n} tells of the {word} congress and of the delegates who spoke there."

@@ -180,12 +180,15 @@ def first_words(text: str, limit: int = 60) -> str:
     return flat[: cut if cut > limit // 2 else limit] + "…"
 
 
-def location(doc: Document, start: int) -> str:
-    """A short location: the paragraph number of ``start``."""
-    return f"¶{doc.paragraph_number(start)}"
+def location(doc: Document, start: int, end: int) -> str:
+    """A short location: the paragraphs ``[start, end)`` lies in ("¶12", "¶12–14")."""
+    return f"¶{doc.paragraph_label(start, end)}"
 
 
 def pair_summary(pair: Pair, docs: Iterable[Document]) -> str:
     """One line naming both locations of ``pair``, for notifications and copies."""
     a, b = tuple(docs)[:2]
-    return f"{a.name} {location(a, pair.a.start)} ↔ {b.name} {location(b, pair.b.start)}"
+    return (
+        f"{a.name} {location(a, pair.a.start, pair.a.end)} ↔ "
+        f"{b.name} {location(b, pair.b.start, pair.b.end)}"
+    )

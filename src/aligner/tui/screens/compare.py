@@ -432,8 +432,8 @@ class CompareScreen(LoadingScreen):
             return
         pair, (a, b) = self.current, self.comparison.documents[:2]
         text = (
-            f"{a.name} {location(a, pair.a.start)}\n{pair.a_text}\n\n"
-            f"{b.name} {location(b, pair.b.start)}\n{pair.b_text}\n"
+            f"{a.name} {location(a, pair.a.start, pair.a.end)}\n{pair.a_text}\n\n"
+            f"{b.name} {location(b, pair.b.start, pair.b.end)}\n{pair.b_text}\n"
         )
         self.app.copy_to_clipboard(text)
         self.notify("Copied the selected pair's text.")

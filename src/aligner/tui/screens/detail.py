@@ -43,7 +43,7 @@ def summary(comparison: Comparison, pair: Pair) -> Text:
         out.append(f" · {changed_label(pair)}")
     out.append("\n\n")
     for doc, span, text in ((a, pair.a, pair.a_text), (b, pair.b, pair.b_text)):
-        out.append(f"{printable(doc.name)} {location(doc, span.start)}", "bold")
+        out.append(f"{printable(doc.name)} {location(doc, span.start, span.end)}", "bold")
         out.append(f"  {span.start:,}–{span.end:,} ({len(span):,} chars)\n", "dim")
         out.append(f"  {first_words(text, 150)}\n\n")
     out.rstrip()

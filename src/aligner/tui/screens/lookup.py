@@ -31,7 +31,7 @@ def option_label(found: Comparison, rank: int, width: int = 80) -> Text:
     label = Text()
     label.append(f"#{rank + 1} ", style="bold")
     label.append(f"{pair.score:.2f} ")
-    label.append(f"{location(target, pair.b.start)} ", style="dim")
+    label.append(f"{location(target, pair.b.start, pair.b.end)} ", style="dim")
     label.append(first_words(pair.b_text, max(10, width - label.cell_len)))
     return label
 
@@ -69,7 +69,7 @@ class LookupScreen(ModalScreen[int | None]):
         source, target = self.docs
         title = Text(f"Where does {self.labels[1]}, ", style="bold")
         title.append(printable(target.name))
-        title.append(f", tell {self.labels[0]} {location(source, self.passage[0])}?")
+        title.append(f", tell {self.labels[0]} {location(source, *self.passage)}?")
         with Vertical(id="lookup-box", classes="dialog"):
             yield Static(title, classes="dialog-title")
             yield Static(Text("Looking it up…", style="italic"), id="lookup-hint")

@@ -219,7 +219,7 @@ class SynopsisScreen(LoadingScreen):
         member = group.member(doc)
         if member is None:
             return Text(GAP, style="dim", justify="center")
-        where = location(syn.documents[doc], member.start)
+        where = location(syn.documents[doc], member.start, member.end)
         cell = Text(f"{where} ", style="dim")
         words = first_words(member.text, max(8, width - len(where) - 1))
         cell.append(printable(words), "bold" if doc == syn.base else "")
@@ -338,7 +338,7 @@ class SynopsisScreen(LoadingScreen):
         parts = []
         for m in group.members:
             doc = syn.documents[m.doc]
-            parts.append(f"{label(m.doc)} {doc.name} {location(doc, m.start)}\n{m.text}\n")
+            parts.append(f"{label(m.doc)} {doc.name} {location(doc, m.start, m.end)}\n{m.text}\n")
         self.app.copy_to_clipboard("\n".join(parts))
         self.notify(f"Copied the {len(parts)} passages of the selected group.")
 

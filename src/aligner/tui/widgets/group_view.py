@@ -78,7 +78,7 @@ class GroupView(VerticalScroll, can_focus=True):
             if member is None:
                 out.append(f"  {GAP} no parallel\n\n", "dim")
                 continue
-            where = location(syn.documents[doc], member.start)
+            where = location(syn.documents[doc], member.start, member.end)
             out.append(f"  {where} · {member.start:,}–{member.end:,}\n", "dim")
             text = passage_text(syn.shown(group, member), "b", palette)
             self.texts[doc] = text

@@ -23,6 +23,8 @@ SORT_LABELS: dict[SortKey, str] = {
     "changed": "most changed",
 }
 KIND_LABELS = {"quotation": "quote", "retelling": "retell", "version": "version"}
+LOCATION_WIDTH = 5
+"""Width of the location columns ("¶123"); wider when a location needs it."""
 
 
 class PairList(DataTable[str | Text]):
@@ -40,32 +42,45 @@ class PairList(DataTable[str | Text]):
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id, cursor_type="row", zebra_stripes=True)
         self.pairs: tuple[Pair, ...] = ()
+        self._widths = (0, 0)
 
     def on_mount(self) -> None:
+        self._columns(LOCATION_WIDTH, LOCATION_WIDTH)
+
+    def _columns(self, width_a: int, width_b: int) -> None:
+        """(Re)make the columns, the locations ``width_a`` and ``width_b`` wide."""
+        self.clear(columns=True)
         self.add_column("kind", key="kind", width=7)
         self.add_column("score", key="score", width=5)
         self.add_column("chg", key="changed", width=4)
-        self.add_column("A", key="a", width=5)
-        self.add_column("B", key="b", width=5)
+        self.add_column("A", key="a", width=width_a)
+        self.add_column("B", key="b", width=width_b)
         self.add_column("first words (A)", key="words")
+        self._widths = (width_a, width_b)
 
     def show(self, pairs: tuple[Pair, ...], docs: tuple[Document, ...], keep: Pair | None) -> None:
         """Replace the rows with ``pairs``; keep the cursor on ``keep`` if still shown."""
         self.pairs = pairs
-        self.clear()
         a, b = docs[0], docs[1]
-        width = max(20, self.app.size.width - 40)
+        where = [(location(a, p.a.start, p.a.end), location(b, p.b.start, p.b.end)) for p in pairs]
+        # A passage across paragraphs reads "¶12–14": the columns widen to show it whole.
+        widths = tuple(max([LOCATION_WIDTH, *(len(w[k]) for w in where)]) for k in (0, 1))
+        if widths != self._widths:
+            self._columns(*widths)
+        else:
+            self.clear()
+        width = max(20, self.app.size.width - 30 - sum(widths))
         self.add_rows(
             (
                 KIND_LABELS.get(p.kind, p.kind),
                 f"{p.score:.2f}",
                 # How much of the wording differs; retellings are told in other words.
                 "" if p.kind == "retelling" else f"{p.changed:.0%}",
-                location(a, p.a.start),
-                location(b, p.b.start),
+                loc_a,
+                loc_b,
                 Text(first_words(p.a_text, width)),  # a str cell is read as markup
             )
-            for p in pairs
+            for p, (loc_a, loc_b) in zip(pairs, where, strict=True)
         )
         row = pairs.index(keep) if keep is not None and keep in pairs else 0
         if pairs:

@@ -92,7 +92,9 @@ class SideBySide(VerticalScroll):
         table.add_column(ratio=1)
         table.add_column(ratio=1)
         heads = [
-            Text(f"{location(doc, span.start)} · {span.start:,}–{span.end:,}", style="dim")
+            Text(
+                f"{location(doc, span.start, span.end)} · {span.start:,}–{span.end:,}", style="dim"
+            )
             for doc, span in ((docs[0], pair.a), (docs[1], pair.b))
         ]
         table.add_row(heads[0], heads[1])
