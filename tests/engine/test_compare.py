@@ -12,7 +12,7 @@ import pytest
 
 import aligner
 from aligner import Comparison, Options
-from aligner.model import Span
+from aligner.model import Pair, Span
 from aligner.segment import segment
 
 
@@ -504,21 +504,11 @@ def test_a_long_paragraph_takes_in_the_whole_of_its_version_without_breaks(
     the other lost its breaks: the long paragraph's pair reaches over all of
     its runs, not only as many as a typical long paragraph needs."""
     paragraphs = _flat_paragraphs(samples["what-is-stalinism"], 2)
-    long = " ".join(paragraphs[10:16])
     versions = " ".join(p.replace(" the ", " ") for p in paragraphs)
-    text_a = "\n\n".join([*paragraphs[:10], long, *paragraphs[16:]])
-    c = aligner.compare(text_a, versions)
+    c, pair, long, told = _six_joined(paragraphs, versions)
     assert c.ordered
-    at = text_a.index(long)
-    start = versions.index(paragraphs[10].replace(" the ", " ")[:40])
-    end = versions.index(paragraphs[15].replace(" the ", " ")[-40:]) + 40
-
-    def inside(span: Span, lo: int, hi: int) -> int:
-        return max(0, min(span.end, hi) - max(span.start, lo))
-
-    pair = max(c, key=lambda p: inside(p.a, at, at + len(long)))
-    assert inside(pair.a, at, at + len(long)) >= 0.9 * len(long)
-    assert inside(pair.b, start, end) >= 0.9 * (end - start)
+    assert _inside(pair.a, *long) >= 0.9 * (long[1] - long[0])
+    assert _inside(pair.b, *told) >= 0.9 * (told[1] - told[0])
 
 
 def test_a_paragraph_of_many_sentences_takes_in_all_of_them_set_a_line_each(
@@ -531,26 +521,37 @@ def test_a_paragraph_of_many_sentences_takes_in_all_of_them_set_a_line_each(
     from aligner import ordered
 
     paragraphs = _flat_paragraphs(samples["what-is-stalinism"], 2)
-    long = " ".join(paragraphs[10:16])
-    assert long.count(". ") > ordered.MAX_MERGED
-    text_a = "\n\n".join([*paragraphs[:10], long, *paragraphs[16:]])
+    assert " ".join(paragraphs[10:16]).count(". ") > ordered.MAX_MERGED
     versions = "\n\n".join(p.replace(". ", ".\n\n") for p in paragraphs).replace(" the ", " ")
-    c = aligner.compare(text_a, versions)
+    c, pair, long, told = _six_joined(paragraphs, versions)
     assert c.ordered
-    at = text_a.index(long)
-    start = versions.index(paragraphs[10].replace(" the ", " ")[:40])
-    end = versions.index(paragraphs[15].replace(" the ", " ")[-40:]) + 40
-
-    def inside(span: Span, lo: int, hi: int) -> int:
-        return max(0, min(span.end, hi) - max(span.start, lo))
-
-    pair = max(c, key=lambda p: inside(p.a, at, at + len(long)))
-    assert inside(pair.b, start, end) >= 0.95 * (end - start)
-    after = [p for p in c if p.a.start > at + len(long)]
+    assert _inside(pair.b, *told) >= 0.95 * (told[1] - told[0])
+    after = [p for p in c if p.a.start > long[1]]
     in_step = [
         p for p in after if p.a_text.replace(". ", ".\n\n").replace(" the ", " ") == p.b_text
     ]
     assert len(in_step) >= 0.9 * len(paragraphs[16:])
+
+
+def _six_joined(
+    paragraphs: list[str], versions: str
+) -> tuple[Comparison, Pair, tuple[int, int], tuple[int, int]]:
+    """``paragraphs`` with the 11th to 16th joined into one, compared with
+    ``versions`` (" the " dropped): the comparison, the pair most over the
+    joined paragraph, where that paragraph lies, and where ``versions`` tells it."""
+    long = " ".join(paragraphs[10:16])
+    text_a = "\n\n".join([*paragraphs[:10], long, *paragraphs[16:]])
+    c = aligner.compare(text_a, versions)
+    at = text_a.index(long)
+    start = versions.index(paragraphs[10].replace(" the ", " ")[:40])
+    end = versions.index(paragraphs[15].replace(" the ", " ")[-40:]) + 40
+    pair = max(c, key=lambda p: _inside(p.a, at, at + len(long)))
+    return c, pair, (at, at + len(long)), (start, end)
+
+
+def _inside(span: Span, lo: int, hi: int) -> int:
+    """Characters of ``span`` inside ``[lo, hi)``."""
+    return max(0, min(span.end, hi) - max(span.start, lo))
 
 
 def test_a_paragraph_an_edition_moved_is_paired_not_missing(samples: dict[str, Path]) -> None:
