@@ -305,7 +305,27 @@ def _topic(pairs: Sequence[Pair], size: int = 4) -> tuple[str, ...]:
         for p in pairs:
             for e in p.evidence:
                 weight[" ".join(e.term.split())] += e.weight * p.score
-    return tuple(sorted(weight, key=lambda t: (-weight[t], t))[:size])
+    topic: list[str] = []
+    for term in sorted(weight, key=lambda t: (-weight[t], t)):
+        # Two accounts may spell one name two ways (Beelzebub, Beelzeboul): once.
+        if not any(_spellings(term, t) for t in topic):
+            topic.append(term)
+        if len(topic) == size:
+            break
+    return tuple(topic)
+
+
+def _spellings(x: str, y: str) -> bool:
+    """Whether ``x`` and ``y`` are one name spelled two ways (as ``features`` pairs them)."""
+    from rapidfuzz import fuzz
+
+    from aligner.features import VARIANT_LEN, VARIANT_RATIO
+
+    return (
+        x[:1].casefold() == y[:1].casefold()
+        and min(len(x), len(y)) >= VARIANT_LEN
+        and fuzz.ratio(x.casefold(), y.casefold()) >= VARIANT_RATIO
+    )
 
 
 def sort_groups(groups: tuple[Group, ...], base: int) -> tuple[Group, ...]:

@@ -403,3 +403,20 @@ def test_bad_arguments(samples: dict[str, Path]) -> None:
         synopsis([samples[THREE[0]]])
     with pytest.raises(AlignerError):
         synopsis(["one text.", "another text."], base=2)
+
+
+def test_a_groups_topic_names_a_name_once_however_its_accounts_spell_it() -> None:
+    """Pairs between different accounts give a name in each one's spelling
+    (Djerzhinsky, Dzerzhinsky): the topic lists it once, the heavier first."""
+    from aligner.grouping import _topic
+    from aligner.model import Evidence
+
+    def pair(*terms: tuple[str, float]) -> Pair:
+        evidence = tuple(Evidence("name", t, w, (), ()) for t, w in terms)
+        return Pair(Span(0, 0, 1), Span(1, 0, 1), "a", "b", 0.9, "retelling", evidence)
+
+    pairs = [
+        pair(("Dzerzhinsky", 0.9), ("Georgia", 0.5)),
+        pair(("Djerzhinsky", 0.8), ("Ordzhonikidze", 0.7), ("Tiflis", 0.4)),
+    ]
+    assert _topic(pairs) == ("Dzerzhinsky", "Ordzhonikidze", "Georgia", "Tiflis")
