@@ -139,6 +139,9 @@ VARIANT_RATIO = 85.0
 VARIANT_LEN = 5
 """Shortest stem taken for another spelling of a name: short names differ by
 a letter from other names (Ivan / Ivar)."""
+VARIANT_ZIPF = 3.0
+"""Names rarer than this in English (wordfreq's Zipf scale) only: a common
+word near a name is another word (Fascism / Fascist, America / American)."""
 
 
 def _variants(segs: tuple[Segmented, Segmented], names: frozenset[str]) -> dict[str, str]:
@@ -148,7 +151,7 @@ def _variants(segs: tuple[Segmented, Segmented], names: frozenset[str]) -> dict[
     Khrushchev / Khruschev, Cæsarea / Cesarea) would otherwise share nothing.
     A name only b uses takes a's spelling when the two are each other's
     closest among the names only one of them uses, begin with the same
-    letter, and differ by little.
+    letter, differ by little, and are both rare in English.
     """
     from rapidfuzz import fuzz, process
 
@@ -156,7 +159,8 @@ def _variants(segs: tuple[Segmented, Segmented], names: frozenset[str]) -> dict[
     only: list[dict[str, list[str]]] = [{}, {}]  # by first letter
     for side, (own, other) in enumerate((stats, stats[::-1])):
         for t in sorted(names):
-            if t in own.upper and t not in other.zipf and len(t) >= VARIANT_LEN:
+            rare = own.zipf.get(t, 0.0) < VARIANT_ZIPF
+            if rare and t in own.upper and t not in other.zipf and len(t) >= VARIANT_LEN:
                 only[side].setdefault(t[0], []).append(t)
     out = {}
     for letter, in_b in only[1].items():

@@ -49,22 +49,22 @@ def test_what_a_document_alone_gives_is_reused_unchanged() -> None:
 def test_a_name_spelled_two_ways_is_one_name() -> None:
     """A transliterated name each account spells its own way (Dzerzhinsky /
     Djerzhinsky) is shared, as evidence too; a name further off (Radek /
-    Ramek) or a common word stays apart, and the second document's own
-    stems, kept for its next comparison, are not changed."""
+    Ramek) or a common word (Fascism / Fascist) stays apart, and the second
+    document's own stems, kept for its next comparison, are not changed."""
     from aligner.documents import make_document
     from aligner.evidence import find_evidence
     from aligner.features import _doc_stems
 
     a = segment(
         make_document(
-            "In the spring Stalin sent Dzerzhinsky to Tiflis. Radek wrote about it. "
+            "In the spring Stalin sent Dzerzhinsky to Tiflis. Radek wrote about Fascism. "
             "The commission reported to Moscow.",
             name="a",
         )
     )
     b = segment(
         make_document(
-            "That spring Stalin sent Djerzhinsky to Tiflis. Ramek wrote about it. "
+            "That spring Stalin sent Djerzhinsky to Tiflis. Ramek wrote about Fascist. "
             "The commissions reported to Moscow.",
             name="b",
         )
