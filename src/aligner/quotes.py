@@ -23,6 +23,9 @@ from aligner.spanindex import SpanIndex
 STOCK_PHRASE_WORDS = 12
 """A run shorter than this whose every n-gram recurs elsewhere in the
 documents is a stock phrase, not a quotation."""
+SPILL = 3
+"""Words of a neighbouring sentence a run may begin or end with and give
+back ("...yet [will] not I. And Jesus saith unto him")."""
 SNAP_KEEP = 4
 """Words a run must keep when it gives back a spill into another sentence."""
 RUN_WEIGHT = 7.0
@@ -141,16 +144,17 @@ def _snap_words(seg: Segmented, w0: int, w1: int) -> tuple[int, int]:
     """Word range -> characters, ends snapped to nearby sentence boundaries.
 
     An end within 3 words of its sentence's end reaches it; a run that spills
-    one or two words over into the next sentence ("...of the working class.
-    The") or starts with the last words of the previous one gives them back.
+    up to ``SPILL`` words over into the next sentence ("...of the working
+    class. The") or starts with the last words of the previous one gives
+    them back.
     """
     first, last = _sentence_of(seg, w0), _sentence_of(seg, w1 - 1)
     if first is not None and last is not None:
         s = seg.sentences[last]
-        if 0 < w1 - s.w0 <= 2 and s.w0 - w0 >= SNAP_KEEP:
+        if 0 < w1 - s.w0 <= SPILL and s.w0 - w0 >= SNAP_KEEP:
             w1 = s.w0
         s = seg.sentences[first]
-        if 0 < s.w1 - w0 <= 2 and w1 - s.w1 >= SNAP_KEEP:
+        if 0 < s.w1 - w0 <= SPILL and w1 - s.w1 >= SNAP_KEEP:
             w0 = s.w1
     start, end = seg.words[w0].start, seg.words[w1 - 1].end
     first, last = _sentence_of(seg, w0), _sentence_of(seg, w1 - 1)

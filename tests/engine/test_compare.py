@@ -888,3 +888,21 @@ def test_compare_restores_the_garbage_collector() -> None:
         assert not gc.isenabled()  # a caller's choice is kept
     finally:
         gc.enable()
+
+
+def test_a_quotation_gives_back_the_words_it_takes_from_the_sentence_before() -> None:
+    """A run of shared words that begins with the last three words of the
+    sentence before the quotation ("never shall we. And Jesus saith...")
+    starts with the quotation's own sentence."""
+    from aligner.documents import make_document
+    from aligner.quotes import _snap_words
+
+    text = (
+        "They went out and sat down by the sea, and the crowd came to them. "
+        "Peter said unto him, Although all shall be offended, yet never shall we. And Jesus "
+        "saith unto him, Verily I say unto thee, this night thou shalt deny me thrice."
+    )
+    seg = segment(make_document(text, name="a"))
+    w0 = next(k for k, w in enumerate(seg.words) if w.norm == "never")
+    start, end = _snap_words(seg, w0, len(seg.words))
+    assert text[start:end].startswith("And Jesus saith") and end == len(text)
