@@ -17,7 +17,7 @@ from aligner.align import Candidate, idf_scale, merge, overlaps
 from aligner.caches import per_document
 from aligner.features import Features
 from aligner.match import Run
-from aligner.segment import Segmented, Sentence, Word
+from aligner.segment import Segmented, Sentence, words_in
 from aligner.spanindex import SpanIndex
 
 STOCK_PHRASE_WORDS = 12
@@ -196,25 +196,17 @@ def _words_before(seg: Segmented, start: int) -> tuple[int, int]:
     if k >= len(seg.sentences):
         return start, 0
     s = seg.sentences[k]
-    return s.start, bisect.bisect_left(seg.words, start, s.w0, s.w1, key=_word_start) - s.w0
+    return s.start, len(words_in(seg.words, s.start, start))
 
 
 def _words_after(seg: Segmented, end: int) -> tuple[int, int]:
     """The end of the sentence holding offset ``end - 1``, and how many of
-    its words lie after ``end``."""
+    its words begin after ``end`` (a quotation ends where a word does)."""
     k = bisect.bisect_right(seg.sentence_ends, end - 1)
     if k >= len(seg.sentences):
         return end, 0
     s = seg.sentences[k]
-    return s.end, s.w1 - bisect.bisect_right(seg.words, end, s.w0, s.w1, key=_word_end)
-
-
-def _word_start(w: Word) -> int:
-    return w.start
-
-
-def _word_end(w: Word) -> int:
-    return w.end
+    return s.end, len(words_in(seg.words, end, s.end))
 
 
 def _sentence_of(seg: Segmented, word: int) -> int | None:
