@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from aligner import match
+from aligner.boilerplate import is_citation
 from aligner.features import Features
 from aligner.segment import Segmented
 from aligner.spanindex import SpanIndex
@@ -103,12 +104,19 @@ def select_windows(score: Matrix, context: Matrix, feats: Features) -> list[Cand
     scale = idf_scale(feats)
     found: dict[tuple[int, int], float | None] = {}
 
+    cited = (_citations(seg_a), _citations(seg_b))
+
     def eligible(i: int, j: int) -> float | None:
         """The shared mass of (i, j) when it may seed, else None."""
         if (i, j) not in found:
             shared, mass = _shared(feats, i, j)
             found[(i, j)] = (
-                mass * scale if shared >= MIN_SHARED and mass * scale >= MIN_MASS else None
+                mass * scale
+                if shared >= MIN_SHARED
+                and mass * scale >= MIN_MASS
+                and i not in cited[0]
+                and j not in cited[1]
+                else None
             )
         return found[(i, j)]
 
@@ -144,6 +152,17 @@ def select_windows(score: Matrix, context: Matrix, feats: Features) -> list[Cand
             )
         )
     return out
+
+
+def _citations(seg: Segmented) -> frozenset[int]:
+    """The sentences that only cite a source ("(LCW, Vol. 25, p. 468.)"):
+    they may join a retelling, never seed one."""
+    text = seg.doc.text
+    return frozenset(
+        k
+        for k, s in enumerate(seg.sentences)
+        if text[s.start] == "(" and is_citation(text[s.start : s.end])
+    )
 
 
 ELIGIBLE_RANKS = 2

@@ -194,6 +194,20 @@ def is_note_marker(block: str, start: int, end: int) -> bool:
     return before in _NOTE_BEFORE and (after.isspace() or after in ",;")
 
 
+_CITATION = re.compile(
+    r"\(\s*[^()]{0,200}?\b(?:pp?|vols?|volume|pages?)\.?\s*\d[^()]{0,40}\)[\s.]*",
+    re.IGNORECASE,
+)
+"""A reference in parentheses, whole: "(LCW, Vol. 25, p. 468.)", "(Source: A.
+Nove: An Economic History of the USSR p191)"."""
+
+
+def is_citation(sentence: str) -> bool:
+    """True when a sentence is only a reference to a source: it points at a
+    passage rather than tells anything, so it cannot make a retelling."""
+    return _CITATION.fullmatch(sentence.strip()) is not None
+
+
 def cited_work(block: str, start: int) -> str | None:
     """For a page (or volume) number of a reference at ``start``, the work
     it belongs to as a key; ``None`` for any other number.

@@ -150,7 +150,7 @@ def _compare(
         # sides: paired as the quotation it is, it is not listed as missing.
         cands = versions + quotes.left_out(runs, feats, versions)
     elif free is not None:
-        cands = align.merge(quotes.select_runs(runs, feats) + free.windows, feats.segs)
+        cands = align.merge(quotes.select_runs(runs, feats, names=True) + free.windows, feats.segs)
         cands = align.pad(cands, free.scores[0], feats)
     else:
         notes = (

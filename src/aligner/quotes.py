@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import bisect
 import math
+import re
 from collections.abc import Iterator
 
 from aligner import match
-from aligner.align import Candidate, idf_scale, merge, overlaps
+from aligner.align import Candidate, idf_scale, merge, overlaps, sentences_in
+from aligner.boilerplate import is_citation
 from aligner.caches import per_document
 from aligner.features import Features
 from aligner.match import Run
@@ -34,17 +36,39 @@ EXTEND_WORDS = 40
 """Words looked at beyond each end of a run when extending it."""
 EXTEND_EQUAL = 0.4
 """Share of equal words an extension must keep."""
+NAME_RUN_WORDS = 9
+"""A run shorter than this whose content words are all capitalised in one
+document is a name or a title ("People's Commissariat of Workers' and
+Peasants' Inspection", "An Economic History of the USSR"), not a quotation."""
+_NUMBER = re.compile(r"\d(?:[\d,.]*\d)?")
 
 
-def select_runs(runs: list[Run], feats: Features) -> list[Candidate]:
-    """Runs rare enough to be quotations, snapped to sentence ends nearby."""
+def select_runs(runs: list[Run], feats: Features, *, names: bool = False) -> list[Candidate]:
+    """Runs rare enough to be quotations, snapped to sentence ends nearby.
+
+    A short run that is a name or title (``NAME_RUN_WORDS``) is no
+    quotation; with ``names`` its sentences are a retelling candidate
+    instead (two passages naming "the People's Commissariat of Workers' and
+    Peasants' Inspection" tell of one thing). A run whose two sides give
+    numbers, none the same, is no quotation either, and a reference to a
+    source ("(LCW, Vol. 25, p. 468.)") on either side makes no pair.
+    """
     seg_a, seg_b = feats.segs
     out = []
-    for run, weight in weighty(runs, feats):
+    for run, weight in _rare(runs, feats):
+        name = _is_name(run, feats)
+        if name and not names:
+            continue
         a0, a1, b0, b1 = _extend(seg_a, seg_b, run)
         a, b = _snap_together(seg_a, seg_b, _snap_words(seg_a, a0, a1), _snap_words(seg_b, b0, b1))
+        if name:
+            a, b = _sentences_around(seg_a, a), _sentences_around(seg_b, b)
+        elif _numbers_differ(seg_a, a, seg_b, b):
+            continue
+        if is_citation(seg_a.doc.text[a[0] : a[1]]) or is_citation(seg_b.doc.text[b[0] : b[1]]):
+            continue
         score = 1.0 - math.exp(-weight / RUN_WEIGHT)
-        out.append(Candidate(a, b, score, "quotation"))
+        out.append(Candidate(a, b, score, "retelling" if name else "quotation"))
     return out
 
 
@@ -74,7 +98,12 @@ def left_out(runs: list[Run], feats: Features, pairs: list[Candidate]) -> list[C
 
 
 def weighty(runs: list[Run], feats: Features) -> Iterator[tuple[Run, float]]:
-    """The runs rare enough to be quotations (no stock phrases), with their weight."""
+    """The runs rare enough to be quotations (no stock phrases, no names), with their weight."""
+    return ((run, weight) for run, weight in _rare(runs, feats) if not _is_name(run, feats))
+
+
+def _rare(runs: list[Run], feats: Features) -> Iterator[tuple[Run, float]]:
+    """The runs whose words are rare enough, stock phrases left out, with their weight."""
     words = feats.segs[0].words
     scale = idf_scale(feats)
     for run in runs:
@@ -85,6 +114,41 @@ def weighty(runs: list[Run], feats: Features) -> Iterator[tuple[Run, float]]:
         ) * scale
         if weight >= RUN_WEIGHT and not (run.repeats > 2 and run.matched < STOCK_PHRASE_WORDS):
             yield run, weight
+
+
+def _is_name(run: Run, feats: Features) -> bool:
+    """Whether a short run is a name or title: its content words are all
+    capitalised in one of the documents (``NAME_RUN_WORDS``)."""
+    if run.matched >= NAME_RUN_WORDS:
+        return False
+    for seg, w0, w1 in ((feats.segs[0], run.a0, run.a1), (feats.segs[1], run.b0, run.b1)):
+        content = [w for w in seg.words[w0:w1] if feats.variants.get(w.stem, w.stem) in feats.idf]
+        if content and all(w.cap for w in content):
+            return True
+    return False
+
+
+def _sentences_around(seg: Segmented, span: tuple[int, int]) -> tuple[int, int]:
+    """``span`` widened to the whole sentences it touches."""
+    inside = sentences_in(seg, span)
+    if not inside:
+        return span
+    return seg.sentences[inside[0]].start, seg.sentences[inside[-1]].end
+
+
+def _numbers_differ(
+    seg_a: Segmented, a: tuple[int, int], seg_b: Segmented, b: tuple[int, int]
+) -> bool:
+    """Whether both passages give numbers and share none: a quotation keeps
+    its numbers in any translation, so "35 per cent of the pre-war level" and
+    "18 per cent of the pre-war level" are two statements, and two citations
+    of one book at pages 149 and 191 cite two passages."""
+    na, nb = _numbers(seg_a.doc.text[a[0] : a[1]]), _numbers(seg_b.doc.text[b[0] : b[1]])
+    return bool(na and nb and not na & nb)
+
+
+def _numbers(text: str) -> set[str]:
+    return {n.replace(",", "") for n in _NUMBER.findall(text)}
 
 
 def _extend(seg_a: Segmented, seg_b: Segmented, run: Run) -> tuple[int, int, int, int]:

@@ -906,3 +906,59 @@ def test_a_quotation_gives_back_the_words_it_takes_from_the_sentence_before() ->
     w0 = next(k for k, w in enumerate(seg.words) if w.norm == "never")
     start, end = _snap_words(seg, w0, len(seg.words))
     assert text[start:end].startswith("And Jesus saith") and end == len(text)
+
+
+def test_a_shared_name_ties_the_sentences_naming_it_and_is_no_quotation() -> None:
+    """Two accounts naming the same institution in other words share a name,
+    not a quotation: the pair holds both sentences that name it, as a retelling."""
+    name = "People's Commissariat of Workers' and Peasants' Inspection"
+    founded_a = f"As early as 1919 the Bolshevik government had organised the {name}."
+    founded_b = f"The eighth congress decided on the establishment of a {name} in February 1920."
+    a = (
+        "The civil war ended in 1921 with the country in ruins and the working class scattered. "
+        f"{founded_a} Famine followed in the Volga region the next summer."
+    )
+    b = (
+        "The party congress met in the spring amid strikes in Petrograd. "
+        f"{founded_b} The trade unions debated their role through the winter."
+    )
+    (pair,) = aligner.compare(a, b).pairs
+    assert pair.kind == "retelling"
+    assert founded_a in pair.a_text and founded_b in pair.b_text
+
+
+def test_a_quotation_keeps_its_numbers() -> None:
+    """ "35 per cent of the pre-war level" and "18 per cent of the pre-war
+    level" share six words but state two things: no quotation."""
+    a = (
+        "Trade had revived under the new policy, and the peasants sold their grain again. "
+        "By 1923 industrial production stood at only 35 per cent of the pre-war level while "
+        "prices of manufactured goods rose. The opposition warned of a crisis."
+    )
+    b = (
+        "The civil war had left the factories idle and the cities half empty. Output was only "
+        "18 per cent of the pre-war level, the lowest in the history of the country. Workers "
+        "left for the villages in search of bread."
+    )
+    assert not [p for p in aligner.compare(a, b).pairs if p.kind == "quotation"]
+
+
+def test_a_reference_to_a_source_makes_no_pair() -> None:
+    """Two unrelated passages citing the same page of a book are not parallel:
+    a reference points at a passage, it tells nothing."""
+    from aligner.boilerplate import is_citation
+
+    cited = "(Trotsky, The Revolution Betrayed, p. 55.)"
+    a = (
+        "For the defence of bourgeois law the workers' state was compelled to create a bourgeois "
+        f"type of instrument, the same old gendarme in a new uniform. {cited} The congress then "
+        "turned to the question of the trade unions."
+    )
+    b = (
+        "When there are few goods, the purchasers are compelled to stand in line, and a policeman "
+        f"keeps order. {cited} The peasants meanwhile hoarded their grain."
+    )
+    assert aligner.compare(a, b).pairs == ()
+    assert is_citation(cited) and is_citation("(Source: A. Nove: An Economic History p191)")
+    assert not is_citation("(Lenin, 8th November 1917)")
+    assert not is_citation(f"{cited} The congress then turned to the trade unions.")
