@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import bisect
 import math
-import re
 from collections.abc import Iterator
 
 from aligner import match
@@ -40,7 +39,6 @@ NAME_RUN_WORDS = 9
 """A run shorter than this whose content words are all capitalised in one
 document is a name or a title ("People's Commissariat of Workers' and
 Peasants' Inspection", "An Economic History of the USSR"), not a quotation."""
-_NUMBER = re.compile(r"\d(?:[\d,.]*\d)?")
 
 
 def select_runs(runs: list[Run], feats: Features, *, names: bool = False) -> list[Candidate]:
@@ -142,13 +140,15 @@ def _numbers_differ(
     """Whether both passages give numbers and share none: a quotation keeps
     its numbers in any translation, so "35 per cent of the pre-war level" and
     "18 per cent of the pre-war level" are two statements, and two citations
-    of one book at pages 149 and 191 cite two passages."""
-    na, nb = _numbers(seg_a.doc.text[a[0] : a[1]]), _numbers(seg_b.doc.text[b[0] : b[1]])
+    of one book at pages 149 and 191 cite two passages. Note markers are no
+    words, so they never count."""
+    na, nb = _numbers(seg_a, a), _numbers(seg_b, b)
     return bool(na and nb and not na & nb)
 
 
-def _numbers(text: str) -> set[str]:
-    return {n.replace(",", "") for n in _NUMBER.findall(text)}
+def _numbers(seg: Segmented, span: tuple[int, int]) -> set[str]:
+    """The numbers among the words of ``span`` (a cited page with its work)."""
+    return {w.stem for w in words_in(seg.words, *span) if w.norm[:1].isdigit()}
 
 
 def _extend(seg_a: Segmented, seg_b: Segmented, run: Run) -> tuple[int, int, int, int]:

@@ -943,6 +943,22 @@ def test_a_quotation_keeps_its_numbers() -> None:
     assert not [p for p in aligner.compare(a, b).pairs if p.kind == "quotation"]
 
 
+def test_note_markers_are_no_numbers_of_a_quotation() -> None:
+    """A quotation each account marks with its own note number ("...General.”23"
+    and "...General.” [5]") still gives the same numbers: none."""
+    from aligner.documents import make_document
+    from aligner.quotes import _numbers_differ
+
+    said = "“Stalin is too rude. This defect becomes intolerable in a Secretary General.”"
+    a = segment(make_document(f"{said}23 “That is why I suggest removing him.”", name="a"))
+    b = segment(make_document(f"{said} [5] “That is why I suggest removing him.”", name="b"))
+    whole = ((0, len(a.doc.text)), (0, len(b.doc.text)))
+    assert not _numbers_differ(a, whole[0], b, whole[1])
+    c = segment(make_document(f"{said} It was 1923.", name="c"))
+    d = segment(make_document(f"{said} It was 1924.", name="d"))
+    assert _numbers_differ(c, (0, len(c.doc.text)), d, (0, len(d.doc.text)))
+
+
 def test_a_reference_to_a_source_makes_no_pair() -> None:
     """Two unrelated passages citing the same page of a book are not parallel:
     a reference points at a passage, it tells nothing."""
