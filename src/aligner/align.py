@@ -512,11 +512,16 @@ on one side is two on the other)."""
 
 
 def _continues(p: Candidate, c: Candidate, seg_a: Segmented, seg_b: Segmented) -> bool:
-    """Whether ``c`` follows ``p`` closely in one paragraph of both documents."""
+    """Whether ``c`` follows ``p`` closely in one paragraph of both documents:
+    on each side it starts no earlier and ends later, at most ``CHAIN_GAP``
+    sentences after ``p`` ends (or overlapping it: the words of a quotation
+    told on in a retelling of the rest of the episode)."""
     for seg, x, y in ((seg_a, p.a, c.a), (seg_b, p.b, c.b)):
+        if y[0] < x[0] or y[1] <= x[1]:
+            return False
         last = bisect.bisect_right(seg.sentence_ends, x[1] - 1)
         first = bisect.bisect_right(seg.sentence_ends, y[0])
-        if not 0 <= first - last - 1 <= CHAIN_GAP or first >= len(seg.sentences):
+        if first - last - 1 > CHAIN_GAP or first >= len(seg.sentences):
             return False
         if seg.sentences[first].paragraph != seg.sentences[last].paragraph:
             return False

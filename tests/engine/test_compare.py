@@ -676,6 +676,38 @@ def test_pairs_that_continue_each_other_in_both_paragraphs_are_one() -> None:
     assert len(crossed) == 2
 
 
+def test_pairs_that_overlap_and_reach_on_in_both_documents_are_one() -> None:
+    """A retelling of an episode and a quotation that starts inside it and
+    goes on beyond it, in both documents, are one pair; a quotation inside
+    the retelling stays a pair of its own, and so does one going on beyond
+    it in only one document."""
+    from aligner.align import Candidate, chain
+    from aligner.documents import make_document
+    from aligner.features import build_features
+
+    text = (
+        "There arose a great storm of wind. The waves beat into the ship. He was asleep "
+        "on a pillow. They woke him and said, Master, we perish. He rebuked the wind. "
+        "There was a great calm."
+    )
+    seg = segment(make_document(text, name="a"))
+    feats = build_features(seg, segment(make_document(text, name="b")), semantic=False)
+    s = [(x.start, x.end) for x in seg.sentences]
+
+    def span(i: int, j: int) -> tuple[int, int]:
+        return s[i][0], s[j][1]
+
+    told = Candidate(span(0, 3), span(0, 3), 0.9, "retelling")
+    quoted = Candidate(span(2, 5), span(3, 5), 0.8, "quotation")
+    assert [(c.a, c.b, c.score, c.kind) for c in chain([told, quoted], feats)] == [
+        (span(0, 5), span(0, 5), 0.9, "retelling")
+    ]
+    inside = Candidate(span(2, 3), span(2, 3), 0.8, "quotation")
+    assert len(chain([told, inside], feats)) == 2
+    one_side = Candidate(span(2, 5), span(1, 2), 0.8, "quotation")
+    assert len(chain([told, one_side], feats)) == 2
+
+
 def test_both_sides_of_a_quotation_start_and_end_with_a_sentence_together() -> None:
     """When one side of a quotation starts (ends) with a sentence and the
     other's sentence began a few words earlier (ends a few words later),
