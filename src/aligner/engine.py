@@ -166,6 +166,8 @@ def _compare(
     pairs = _fold_nested([p for p in pairs if p.kind in options.kinds])
     if not in_order:
         pairs = _chained(pairs, seg_a, seg_b, feats)
+        if free is not None:
+            pairs = _without_passing_phrases(pairs, free.scores, feats)
     pairs.sort(key=lambda p: (p.a.start, p.b.start))
     clock.lap("diff")
     report(1.0)
@@ -306,6 +308,39 @@ def _chained(pairs: list[Pair], seg_a: Segmented, seg_b: Segmented, feats: Featu
     return [
         by_spans.get((c.a, c.b)) or _pair(c, seg_a, seg_b, feats) for c in align.chain(cands, feats)
     ]
+
+
+PASSING_CHARS = 80
+"""A quotation shorter than this on either side may be a passing phrase."""
+PASSING_AGREEMENT = 0.05
+"""How much (free order's seeding rank: sentence and context scores
+averaged) the sentences holding such a quotation must agree."""
+
+
+def _without_passing_phrases(
+    pairs: list[Pair], scores: tuple[Matrix, Matrix], feats: Features
+) -> list[Pair]:
+    """Drop short quotations whose sentences tell different things.
+
+    A few words both accounts use ("the cultural level of the masses", "the
+    system of War Communism was", "with a loud voice, and said") in
+    sentences that otherwise disagree are a turn of phrase, not a quotation.
+    A short quotation joined into a longer pair (``_chained``) stays in it.
+    """
+    score, context = scores
+    out = []
+    for p in pairs:
+        if p.kind == "quotation" and min(len(p.a), len(p.b)) < PASSING_CHARS:
+            rows = align.sentences_in(feats.segs[0], (p.a.start, p.a.end))
+            cols = align.sentences_in(feats.segs[1], (p.b.start, p.b.end))
+            agree = max(
+                ((float(score[i, j]) + float(context[i, j])) / 2 for i in rows for j in cols),
+                default=1.0,
+            )
+            if agree < PASSING_AGREEMENT:
+                continue
+        out.append(p)
+    return out
 
 
 def _score(c: align.Candidate) -> float:

@@ -1010,3 +1010,19 @@ def test_a_reference_to_a_source_makes_no_pair() -> None:
     assert is_citation(cited) and is_citation("(Source: A. Nove: An Economic History p191)")
     assert not is_citation("(Lenin, 8th November 1917)")
     assert not is_citation(f"{cited} The congress then turned to the trade unions.")
+
+
+def test_a_turn_of_phrase_in_sentences_that_disagree_is_no_quotation(
+    samples: dict[str, Path],
+) -> None:
+    """Two accounts both writing "the cultural level of the masses" in
+    sentences about other things share a turn of phrase, not a quotation; a
+    short quotation in sentences that agree ("We took over the old machinery
+    of state and that was our misfortune.") stays."""
+    c = aligner.compare(
+        samples["revolution-to-counter-revolution"], samples["soviet-power-to-bonapartism"]
+    )
+    quoted = [p.a_text for p in c.pairs if p.kind == "quotation"]
+    assert not [q for q in quoted if "cultural level of the masses" in q]
+    assert not [q for q in quoted if "bureaucrats in the state and party apparatus" in q]
+    assert "We took over the old machinery of state and that was our misfortune." in quoted
