@@ -195,7 +195,7 @@ def is_note_marker(block: str, start: int, end: int) -> bool:
 
 
 _CITATION = re.compile(
-    r"\(\s*[^()]{0,200}?\b(?:pp?|vols?|volume|pages?)\.?\s*\d[^()]{0,40}\)[\s.]*",
+    r"\(\s*[^()]{0,200}?\b(?:pp?|vols?|volume|pages?|ch|chap|chapter)\.?\s*\d[^()]{0,40}\)[\s.]*",
     re.IGNORECASE,
 )
 """A reference in parentheses, whole: "(LCW, Vol. 25, p. 468.)", "(Source: A.

@@ -1008,6 +1008,7 @@ def test_a_reference_to_a_source_makes_no_pair() -> None:
     )
     assert aligner.compare(a, b).pairs == ()
     assert is_citation(cited) and is_citation("(Source: A. Nove: An Economic History p191)")
+    assert is_citation("(Trotsky, The Revolution Betrayed, Chapter 5)")
     assert not is_citation("(Lenin, 8th November 1917)")
     assert not is_citation(f"{cited} The congress then turned to the trade unions.")
 
