@@ -1,9 +1,11 @@
 """Quotations: shared word runs made into tight, sentence-snapped passages.
 
 A run of identical words (``match.find_runs``) is a quotation when its words
-are rare enough and it is no stock phrase; it is carried on through a
-translation's variants and its ends snap to nearby sentence boundaries. This
-module shapes quotation candidates; it does not choose among candidates.
+are rare enough and it is no stock phrase, no name or title and no pair of
+differing numbers; it is carried on through a translation's variants and its
+ends snap to nearby sentence boundaries. A shared name makes a retelling
+candidate of its sentences instead. This module shapes candidates; it does
+not choose among them.
 """
 
 from __future__ import annotations
