@@ -65,7 +65,7 @@ PAD_CHARS = 300
 from its own paragraph: one short sentence is too little to read an event by."""
 ELSEWHERE = 0.2
 """A neighbour that matches somewhere else this much better stays out."""
-MAX_SENTENCES = 6
+MAX_SENTENCES = 10
 """Longest window, in sentences, on either side."""
 SHORT_QUOTE_CHARS = 60
 """A quotation shorter than this inside a retelling is left to the retelling."""

@@ -1027,3 +1027,21 @@ def test_a_turn_of_phrase_in_sentences_that_disagree_is_no_quotation(
     assert not [q for q in quoted if "cultural level of the masses" in q]
     assert not [q for q in quoted if "bureaucrats in the state and party apparatus" in q]
     assert "We took over the old machinery of state and that was our misfortune." in quoted
+
+
+def test_a_retelling_grows_over_an_episode_of_ten_sentences() -> None:
+    """A window grows over every neighbour that agrees with the other side, up
+    to ten sentences a side (a gospel's storm at sea, told verse by verse),
+    and no further."""
+    import numpy as np
+
+    from aligner.align import _grow
+
+    n = 14
+    score = np.full((n, n), -0.1, dtype=np.float32)
+    for k in range(n):
+        score[k, k] = 0.5  # sentence k of a tells what sentence k of b tells
+    best = (score.max(axis=1), score.max(axis=0))
+    taken = np.zeros(n, dtype=bool)
+    a0, a1, b0, b1 = _grow(score, best, 4, 4, taken, taken.copy())
+    assert (a1 - a0 + 1, b1 - b0 + 1) == (10, 10) and a0 <= 4 <= a1
