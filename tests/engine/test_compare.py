@@ -12,6 +12,7 @@ import pytest
 
 import aligner
 from aligner import Comparison, Options
+from aligner.features import Features
 from aligner.model import Pair, Span
 from aligner.segment import segment
 
@@ -642,23 +643,28 @@ def test_quotations_far_from_the_ordered_pairs_are_moved_unless_repeated(
     assert mode.moves_material(runs, None, feats, cands) is moved
 
 
+def _one_text_twice(text: str) -> tuple[Features, list[tuple[int, int]]]:
+    """Lexical features of ``text`` against itself, and its sentences' spans."""
+    from aligner.documents import make_document
+    from aligner.features import build_features
+
+    seg = segment(make_document(text, name="a"))
+    feats = build_features(seg, segment(make_document(text, name="b")), semantic=False)
+    return feats, [(x.start, x.end) for x in seg.sentences]
+
+
 def test_pairs_that_continue_each_other_in_both_paragraphs_are_one() -> None:
     """Two stretches of one episode, found apart, a sentence or two apart in
     one paragraph of each document, are one pair; not across a paragraph
     break or three sentences apart."""
     from aligner.align import Candidate, chain
-    from aligner.documents import make_document
-    from aligner.features import build_features
 
-    text = (
+    feats, s = _one_text_twice(
         "Lenin fell ill in the spring of that year. He wrote a letter to the congress. "
         "The letter asked for a new secretary. Trotsky waited in Moscow for news. "
         "Nobody spoke of the letter again.\n\n"
         "The congress met in the following spring. The congress kept its secretary."
     )
-    seg = segment(make_document(text, name="a"))
-    feats = build_features(seg, segment(make_document(text, name="b")), semantic=False)
-    s = [(x.start, x.end) for x in seg.sentences]
 
     def pair(i: int, j: int, kind: str = "retelling") -> Candidate:
         return Candidate(s[i], s[j], (60 + i) / 100, kind)
@@ -682,17 +688,12 @@ def test_pairs_that_overlap_and_reach_on_in_both_documents_are_one() -> None:
     the retelling stays a pair of its own, and so does one going on beyond
     it in only one document."""
     from aligner.align import Candidate, chain
-    from aligner.documents import make_document
-    from aligner.features import build_features
 
-    text = (
+    feats, s = _one_text_twice(
         "There arose a great storm of wind. The waves beat into the ship. He was asleep "
         "on a pillow. They woke him and said, Master, we perish. He rebuked the wind. "
         "There was a great calm."
     )
-    seg = segment(make_document(text, name="a"))
-    feats = build_features(seg, segment(make_document(text, name="b")), semantic=False)
-    s = [(x.start, x.end) for x in seg.sentences]
 
     def span(i: int, j: int) -> tuple[int, int]:
         return s[i][0], s[j][1]
