@@ -100,7 +100,7 @@ def select_windows(score: Matrix, context: Matrix, feats: Features) -> list[Cand
     seg_a, seg_b = feats.segs
     if score.size == 0:
         return []
-    rank: Matrix = ((score + context) / 2).astype(np.float32)
+    rank = seeding_rank(score, context)
     scale = idf_scale(feats)
     found: dict[tuple[int, int], float | None] = {}
 
@@ -163,6 +163,15 @@ def _citations(seg: Segmented) -> frozenset[int]:
         for k, s in enumerate(seg.sentences)
         if text[s.start] == "(" and is_citation(text[s.start : s.end])
     )
+
+
+def seeding_rank(score: Matrix, context: Matrix) -> Matrix:
+    """What free order ranks sentence pairs by: their score alone and in
+    context, averaged."""
+    import numpy as np
+
+    rank: Matrix = ((score + context) / 2).astype(np.float32)
+    return rank
 
 
 ELIGIBLE_RANKS = 2

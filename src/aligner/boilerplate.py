@@ -23,8 +23,10 @@ or a mail address."""
 NOTE = re.compile(r'\[\d{1,3}\]|(?<=[.,;:”"’)])\d{1,3}(?=[\s,;]|$)')
 """Note markers: "[2]", or digits glued to a word or closing quote ("misfortune.”5")."""
 _NOTE_BEFORE = frozenset('.,;:”"’)]')
+_PLACE = r"pp?|pages?|vols?|volume|ch|chap|chapter"
+"""The words that place a reference in its work ("p.", "Vol.", "chapter")."""
 _CITED = re.compile(
-    r"\b(?:pp?|pages?|vols?|volume|nos?|ch|chap|chapter)\.?\s*(?:\d+\s*(?:[-–,]|and)\s*)*$",
+    rf"\b(?:{_PLACE}|nos?)\.?\s*(?:\d+\s*(?:[-–,]|and)\s*)*$",
     re.IGNORECASE,
 )
 """What precedes a cited number: "p. ", "pp. 12-", "pages 93, ", "Vol. "."""
@@ -195,7 +197,7 @@ def is_note_marker(block: str, start: int, end: int) -> bool:
 
 
 _CITATION = re.compile(
-    r"\(\s*[^()]{0,200}?\b(?:pp?|vols?|volume|pages?|ch|chap|chapter)\.?\s*\d[^()]{0,40}\)[\s.]*",
+    rf"\(\s*[^()]{{0,200}}?\b(?:{_PLACE})\.?\s*\d[^()]{{0,40}}\)[\s.]*",
     re.IGNORECASE,
 )
 """A reference in parentheses, whole: "(LCW, Vol. 25, p. 468.)", "(Source: A.

@@ -313,8 +313,8 @@ def _chained(pairs: list[Pair], seg_a: Segmented, seg_b: Segmented, feats: Featu
 PASSING_CHARS = 80
 """A quotation shorter than this on either side may be a passing phrase."""
 PASSING_AGREEMENT = 0.05
-"""How much (free order's seeding rank: sentence and context scores
-averaged) the sentences holding such a quotation must agree."""
+"""How much (``align.seeding_rank``) the sentences holding such a quotation
+must agree."""
 
 
 def _without_passing_phrases(
@@ -327,16 +327,14 @@ def _without_passing_phrases(
     sentences that otherwise disagree are a turn of phrase, not a quotation.
     A short quotation joined into a longer pair (``_chained``) stays in it.
     """
-    score, context = scores
+    rank = None  # computed once, and only when a short quotation needs it
     out = []
     for p in pairs:
         if p.kind == "quotation" and min(len(p.a), len(p.b)) < PASSING_CHARS:
+            rank = align.seeding_rank(*scores) if rank is None else rank
             rows = align.sentences_in(feats.segs[0], (p.a.start, p.a.end))
             cols = align.sentences_in(feats.segs[1], (p.b.start, p.b.end))
-            agree = max(
-                ((float(score[i, j]) + float(context[i, j])) / 2 for i in rows for j in cols),
-                default=1.0,
-            )
+            agree = max((float(rank[i, j]) for i in rows for j in cols), default=1.0)
             if agree < PASSING_AGREEMENT:
                 continue
         out.append(p)
