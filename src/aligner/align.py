@@ -41,6 +41,9 @@ REFERENCE_MAX_IDF = 7.3
 which ``MIN_MASS`` and ``quotes.RUN_WEIGHT`` are set."""
 MIN_MASS = 6.5
 """Summed idf of those shared words (two rare ones, or several common)."""
+NAME_SPAN = 5
+"""Names this many words apart or closer are mentioned together (a list,
+a title): they count as one shared item (``_shared``)."""
 EXTEND_SCORE = 0.08
 """A neighbouring sentence joins a window when it scores this much against
 the other side's window."""
@@ -214,19 +217,33 @@ def idf_scale(feats: Features) -> float:
 def _shared(feats: Features, i: int, j: int) -> tuple[int, float]:
     """How many content stems sentences i and j share, and their summed idf.
 
-    A multi-word name ("Western Europe") shared whole counts as one item.
+    Names that i mentions together (``NAME_SPAN``) are one item, weighing
+    as the rarest of them: "the People's Commissariat of Workers' and
+    Peasants' Inspection" or "Bukharin, Rykov and Tomsky" is one piece of
+    evidence, not three rare words that happen to meet.
     """
     bag_a, bag_b = feats.bags[0][i], feats.bags[1][j]
     common = bag_a.keys() & bag_b.keys()
     seg = feats.segs[0]
     s = seg.sentences[i]
-    stems = [w.stem for w in seg.words[s.w0 : s.w1]]
-    joined = sum(
-        1
-        for x, y in zip(stems, stems[1:], strict=False)
-        if x in common and y in common and x in feats.names and y in feats.names
-    )
-    return len(common) - joined, sum(feats.idf[t] for t in common)
+    groups: list[set[str]] = []
+    last = -NAME_SPAN - 1
+    for k, w in enumerate(seg.words[s.w0 : s.w1]):
+        if w.stem in common and w.stem in feats.names:
+            if k - last <= NAME_SPAN:
+                groups[-1].add(w.stem)
+            else:
+                groups.append({w.stem})
+            last = k
+    merged: list[set[str]] = []  # a name mentioned twice joins its groups
+    for group in groups:
+        for other in [m for m in merged if m & group]:
+            group |= other
+            merged.remove(other)
+        merged.append(group)
+    single = common.difference(*merged)
+    mass = sum(feats.idf[t] for t in single) + sum(max(feats.idf[t] for t in g) for g in merged)
+    return len(single) + len(merged), mass
 
 
 def _grow(
