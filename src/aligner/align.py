@@ -41,9 +41,11 @@ REFERENCE_MAX_IDF = 7.3
 which ``MIN_MASS`` and ``quotes.RUN_WEIGHT`` are set."""
 MIN_MASS = 6.5
 """Summed idf of those shared words (two rare ones, or several common)."""
-NAME_SPAN = 5
-"""Names this many words apart or closer are mentioned together (a list,
-a title): they count as one shared item (``_shared``)."""
+NAME_JOINERS = frozenset(
+    {"of", "and", "the", "for", "de", "du", "la", "le", "von", "van", "di", "da"}
+)
+"""Lower-case words inside a name or a list of names; other words ("at",
+"with", "against") link two names, they do not make one."""
 EXTEND_SCORE = 0.08
 """A neighbouring sentence joins a window when it scores this much against
 the other side's window."""
@@ -217,26 +219,16 @@ def idf_scale(feats: Features) -> float:
 def _shared(feats: Features, i: int, j: int) -> tuple[int, float]:
     """How many content stems sentences i and j share, and their summed idf.
 
-    Names that i mentions together (``NAME_SPAN``) are one item, weighing
-    as the rarest of them: "the People's Commissariat of Workers' and
-    Peasants' Inspection" or "Bukharin, Rykov and Tomsky" is one piece of
-    evidence, not three rare words that happen to meet.
+    A name of several words or a list of names that either sentence gives
+    (``_name_groups``) is one item, weighing as its rarest name: "People's
+    Commissariat of Workers' and Peasants' Inspection" or "Bukharin, Rykov
+    and Tomsky" is one piece of evidence, not three rare words that meet.
     """
     bag_a, bag_b = feats.bags[0][i], feats.bags[1][j]
     common = bag_a.keys() & bag_b.keys()
-    seg = feats.segs[0]
-    s = seg.sentences[i]
-    groups: list[set[str]] = []
-    last = -NAME_SPAN - 1
-    for k, w in enumerate(seg.words[s.w0 : s.w1]):
-        if w.stem in common and w.stem in feats.names:
-            if k - last <= NAME_SPAN:
-                groups[-1].add(w.stem)
-            else:
-                groups.append({w.stem})
-            last = k
-    merged: list[set[str]] = []  # a name mentioned twice joins its groups
-    for group in groups:
+    names = {t for t in common if t in feats.names}
+    merged: list[set[str]] = []  # a name in two groups joins them
+    for group in _name_groups(feats.segs[0], i, names) + _name_groups(feats.segs[1], j, names):
         for other in [m for m in merged if m & group]:
             group |= other
             merged.remove(other)
@@ -244,6 +236,24 @@ def _shared(feats: Features, i: int, j: int) -> tuple[int, float]:
     single = common.difference(*merged)
     mass = sum(feats.idf[t] for t in single) + sum(max(feats.idf[t] for t in g) for g in merged)
     return len(single) + len(merged), mass
+
+
+def _name_groups(seg: Segmented, k: int, names: set[str]) -> list[set[str]]:
+    """The ``names`` of sentence k in runs joined only by capitalised words,
+    ``NAME_JOINERS`` and punctuation: one name, or a list of names."""
+    groups: list[set[str]] = []
+    joined = False
+    s = seg.sentences[k]
+    for w in seg.words[s.w0 : s.w1]:
+        if w.stem in names:
+            if joined:
+                groups[-1].add(w.stem)
+            else:
+                groups.append({w.stem})
+            joined = True
+        elif not (w.cap or w.norm in NAME_JOINERS):
+            joined = False
+    return groups
 
 
 def _grow(

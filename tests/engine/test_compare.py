@@ -1053,7 +1053,8 @@ def test_a_retelling_grows_over_an_episode_of_ten_sentences() -> None:
 def test_names_mentioned_together_are_one_piece_of_evidence() -> None:
     """A list or title of names ("Bukharin, Rykov and Tomsky") shared by two
     sentences counts once, as its rarest name: the three go together in any
-    account. Names far apart in the sentence are separate items."""
+    account. Names that other words link ("Bukharin wrote ... and Tomsky
+    agreed") are separate items."""
     from aligner.align import _shared
     from aligner.documents import make_document
     from aligner.features import build_features
@@ -1062,18 +1063,21 @@ def test_names_mentioned_together_are_one_piece_of_evidence() -> None:
         "In March Bukharin, Rykov and Tomsky met the delegates from the south. "
         "Bukharin wrote to the delegates from the south about the harvest, and Tomsky agreed."
     )
-    b = "The delegates from the south met Bukharin, Rykov and Tomsky in secret."
+    b = (
+        "The delegates from the south met Bukharin, Rykov and Tomsky in secret. "
+        "Tomsky wrote to the delegates from the south about the harvest, and Bukharin agreed."
+    )
     feats = build_features(*(segment(make_document(t, name=n)) for t, n in ((a, "a"), (b, "b"))))
     names = ("bukharin", "rykov", "tomski")
     assert set(names) <= feats.names
 
-    def naive(i: int) -> tuple[int, float]:
-        common = feats.bags[0][i].keys() & feats.bags[1][0].keys()
+    def naive(k: int) -> tuple[int, float]:
+        common = feats.bags[0][k].keys() & feats.bags[1][k].keys()
         return len(common), sum(feats.idf[t] for t in common)
 
-    together, apart = _shared(feats, 0, 0), _shared(feats, 1, 0)
+    listed, apart = _shared(feats, 0, 0), _shared(feats, 1, 1)
     count, mass = naive(0)
     rarest = max(feats.idf[t] for t in names)
-    assert together[0] == count - 2
-    assert together[1] == pytest.approx(mass - sum(feats.idf[t] for t in names) + rarest)
-    assert apart == pytest.approx(naive(1))  # Bukharin ... Tomsky: eleven words apart
+    assert listed[0] == count - 2
+    assert listed[1] == pytest.approx(mass - sum(feats.idf[t] for t in names) + rarest)
+    assert apart == pytest.approx(naive(1))
