@@ -1061,15 +1061,17 @@ def test_names_mentioned_together_are_one_piece_of_evidence() -> None:
 
     a = (
         "In March Bukharin, Rykov and Tomsky met the delegates from the south. "
-        "Bukharin wrote to the delegates from the south about the harvest, and Tomsky agreed."
+        "Bukharin wrote to the delegates from the south about the harvest, and Tomsky agreed. "
+        "The delegates waited at Kronstadt for Trotsky."
     )
     b = (
         "The delegates from the south met Bukharin, Rykov and Tomsky in secret. "
-        "Tomsky wrote to the delegates from the south about the harvest, and Bukharin agreed."
+        "Tomsky wrote to the delegates from the south about the harvest, and Bukharin agreed. "
+        "At Kronstadt the delegates met Trotsky."
     )
     feats = build_features(*(segment(make_document(t, name=n)) for t, n in ((a, "a"), (b, "b"))))
     names = ("bukharin", "rykov", "tomski")
-    assert set(names) <= feats.names
+    assert {*names, "kronstadt", "trotski"} <= feats.names
 
     def naive(k: int) -> tuple[int, float]:
         common = feats.bags[0][k].keys() & feats.bags[1][k].keys()
@@ -1081,3 +1083,4 @@ def test_names_mentioned_together_are_one_piece_of_evidence() -> None:
     assert listed[0] == count - 2
     assert listed[1] == pytest.approx(mass - sum(feats.idf[t] for t in names) + rarest)
     assert apart == pytest.approx(naive(1))
+    assert _shared(feats, 2, 2) == pytest.approx(naive(2))  # "at Kronstadt for Trotsky"
