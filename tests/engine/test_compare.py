@@ -1062,7 +1062,7 @@ def test_names_mentioned_together_are_one_piece_of_evidence() -> None:
     a = (
         "In March Bukharin, Rykov and Tomsky met the delegates from the south. "
         "Bukharin wrote to the delegates from the south about the harvest, and Tomsky agreed. "
-        "The delegates waited at Kronstadt for Trotsky."
+        "The delegates waited at Kronstadt to see Trotsky."
     )
     b = (
         "The delegates from the south met Bukharin, Rykov and Tomsky in secret. "
@@ -1083,4 +1083,4 @@ def test_names_mentioned_together_are_one_piece_of_evidence() -> None:
     assert listed[0] == count - 2
     assert listed[1] == pytest.approx(mass - sum(feats.idf[t] for t in names) + rarest)
     assert apart == pytest.approx(naive(1))
-    assert _shared(feats, 2, 2) == pytest.approx(naive(2))  # "at Kronstadt for Trotsky"
+    assert _shared(feats, 2, 2) == pytest.approx(naive(2))  # "at Kronstadt to see Trotsky"
