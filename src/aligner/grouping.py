@@ -173,12 +173,19 @@ class _Graph:
 
 
 def _find(index: _Index, span: Span) -> _Cluster | None:
-    """The cluster whose member in ``span``'s document is the same passage."""
-    best, share = None, SAME_PASSAGE
+    """The cluster whose member in ``span``'s document is the same passage:
+    of those sharing ``SAME_PASSAGE`` of the shorter, the one sharing the
+    most text (a one-sentence member inside the span is not it when another
+    holds most of the span)."""
+    best, most = None, 0
     # In creation order, so that set order never decides a tie (the newest wins).
     for c in sorted(index.near(span), key=lambda c: c.serial):
-        if (s := overlap_share(c.spans[span.doc], (span.start, span.end))) >= share:
-            best, share = c, s
+        member = c.spans[span.doc]
+        if overlap_share(member, (span.start, span.end)) < SAME_PASSAGE:
+            continue
+        shared = min(member[1], span.end) - max(member[0], span.start)
+        if shared >= most:
+            best, most = c, shared
     return best
 
 

@@ -420,3 +420,19 @@ def test_a_groups_topic_names_a_name_once_however_its_accounts_spell_it() -> Non
         pair(("Djerzhinsky", 0.8), ("Ordzhonikidze", 0.7), ("Tiflis", 0.4)),
     ]
     assert _topic(pairs) == ("Dzerzhinsky", "Ordzhonikidze", "Georgia", "Tiflis")
+
+
+def test_a_passage_joins_the_group_it_shares_most_text_with() -> None:
+    """B's passage (0-50) holds all of one group's one-sentence member (0-10)
+    and most of another group's (12-60): it is the latter passage, and C,
+    paired with both A and that passage, makes one group of three with them."""
+    docs = tuple(make_document("word " * 100, name=f"d{i}") for i in range(3))
+    death = _pair(docs, 0, 1, (0, 40), (0, 10), 0.9)
+    levy = _pair(docs, 0, 1, (200, 240), (12, 60), 0.9)
+    bc = _pair(docs, 1, 2, (0, 50), (0, 40), 0.85)
+    ac = _pair(docs, 0, 2, (200, 240), (0, 30), 0.8)
+    groups = build_groups(docs, [death, levy, bc, ac])
+    assert sorted((g.docs, g.member(0).span.start) for g in groups) == [
+        ((0, 1), 0),
+        ((0, 1, 2), 200),
+    ]
