@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from aligner import match
 from aligner.boilerplate import is_citation
-from aligner.features import Features
+from aligner.features import Features, name_runs
 from aligner.segment import Segmented
 from aligner.spanindex import SpanIndex
 
@@ -41,11 +41,6 @@ REFERENCE_MAX_IDF = 7.3
 which ``MIN_MASS`` and ``quotes.RUN_WEIGHT`` are set."""
 MIN_MASS = 6.5
 """Summed idf of those shared words (two rare ones, or several common)."""
-NAME_JOINERS = frozenset(
-    {"of", "and", "the", "for", "de", "du", "la", "le", "von", "van", "di", "da"}
-)
-"""Lower-case words inside a name or a list of names; other words ("at",
-"with", "against") link two names, they do not make one."""
 EXTEND_SCORE = 0.08
 """A neighbouring sentence joins a window when it scores this much against
 the other side's window."""
@@ -239,21 +234,9 @@ def _shared(feats: Features, i: int, j: int) -> tuple[int, float]:
 
 
 def _name_groups(seg: Segmented, k: int, names: set[str]) -> list[set[str]]:
-    """The ``names`` of sentence k in runs joined only by capitalised words,
-    ``NAME_JOINERS`` and punctuation: one name, or a list of names."""
-    groups: list[set[str]] = []
-    joined = False
+    """The ``names`` of sentence k, a set per name or list of names."""
     s = seg.sentences[k]
-    for w in seg.words[s.w0 : s.w1]:
-        if w.stem in names:
-            if joined:
-                groups[-1].add(w.stem)
-            else:
-                groups.append({w.stem})
-            joined = True
-        elif not (w.cap or w.norm in NAME_JOINERS):
-            joined = False
-    return groups
+    return [{w.stem for w in run} for run in name_runs(seg.words[s.w0 : s.w1], names)]
 
 
 def _grow(

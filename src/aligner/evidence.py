@@ -3,10 +3,11 @@ they share, with where each occurs on both sides. It never pairs passages."""
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 
-from aligner.features import Features
+from aligner.features import Features, name_runs
 from aligner.model import DiffOp, Evidence, EvidenceKind
 from aligner.segment import Word, is_stop, words_in
 
@@ -20,6 +21,7 @@ MAX_PHRASES = 3
 """Phrases kept per pair: the longest, listed in reading order."""
 PHRASE_TERM_WORDS = 8
 """Words of a phrase given as its term (its spans cover all of it)."""
+_BRACKET = re.compile(r"\s*[(\[]")
 
 
 def find_evidence(
@@ -41,11 +43,15 @@ def find_evidence(
     respell = feats.variants.get
     for w in b:
         where_b[respell(w.stem, w.stem)].append(w)
+    shared = [s for s in where_a.keys() & where_b.keys() if not is_stop(s) and s in feats.idf]
+    together = _names_together(a, b, {s for s in shared if s in feats.names}, feats)
     items = []
-    for stem in where_a.keys() & where_b.keys():
-        if is_stop(stem) or stem not in feats.idf:
-            continue
-        idf = feats.idf[stem]
+    for stem in shared:
+        names = together.get(stem)
+        if names is not None and stem != names[0]:
+            continue  # given once, with the first name of its group
+        group = names[1:] if names is not None else (stem,)
+        idf = max(feats.idf[t] for t in group)
         kind: EvidenceKind
         if stem in feats.names:
             kind = "name"
@@ -56,13 +62,17 @@ def find_evidence(
         else:
             kind = "word"
         first = where_a[stem][0]
+        if names is not None:
+            term = _group_term(a, b, set(group), feats)
+        else:
+            term = first.norm if kind != "name" else _surface(first, feats)
         items.append(
             Evidence(
                 kind=kind,
-                term=first.norm if kind != "name" else _surface(first, feats),
+                term=term,
                 weight=round(min(idf / feats.max_idf, 1.0), 3),
-                a=tuple((w.start, w.end) for w in where_a[stem]),
-                b=tuple((w.start, w.end) for w in where_b[stem]),
+                a=tuple(sorted((w.start, w.end) for t in group for w in where_a[t])),
+                b=tuple(sorted((w.start, w.end) for t in group for w in where_b[t])),
             )
         )
     order = {"name": 0, "number": 0, "rare": 1, "word": 2}
@@ -97,6 +107,44 @@ def _phrases(a: Sequence[Word], diff: Sequence[DiffOp], feats: Features) -> list
         )
     found.sort(key=lambda x: (-x[0], x[1].a))
     return sorted((e for _, e in found[:MAX_PHRASES]), key=lambda e: e.a)  # the longest, in order
+
+
+def _names_together(
+    a: Sequence[Word], b: Sequence[Word], names: set[str], feats: Features
+) -> dict[str, tuple[str, ...]]:
+    """The shared ``names`` that either passage gives as one name or one list
+    ("Bornholmer Strasse", "Bukharin, Rykov and Tomsky"), as the engine counts
+    them (``align._shared``): stem -> (the group's key stem, its stems...)."""
+    respell = feats.variants.get
+    spelt_b = {w.stem for w in b if respell(w.stem, w.stem) in names}
+    merged: list[set[str]] = []
+    for run in name_runs(a, names) + name_runs(b, spelt_b):
+        group = {respell(w.stem, w.stem) for w in run}
+        for other in [m for m in merged if m & group]:
+            group |= other
+            merged.remove(other)
+        merged.append(group)
+    out: dict[str, tuple[str, ...]] = {}
+    for group in merged:
+        if len(group) > 1:
+            stems = tuple(sorted(group))
+            for t in stems:
+                out[t] = (stems[0], *stems)
+    return out
+
+
+def _group_term(a: Sequence[Word], b: Sequence[Word], group: set[str], feats: Features) -> str:
+    """A group of names as a passage writes it: its first run of two or more
+    of them, in a if a has one."""
+    respell = feats.variants.get
+    for words, seg in ((a, feats.segs[0]), (b, feats.segs[1])):
+        spelt = {w.stem for w in words if respell(w.stem, w.stem) in group}
+        for run in name_runs(words, spelt):
+            if len(run) > 1:
+                # An alias in brackets ("Inspection (Rabkrin)") ends the term.
+                term = _BRACKET.split(seg.doc.text[run[0].start : run[-1].end])[0]
+                return " ".join(term.split())
+    return " ".join(sorted(group))
 
 
 def _surface(word: Word, feats: Features) -> str:

@@ -17,10 +17,10 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from aligner.caches import per_document
-from aligner.segment import STOPWORDS, Segmented, Sentence, is_stop
+from aligner.segment import STOPWORDS, Segmented, Sentence, Word, is_stop
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable
+    from collections.abc import Callable, Container, Iterable, Sequence
 
     import numpy as np
     import numpy.typing as npt
@@ -415,6 +415,31 @@ def _names(segs: tuple[Segmented, Segmented]) -> frozenset[str]:
     return frozenset(
         t for t, c in upper.items() if t not in _NOT_NAMES and lower[t] <= 0.1 * c and len(t) > 1
     )
+
+
+NAME_JOINERS = frozenset({"of", "and", "for", "de", "du", "la", "le", "von", "van", "di", "da"})
+"""Lower-case words inside a name or a list of names; other words ("at",
+"with", "against", "the" of an apposition: "Schabowski, the East Berlin party
+chief") link two names, they do not make one."""
+
+
+def name_runs(words: Sequence[Word], names: Container[str]) -> list[list[Word]]:
+    """The words whose stem is in ``names``, in runs joined only by capitalised
+    words, ``NAME_JOINERS`` and punctuation: each run is one name ("People's
+    Commissariat of Workers' and Peasants' Inspection") or a list of names
+    ("Bukharin, Rykov and Tomsky")."""
+    runs: list[list[Word]] = []
+    joined = False
+    for w in words:
+        if w.stem in names:
+            if joined:
+                runs[-1].append(w)
+            else:
+                runs.append([w])
+            joined = True
+        elif not (w.cap or w.norm in NAME_JOINERS):
+            joined = False
+    return runs
 
 
 @dataclass(frozen=True, slots=True)

@@ -1084,3 +1084,24 @@ def test_names_mentioned_together_are_one_piece_of_evidence() -> None:
     assert listed[1] == pytest.approx(mass - sum(feats.idf[t] for t in names) + rarest)
     assert apart == pytest.approx(naive(1))
     assert _shared(feats, 2, 2) == pytest.approx(naive(2))  # "at Kronstadt to see Trotsky"
+
+
+def test_evidence_gives_a_list_of_names_as_one_item() -> None:
+    """The reasons for a pair name a list or a title once, as the engine
+    counts it, written as passage a writes it ("Bukharin, Rykov and Tomsky");
+    an alias in brackets is part of it but not of its term."""
+    from aligner.documents import make_document
+    from aligner.evidence import find_evidence
+    from aligner.features import build_features
+
+    a = "In March Bukharin, Rykov and Tomsky (Rightists) met the delegates from Odessa."
+    b = "The delegates from Odessa met Tomsky, Bukharin and Rykov, Rightists all, at night."
+    segs = tuple(segment(make_document(t, name=n)) for t, n in ((a, "a"), (b, "b")))
+    feats = build_features(*segs)
+    items = find_evidence(segs[0].words, segs[1].words, feats)
+    names = [e for e in items if e.kind == "name"]
+    listed = [e for e in names if "Rykov" in e.term]
+    assert [e.term for e in listed] == ["Bukharin, Rykov and Tomsky"]
+    assert [a[s:e] for s, e in listed[0].a] == ["Bukharin", "Rykov", "Tomsky", "Rightists"]
+    assert len(listed[0].b) == 4
+    assert "Odessa" in {e.term for e in names}  # linked by other words: an item of its own
