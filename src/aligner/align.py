@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from aligner import match
 from aligner.boilerplate import is_citation
-from aligner.features import Features, name_runs
+from aligner.features import Features, joined_names, name_runs
 from aligner.segment import Segmented
 from aligner.spanindex import SpanIndex
 
@@ -222,12 +222,9 @@ def _shared(feats: Features, i: int, j: int) -> tuple[int, float]:
     bag_a, bag_b = feats.bags[0][i], feats.bags[1][j]
     common = bag_a.keys() & bag_b.keys()
     names = {t for t in common if t in feats.names}
-    merged: list[set[str]] = []  # a name in two groups joins them
-    for group in _name_groups(feats.segs[0], i, names) + _name_groups(feats.segs[1], j, names):
-        for other in [m for m in merged if m & group]:
-            group |= other
-            merged.remove(other)
-        merged.append(group)
+    merged = joined_names(
+        _name_groups(feats.segs[0], i, names) + _name_groups(feats.segs[1], j, names)
+    )
     single = common.difference(*merged)
     mass = sum(feats.idf[t] for t in single) + sum(max(feats.idf[t] for t in g) for g in merged)
     return len(single) + len(merged), mass

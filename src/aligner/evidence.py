@@ -7,7 +7,7 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 
-from aligner.features import Features, name_runs
+from aligner.features import Features, joined_names, name_runs
 from aligner.model import DiffOp, Evidence, EvidenceKind
 from aligner.segment import Word, is_stop, words_in
 
@@ -22,6 +22,7 @@ MAX_PHRASES = 3
 PHRASE_TERM_WORDS = 8
 """Words of a phrase given as its term (its spans cover all of it)."""
 _BRACKET = re.compile(r"\s*[(\[]")
+"""Where an alias in brackets begins ("Inspection (Rabkrin)"): a name's term ends there."""
 
 
 def find_evidence(
@@ -117,15 +118,9 @@ def _names_together(
     them (``align._shared``): stem -> (the group's key stem, its stems...)."""
     respell = feats.variants.get
     spelt_b = {w.stem for w in b if respell(w.stem, w.stem) in names}
-    merged: list[set[str]] = []
-    for run in name_runs(a, names) + name_runs(b, spelt_b):
-        group = {respell(w.stem, w.stem) for w in run}
-        for other in [m for m in merged if m & group]:
-            group |= other
-            merged.remove(other)
-        merged.append(group)
+    runs = name_runs(a, names) + name_runs(b, spelt_b)
     out: dict[str, tuple[str, ...]] = {}
-    for group in merged:
+    for group in joined_names({respell(w.stem, w.stem) for w in run} for run in runs):
         if len(group) > 1:
             stems = tuple(sorted(group))
             for t in stems:
@@ -144,7 +139,7 @@ def _group_term(a: Sequence[Word], b: Sequence[Word], group: set[str], feats: Fe
                 # An alias in brackets ("Inspection (Rabkrin)") ends the term.
                 term = _BRACKET.split(seg.doc.text[run[0].start : run[-1].end])[0]
                 return " ".join(term.split())
-    return " ".join(sorted(group))
+    return _surface(next(w for w in a if w.stem in group), feats)
 
 
 def _surface(word: Word, feats: Features) -> str:

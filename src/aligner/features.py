@@ -442,6 +442,19 @@ def name_runs(words: Sequence[Word], names: Container[str]) -> list[list[Word]]:
     return runs
 
 
+def joined_names(groups: Iterable[set[str]]) -> list[set[str]]:
+    """``groups`` of names, those sharing a name made one (a name given in a
+    list and in a title is one thing)."""
+    merged: list[set[str]] = []
+    for group in groups:
+        group = set(group)
+        for other in [m for m in merged if m & group]:
+            group |= other
+            merged.remove(other)
+        merged.append(group)
+    return merged
+
+
 @dataclass(frozen=True, slots=True)
 class _DocStats:
     """What one document contributes to its comparisons, whatever the other."""
