@@ -233,7 +233,8 @@ def _shared(feats: Features, i: int, j: int) -> tuple[int, float]:
 def _name_groups(seg: Segmented, k: int, names: set[str]) -> list[set[str]]:
     """The ``names`` of sentence k, a set per name or list of names."""
     s = seg.sentences[k]
-    return [{w.stem for w in run} for run in name_runs(seg.words[s.w0 : s.w1], names)]
+    words = seg.words[s.w0 : s.w1]
+    return [{w.stem for w in run} for run in name_runs(words, names, seg.doc.text)]
 
 
 def _grow(

@@ -118,7 +118,9 @@ def _names_together(
     them (``align._shared``): stem -> (the group's key stem, its stems...)."""
     respell = feats.variants.get
     spelt_b = {w.stem for w in b if respell(w.stem, w.stem) in names}
-    runs = name_runs(a, names) + name_runs(b, spelt_b)
+    runs = name_runs(a, names, feats.segs[0].doc.text) + name_runs(
+        b, spelt_b, feats.segs[1].doc.text
+    )
     out: dict[str, tuple[str, ...]] = {}
     for group in joined_names({respell(w.stem, w.stem) for w in run} for run in runs):
         if len(group) > 1:
@@ -134,7 +136,7 @@ def _group_term(a: Sequence[Word], b: Sequence[Word], group: set[str], feats: Fe
     respell = feats.variants.get
     for words, seg in ((a, feats.segs[0]), (b, feats.segs[1])):
         spelt = {w.stem for w in words if respell(w.stem, w.stem) in group}
-        for run in name_runs(words, spelt):
+        for run in name_runs(words, spelt, seg.doc.text):
             if len(run) > 1:
                 # An alias in brackets ("Inspection (Rabkrin)") ends the term.
                 term = _BRACKET.split(seg.doc.text[run[0].start : run[-1].end])[0]

@@ -423,14 +423,27 @@ NAME_JOINERS = frozenset({"of", "and", "for", "de", "du", "la", "le", "von", "va
 chief") link two names, they do not make one."""
 
 
-def name_runs(words: Sequence[Word], names: Container[str]) -> list[list[Word]]:
+_IN_NAME = " \t\n,.'’()[]-"
+"""What may lie between two words of a name or a list (``name_runs``): spaces,
+commas, the full stop of an initial ("J. V. Stalin"), an apostrophe
+("Workers' and Peasants' Inspection"), brackets around an alias
+("Inspection (Rabkrin)"), a hyphen ("Alma-Ata"; not a dash)."""
+
+
+def name_runs(words: Sequence[Word], names: Container[str], text: str) -> list[list[Word]]:
     """The words whose stem is in ``names``, in runs joined only by capitalised
-    words, ``NAME_JOINERS`` and punctuation: each run is one name ("People's
+    words, ``NAME_JOINERS``, spaces and commas: each run is one name ("People's
     Commissariat of Workers' and Peasants' Inspection") or a list of names
-    ("Bukharin, Rykov and Tomsky")."""
+    ("Bukharin, Rykov and Tomsky"). Other marks between two words (quotes, a
+    dash, a colon) end a run: '"Testament", Lenin wrote' names two things.
+    ``text`` is the words' document's text."""
     runs: list[list[Word]] = []
     joined = False
+    end = -1
     for w in words:
+        if joined and text[end : w.start].strip(_IN_NAME):
+            joined = False
+        end = w.end
         if w.stem in names:
             if joined:
                 runs[-1].append(w)

@@ -1089,13 +1089,20 @@ def test_names_mentioned_together_are_one_piece_of_evidence() -> None:
 def test_evidence_gives_a_list_of_names_as_one_item() -> None:
     """The reasons for a pair name a list or a title once, as the engine
     counts it, written as passage a writes it ("Bukharin, Rykov and Tomsky");
-    an alias in brackets is part of it but not of its term."""
+    an alias in brackets is part of it but not of its term; a quotation mark
+    ends it ('"Testament", Lenin wrote')."""
     from aligner.documents import make_document
     from aligner.evidence import find_evidence
     from aligner.features import build_features
 
-    a = "In March Bukharin, Rykov and Tomsky (Rightists) met the delegates from Odessa."
-    b = "The delegates from Odessa met Tomsky, Bukharin and Rykov, Rightists all, at night."
+    a = (
+        "In March Bukharin, Rykov and Tomsky (Rightists) met the delegates from Odessa. "
+        'His "Testament", Lenin wrote, was for the delegates.'
+    )
+    b = (
+        "The delegates from Odessa met Tomsky, Bukharin and Rykov, Rightists all, at night. "
+        "Lenin wrote the Testament for the delegates."
+    )
     segs = tuple(segment(make_document(t, name=n)) for t, n in ((a, "a"), (b, "b")))
     feats = build_features(*segs)
     items = find_evidence(segs[0].words, segs[1].words, feats)
@@ -1104,4 +1111,5 @@ def test_evidence_gives_a_list_of_names_as_one_item() -> None:
     assert [e.term for e in listed] == ["Bukharin, Rykov and Tomsky"]
     assert [a[s:e] for s, e in listed[0].a] == ["Bukharin", "Rykov", "Tomsky", "Rightists"]
     assert len(listed[0].b) == 4
-    assert "Odessa" in {e.term for e in names}  # linked by other words: an item of its own
+    # Linked by other words, or by a quotation mark: items of their own.
+    assert {"Odessa", "Testament", "Lenin"} <= {e.term for e in names}
