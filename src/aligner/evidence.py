@@ -3,6 +3,7 @@ they share, with where each occurs on both sides. It never pairs passages."""
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import defaultdict
 from collections.abc import Sequence
@@ -72,8 +73,8 @@ def find_evidence(
                 kind=kind,
                 term=term,
                 weight=round(min(idf / feats.max_idf, 1.0), 3),
-                a=tuple(sorted((w.start, w.end) for t in group for w in where_a[t])),
-                b=tuple(sorted((w.start, w.end) for t in group for w in where_b[t])),
+                a=_mentions(a, group, feats.segs[0].doc.text, feats),
+                b=_mentions(b, group, feats.segs[1].doc.text, feats),
             )
         )
     order = {"name": 0, "number": 0, "rare": 1, "word": 2}
@@ -128,6 +129,25 @@ def _names_together(
             for t in stems:
                 out[t] = (stems[0], *stems)
     return out
+
+
+def _mentions(
+    words: Sequence[Word], group: Sequence[str], text: str, feats: Features
+) -> tuple[tuple[int, int], ...]:
+    """Where ``words`` mention the names of ``group``: a span per mention, a
+    list or a name of several words being one ("Bukharin, Rykov and Tomsky"),
+    an alias in brackets one of its own."""
+    respell = feats.variants.get
+    spelt = {w.stem for w in words if respell(w.stem, w.stem) in group}
+    spans: list[tuple[int, int]] = []
+    for run in name_runs(words, spelt, text):
+        start = run[0].start
+        for w, nxt in itertools.pairwise(run):
+            if any(mark in text[w.end : nxt.start] for mark in "()[]"):
+                spans.append((start, w.end))
+                start = nxt.start
+        spans.append((start, run[-1].end))
+    return tuple(spans)
 
 
 def _group_term(a: Sequence[Word], b: Sequence[Word], group: set[str], feats: Features) -> str:

@@ -1088,9 +1088,10 @@ def test_names_mentioned_together_are_one_piece_of_evidence() -> None:
 
 def test_evidence_gives_a_list_of_names_as_one_item() -> None:
     """The reasons for a pair name a list or a title once, as the engine
-    counts it, written as passage a writes it ("Bukharin, Rykov and Tomsky");
-    an alias in brackets is part of it but not of its term; a quotation mark
-    ends it ('"Testament", Lenin wrote')."""
+    counts it, written as passage a writes it ("Bukharin, Rykov and Tomsky"),
+    marked once per mention; an alias in brackets is part of it but not of
+    its term or its mark; a quotation mark ends it ('"Testament", Lenin
+    wrote')."""
     from aligner.documents import make_document
     from aligner.evidence import find_evidence
     from aligner.features import build_features
@@ -1109,7 +1110,7 @@ def test_evidence_gives_a_list_of_names_as_one_item() -> None:
     names = [e for e in items if e.kind == "name"]
     listed = [e for e in names if "Rykov" in e.term]
     assert [e.term for e in listed] == ["Bukharin, Rykov and Tomsky"]
-    assert [a[s:e] for s, e in listed[0].a] == ["Bukharin", "Rykov", "Tomsky", "Rightists"]
-    assert len(listed[0].b) == 4
+    assert [a[s:e] for s, e in listed[0].a] == ["Bukharin, Rykov and Tomsky", "Rightists"]
+    assert [b[s:e] for s, e in listed[0].b] == ["Tomsky, Bukharin and Rykov, Rightists"]
     # Linked by other words, or by a quotation mark: items of their own.
     assert {"Odessa", "Testament", "Lenin"} <= {e.term for e in names}
