@@ -888,3 +888,21 @@ async def test_lines_outside_the_selected_passages_stay_rendered(
             view = screen.query_one(f"#doc-{side}", DocumentView)
             end = view.lines[view.line_of(start)][1]
             assert any(s <= max(start, end - 1) and start < e for s, e in spans)
+
+
+def test_a_worker_outliving_its_app_does_not_wait_for_a_paint(comparison: Comparison) -> None:
+    """A ``q`` typed before the app started ends it before its worker starts:
+    no one then cancels the worker or paints its result, so the worker must
+    not wait for that paint (it kept the process from exiting)."""
+    from types import SimpleNamespace
+
+    app = AlignerApp(paths=["a.txt", "b.txt"])  # never run: as after an early quit
+    done = threading.Event()
+
+    def adopt() -> None:
+        worker = SimpleNamespace(is_cancelled=False)
+        app._adopt_segmentations(None, comparison, worker)  # type: ignore[arg-type]  # noqa: SLF001
+        done.set()
+
+    threading.Thread(target=adopt, daemon=True).start()
+    assert done.wait(5)

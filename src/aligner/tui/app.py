@@ -135,14 +135,14 @@ class AlignerApp(App[None]):
         worker = get_current_worker()
 
         def progress(share: float) -> None:
-            if not worker.is_cancelled:
+            if not self._stopped(worker):
                 self.post_message(ComparisonProgress(share))
 
         outcome: list[Comparison | Synopsis | BaseException] = []
         pending, self.pending = self.pending, None
         if pending is not None:
-            done = pending.result(progress, cancelled=lambda: worker.is_cancelled)
-            if worker.is_cancelled:
+            done = pending.result(progress, cancelled=lambda: self._stopped(worker))
+            if self._stopped(worker):
                 return
             if done is not None:
                 outcome.append(done)
@@ -166,7 +166,7 @@ class AlignerApp(App[None]):
             engine.start()
             while engine.is_alive():
                 engine.join(0.05)
-                if worker.is_cancelled:
+                if self._stopped(worker):
                     return
         result = outcome[0]
         if isinstance(result, AlignerError):
@@ -179,6 +179,12 @@ class AlignerApp(App[None]):
             self.post_message(ComparisonReady(result))
         if pending is not None and not isinstance(result, BaseException):
             self._adopt_segmentations(pending, result, worker)
+
+    def _stopped(self, worker: Worker[None]) -> bool:
+        """Whether the worker should give up: cancelled, or its app no longer
+        running (a key typed before the app started can end it before the
+        worker starts, and then no one cancels it or paints the result)."""
+        return worker.is_cancelled or not self.is_running
 
     def _adopt_segmentations(
         self,
@@ -193,9 +199,9 @@ class AlignerApp(App[None]):
         target and loading the vectors itself (a second or more on the samples).
         """
         while not self._painted.wait(0.05):
-            if worker.is_cancelled:
+            if self._stopped(worker):
                 return
-        packed = pending.after_result(cancelled=lambda: worker.is_cancelled)
+        packed = pending.after_result(cancelled=lambda: self._stopped(worker))
         if not isinstance(packed, list) or len(packed) != len(result.documents):
             return
         from aligner import parallel, segment
@@ -203,7 +209,7 @@ class AlignerApp(App[None]):
 
         try:
             for k, (doc, one) in enumerate(zip(result.documents, packed, strict=True)):
-                if worker.is_cancelled:
+                if self._stopped(worker):
                     break
                 if one is not None:
                     seg = parallel.unpack(doc, one)
