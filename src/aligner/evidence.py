@@ -7,6 +7,7 @@ import itertools
 import re
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from aligner.features import Features, joined_names, name_runs
 from aligner.model import DiffOp, Evidence, EvidenceKind
@@ -49,10 +50,10 @@ def find_evidence(
     together = _names_together(a, b, {s for s in shared if s in feats.names}, feats)
     items = []
     for stem in shared:
-        names = together.get(stem)
-        if names is not None and stem != names[0]:
+        named = together.get(stem)
+        if named is not None and stem != named.stems[0]:
             continue  # given once, with the first name of its group
-        group = names[1:] if names is not None else (stem,)
+        group = named.stems if named is not None else (stem,)
         idf = max(feats.idf[t] for t in group)
         kind: EvidenceKind
         if stem in feats.names:
@@ -64,17 +65,17 @@ def find_evidence(
         else:
             kind = "word"
         first = where_a[stem][0]
-        if names is not None:
-            term = _group_term(a, b, set(group), feats)
-        else:
-            term = first.norm if kind != "name" else _surface(first, feats)
         items.append(
             Evidence(
                 kind=kind,
-                term=term,
+                term=named.term
+                if named is not None
+                else first.norm
+                if kind != "name"
+                else _surface(first, feats),
                 weight=round(min(idf / feats.max_idf, 1.0), 3),
-                a=_mentions(a, group, feats.segs[0].doc.text, feats),
-                b=_mentions(b, group, feats.segs[1].doc.text, feats),
+                a=named.a if named is not None else tuple((w.start, w.end) for w in where_a[stem]),
+                b=named.b if named is not None else tuple((w.start, w.end) for w in where_b[stem]),
             )
         )
     order = {"name": 0, "number": 0, "rare": 1, "word": 2}
@@ -111,57 +112,77 @@ def _phrases(a: Sequence[Word], diff: Sequence[DiffOp], feats: Features) -> list
     return sorted((e for _, e in found[:MAX_PHRASES]), key=lambda e: e.a)  # the longest, in order
 
 
+@dataclass(frozen=True, slots=True)
+class _Named:
+    """Names the passages give together: one evidence item."""
+
+    stems: tuple[str, ...]
+    term: str
+    a: tuple[tuple[int, int], ...]
+    b: tuple[tuple[int, int], ...]
+
+
 def _names_together(
     a: Sequence[Word], b: Sequence[Word], names: set[str], feats: Features
-) -> dict[str, tuple[str, ...]]:
+) -> dict[str, _Named]:
     """The shared ``names`` that either passage gives as one name or one list
     ("Bornholmer Strasse", "Bukharin, Rykov and Tomsky"), as the engine counts
-    them (``align._shared``): stem -> (the group's key stem, its stems...)."""
+    them (``align._shared``), by each of their stems.
+
+    The item's term is its first mention of two or more names, in a if a has
+    one; its spans are a span per mention, an alias in brackets one of its own.
+    """
     respell = feats.variants.get
+    texts = (feats.segs[0].doc.text, feats.segs[1].doc.text)
     spelt_b = {w.stem for w in b if respell(w.stem, w.stem) in names}
-    runs = name_runs(a, names, feats.segs[0].doc.text) + name_runs(
-        b, spelt_b, feats.segs[1].doc.text
-    )
-    out: dict[str, tuple[str, ...]] = {}
-    for group in joined_names({respell(w.stem, w.stem) for w in run} for run in runs):
-        if len(group) > 1:
-            stems = tuple(sorted(group))
-            for t in stems:
-                out[t] = (stems[0], *stems)
+    runs = (name_runs(a, names, texts[0]), name_runs(b, spelt_b, texts[1]))
+    stems = [[{respell(w.stem, w.stem) for w in run} for run in side] for side in runs]
+    out: dict[str, _Named] = {}
+    for group in joined_names(g for side in stems for g in side):
+        if len(group) < 2:
+            continue
+        # Each run lies in one group: the groups are unions of runs.
+        mine = [
+            [r for r, g in zip(side, gs, strict=True) if g & group]
+            for side, gs in zip(runs, stems, strict=True)
+        ]
+        term = next(
+            (
+                _written(run, text)
+                for side, text in zip(mine, texts, strict=True)
+                for run in side
+                if len(run) > 1
+            ),
+            _surface(mine[0][0][0], feats) if mine[0] else " ".join(sorted(group)),
+        )
+        named = _Named(
+            tuple(sorted(group)),
+            term,
+            _spans(mine[0], texts[0]),
+            _spans(mine[1], texts[1]),
+        )
+        for t in group:
+            out[t] = named
     return out
 
 
-def _mentions(
-    words: Sequence[Word], group: Sequence[str], text: str, feats: Features
-) -> tuple[tuple[int, int], ...]:
-    """Where ``words`` mention the names of ``group``: a span per mention, a
-    list or a name of several words being one ("Bukharin, Rykov and Tomsky"),
-    an alias in brackets one of its own."""
-    respell = feats.variants.get
-    spelt = {w.stem for w in words if respell(w.stem, w.stem) in group}
+def _written(run: list[Word], text: str) -> str:
+    """A run of names as the text writes it; an alias in brackets
+    ("Inspection (Rabkrin)") ends it."""
+    return " ".join(_BRACKET.split(text[run[0].start : run[-1].end])[0].split())
+
+
+def _spans(runs: list[list[Word]], text: str) -> tuple[tuple[int, int], ...]:
+    """A span per run, split where brackets set an alias apart."""
     spans: list[tuple[int, int]] = []
-    for run in name_runs(words, spelt, text):
+    for run in runs:
         start = run[0].start
         for w, nxt in itertools.pairwise(run):
             if any(mark in text[w.end : nxt.start] for mark in "()[]"):
                 spans.append((start, w.end))
                 start = nxt.start
         spans.append((start, run[-1].end))
-    return tuple(spans)
-
-
-def _group_term(a: Sequence[Word], b: Sequence[Word], group: set[str], feats: Features) -> str:
-    """A group of names as a passage writes it: its first run of two or more
-    of them, in a if a has one."""
-    respell = feats.variants.get
-    for words, seg in ((a, feats.segs[0]), (b, feats.segs[1])):
-        spelt = {w.stem for w in words if respell(w.stem, w.stem) in group}
-        for run in name_runs(words, spelt, seg.doc.text):
-            if len(run) > 1:
-                # An alias in brackets ("Inspection (Rabkrin)") ends the term.
-                term = _BRACKET.split(seg.doc.text[run[0].start : run[-1].end])[0]
-                return " ".join(term.split())
-    return _surface(next(w for w in a if w.stem in group), feats)
+    return tuple(sorted(spans))
 
 
 def _surface(word: Word, feats: Features) -> str:

@@ -1098,11 +1098,11 @@ def test_evidence_gives_a_list_of_names_as_one_item() -> None:
 
     a = (
         "In March Bukharin, Rykov and Tomsky (Rightists) met the delegates from Odessa. "
-        'His "Testament", Lenin wrote, was for the delegates.'
+        'His "Testament", Lenin wrote, was for the delegates. The workers, workers all, agreed.'
     )
     b = (
         "The delegates from Odessa met Tomsky, Bukharin and Rykov, Rightists all, at night. "
-        "Lenin wrote the Testament for the delegates."
+        "Lenin wrote the Testament for the delegates. The workers agreed."
     )
     segs = tuple(segment(make_document(t, name=n)) for t, n in ((a, "a"), (b, "b")))
     feats = build_features(*segs)
@@ -1114,3 +1114,5 @@ def test_evidence_gives_a_list_of_names_as_one_item() -> None:
     assert [b[s:e] for s, e in listed[0].b] == ["Tomsky, Bukharin and Rykov, Rightists"]
     # Linked by other words, or by a quotation mark: items of their own.
     assert {"Odessa", "Testament", "Lenin"} <= {e.term for e in names}
+    (workers,) = [e for e in items if e.term == "workers"]  # not a name: a span a word
+    assert [a[s:e] for s, e in workers.a] == ["workers", "workers"]
