@@ -222,6 +222,8 @@ def _shared(feats: Features, i: int, j: int) -> tuple[int, float]:
     bag_a, bag_b = feats.bags[0][i], feats.bags[1][j]
     common = bag_a.keys() & bag_b.keys()
     names = {t for t in common if t in feats.names}
+    if len(names) < 2:  # one name makes no group
+        return len(common), sum(feats.idf[t] for t in common)
     merged = joined_names(
         _name_groups(feats.segs[0], i, names) + _name_groups(feats.segs[1], j, names)
     )

@@ -132,6 +132,8 @@ def _names_together(
     The item's term is its first mention of two or more names, in a if a has
     one; its spans are a span per mention, an alias in brackets one of its own.
     """
+    if len(names) < 2:  # one name makes no group
+        return {}
     respell = feats.variants.get
     texts = (feats.segs[0].doc.text, feats.segs[1].doc.text)
     spelt_b = {w.stem for w in b if respell(w.stem, w.stem) in names}
