@@ -64,20 +64,15 @@ def find_evidence(
             kind = "rare"
         else:
             kind = "word"
-        first = where_a[stem][0]
-        items.append(
-            Evidence(
-                kind=kind,
-                term=named.term
-                if named is not None
-                else first.norm
-                if kind != "name"
-                else _surface(first, feats),
-                weight=round(min(idf / feats.max_idf, 1.0), 3),
-                a=named.a if named is not None else tuple((w.start, w.end) for w in where_a[stem]),
-                b=named.b if named is not None else tuple((w.start, w.end) for w in where_b[stem]),
-            )
-        )
+        if named is not None:
+            term, spans_a, spans_b = named.term, named.a, named.b
+        else:
+            first = where_a[stem][0]
+            term = first.norm if kind != "name" else _surface(first, feats)
+            spans_a = tuple((w.start, w.end) for w in where_a[stem])
+            spans_b = tuple((w.start, w.end) for w in where_b[stem])
+        weight = round(min(idf / feats.max_idf, 1.0), 3)
+        items.append(Evidence(kind=kind, term=term, weight=weight, a=spans_a, b=spans_b))
     order = {"name": 0, "number": 0, "rare": 1, "word": 2}
     items.sort(key=lambda e: (order.get(e.kind, 3), -e.weight, e.term))
     phrases = _phrases(a, diff, feats)
