@@ -62,7 +62,8 @@ CALIBRATION_BIAS = -7.95
 judged precision on the dev gold."""
 PAD_CHARS = 300
 """A retelling passage shorter than this (characters) takes in neighbours
-from its own paragraph: one short sentence is too little to read an event by."""
+from its own paragraph: one short sentence is too little to read an event by.
+So does a passage shorter than its partner, up to the partner's length."""
 ELSEWHERE = 0.2
 """A neighbour that matches somewhere else this much better stays out."""
 MAX_SENTENCES = 10
@@ -437,9 +438,12 @@ def overlaps(x: tuple[int, int], y: tuple[int, int]) -> bool:
 def pad(cands: list[Candidate], score: Matrix, feats: Features) -> list[Candidate]:
     """Give short retelling passages the rest of their sentence's context.
 
-    Each side shorter than ``PAD_CHARS`` takes in neighbouring sentences of
-    its paragraph, the one agreeing more with the other side first, never
-    entering a sentence another pair already uses.
+    Each side shorter than ``PAD_CHARS``, or than the other side, takes in
+    neighbouring sentences of its paragraph until it is as long as the longer
+    of the two: the one agreeing more with the other side first, never
+    entering a sentence another pair already uses. Where the window grown
+    from the seed holds one sentence of a and four of b, the event a tells
+    goes on around that sentence.
     """
     used = [_sentence_owner(feats.segs[side], cands, side) for side in (0, 1)]
     out = []
@@ -447,8 +451,9 @@ def pad(cands: list[Candidate], score: Matrix, feats: Features) -> list[Candidat
         if c.kind != "retelling":
             out.append(c)
             continue
-        a = _pad_side(feats.segs[0], c.a, used[0], n, lambda k: float(score[k].max()))
-        b = _pad_side(feats.segs[1], c.b, used[1], n, lambda k: float(score[:, k].max()))
+        length = max(PAD_CHARS, c.a[1] - c.a[0], c.b[1] - c.b[0])
+        a = _pad_side(feats.segs[0], c.a, length, used[0], n, lambda k: float(score[k].max()))
+        b = _pad_side(feats.segs[1], c.b, length, used[1], n, lambda k: float(score[:, k].max()))
         out.append(Candidate(a, b, c.score, c.kind, c.signals))
     return out
 
@@ -474,17 +479,22 @@ def sentences_in(seg: Segmented, span: tuple[int, int]) -> range:
 def _pad_side(
     seg: Segmented,
     span: tuple[int, int],
+    length: int,
     owner: dict[int, int],
     me: int,
     support: Callable[[int], float],
 ) -> tuple[int, int]:
+    """``span`` widened by whole sentences of its paragraph to ``PAD_CHARS``,
+    and on towards ``length`` characters while a sentence brings it nearer
+    (as far as the paragraph, ``MAX_SENTENCES`` and the other pairs'
+    sentences allow)."""
     sents = seg.sentences
     inside = sentences_in(seg, span)
     if not inside:
         return span
     k0, k1 = inside[0], inside[-1]
     start, end = span
-    while end - start < PAD_CHARS and k1 - k0 + 1 < MAX_SENTENCES:
+    while end - start < length and k1 - k0 + 1 < MAX_SENTENCES:
         options = [
             k
             for k in (k0 - 1, k1 + 1)
@@ -496,6 +506,9 @@ def _pad_side(
         if not options:
             break
         k = max(options, key=support)
+        grown = max(end, sents[k].end) - min(start, sents[k].start)
+        if end - start >= PAD_CHARS and grown - length > length - (end - start):
+            break  # matching the partner's length, a sentence too many overshoots it
         owner[k] = me
         if k < k0:
             k0, start = k, min(start, sents[k].start)

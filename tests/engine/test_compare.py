@@ -1116,3 +1116,43 @@ def test_evidence_gives_a_list_of_names_as_one_item() -> None:
     assert {"Odessa", "Testament", "Lenin"} <= {e.term for e in names}
     (workers,) = [e for e in items if e.term == "workers"]  # not a name: a span a word
     assert [a[s:e] for s, e in workers.a] == ["workers", "workers"]
+
+
+def test_a_retelling_side_shorter_than_its_partner_takes_in_its_paragraph_to_match() -> None:
+    """A retelling passage of one sentence beside a partner of five takes in
+    its paragraph's sentences until it is about as long (not only up to
+    ``PAD_CHARS``), stopping where one more sentence would overshoot."""
+    import numpy as np
+
+    from aligner.align import PAD_CHARS, Candidate, pad
+    from aligner.documents import make_document
+    from aligner.features import build_features
+
+    words = ["harvest", "river", "council", "winter", "railway", "factory", "village", "army"]
+    sentences = [
+        f"The {w} was mentioned in chapter {n} of the report".ljust(99, "x") + "."
+        for n, w in enumerate(words)
+    ]
+    text_a = " ".join(sentences)  # one paragraph of eight sentences, a hundred characters each
+
+    def padded(partner: int) -> tuple[int, int]:
+        text_b = "The " + "long account of the events " * 40
+        text_b = text_b[: partner - 1].rstrip() + "."
+        seg_a = segment(make_document(text_a, name="a"))
+        seg_b = segment(make_document(text_b, name="b"))
+        feats = build_features(seg_a, seg_b, semantic=False)
+        s = seg_a.sentences
+        one = Candidate((s[3].start, s[3].end), (0, len(text_b)), 0.9, "retelling")
+        score = np.zeros((len(s), len(seg_b.sentences)), dtype=np.float32)
+        (got,) = pad([one], score, feats)
+        assert got.b == one.b
+        return got.a
+
+    def sentences_of(span: tuple[int, int]) -> int:
+        return round((span[1] - span[0]) / 100)
+
+    assert PAD_CHARS < 500
+    assert sentences_of(padded(520)) == 5  # a sixth would be 80 characters too long
+    assert sentences_of(padded(570)) == 6  # a sixth is 30 characters too long, 70 short without
+    assert sentences_of(padded(150)) == 3  # a short partner: PAD_CHARS, as before
+    assert text_a[slice(*padded(520))].count(".") == 5
