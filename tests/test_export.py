@@ -100,7 +100,7 @@ def small_comparison() -> Comparison:
     r_b = _span(b, 1, "At the demonstration", "of their own.")
     ev = (
         Evidence(
-            "number",
+            "date",
             "7 November 1927",
             0.8,
             (_at(A, "7 November 1927"),),

@@ -1,5 +1,6 @@
-"""Why two passages were paired: the names, numbers, rare words and phrases
-they share, with where each occurs on both sides. It never pairs passages."""
+"""Why two passages were paired: the names, dates, numbers, rare words and
+phrases they share, with where each occurs on both sides. It never pairs
+passages."""
 
 from __future__ import annotations
 
@@ -25,6 +26,16 @@ PHRASE_TERM_WORDS = 8
 """Words of a phrase given as its term (its spans cover all of it)."""
 _BRACKET = re.compile(r"\s*[(\[]")
 """Where an alias in brackets begins ("Inspection (Rabkrin)"): a name's term ends there."""
+MONTHS = frozenset(
+    "january february march april may june july august september october november december".split()
+)
+WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
+_DAY = re.compile(r"([1-9]|[12][0-9]|3[01])(st|nd|rd|th)?")
+_YEAR = re.compile(r"1[0-9]{3}|20[0-9]{2}")
+_PARTS = ("weekday", "month", "day", "year")
+_IN_DATE = re.compile(r"[\s,]*(?:of\s+)?")
+"""What may stand between the parts of a date: "25 December", "December 25,
+1922", "the 21st of January"."""
 
 
 def find_evidence(
@@ -48,15 +59,19 @@ def find_evidence(
         where_b[respell(w.stem, w.stem)].append(w)
     shared = [s for s in where_a.keys() & where_b.keys() if not is_stop(s) and s in feats.idf]
     together = _names_together(a, b, {s for s in shared if s in feats.names}, feats)
-    items = []
+    items, dated = _shared_dates(a, b, feats)
     for stem in shared:
         named = together.get(stem)
+        if stem in dated and named is None:
+            continue  # part of a date both give
         if named is not None and stem != named.stems[0]:
             continue  # given once, with the first name of its group
         group = named.stems if named is not None else (stem,)
         idf = max(feats.idf[t] for t in group)
         kind: EvidenceKind
-        if stem in feats.names:
+        if named is None and _is_date(where_a[stem][0]):
+            kind = "date"  # a month or day of the week: no name
+        elif stem in feats.names:
             kind = "name"
         elif any(ch.isdigit() for ch in stem):
             kind = "number"
@@ -68,15 +83,114 @@ def find_evidence(
             term, spans_a, spans_b = named.term, named.a, named.b
         else:
             first = where_a[stem][0]
-            term = first.norm if kind != "name" else _surface(first, feats)
+            term = _surface(first, feats) if kind in ("name", "date") else first.norm
             spans_a = tuple((w.start, w.end) for w in where_a[stem])
             spans_b = tuple((w.start, w.end) for w in where_b[stem])
         weight = round(min(idf / feats.max_idf, 1.0), 3)
         items.append(Evidence(kind=kind, term=term, weight=weight, a=spans_a, b=spans_b))
-    order = {"name": 0, "number": 0, "rare": 1, "word": 2}
+    order = {"name": 0, "date": 0, "number": 0, "rare": 1, "word": 2}
     items.sort(key=lambda e: (order.get(e.kind, 3), -e.weight, e.term))
     phrases = _phrases(a, diff, feats)
     return tuple(phrases + items[: MAX_ITEMS - len(phrases)])
+
+
+@dataclass(frozen=True, slots=True)
+class _Date:
+    """A date as a passage writes it: a month (or day of the week), and the
+    day and year written next to it."""
+
+    words: dict[str, Word]
+    """``month`` (or ``weekday``), and ``day`` and ``year`` when given."""
+    values: dict[str, str]
+    """The same parts' values: "december", "25" (of "25th"), "1922"."""
+
+
+def _dates(words: Sequence[Word], text: str) -> list[_Date]:
+    """The dates in ``words``: each capitalised month or day of the week, with
+    a day of the month written just before or after it and a year after
+    those ("25 December 1922", "December 25, 1922", "the 21st of January";
+    "May" only with a day or a year, a verb otherwise)."""
+    out = []
+    for n, w in enumerate(words):
+        if not _is_date(w):
+            continue
+        if w.norm in WEEKDAYS:
+            out.append(_Date({"weekday": w}, {"weekday": w.norm}))
+            continue
+        parts, values, last = {"month": w}, {"month": w.norm}, n
+        before = words[n - 1] if n > 0 else None
+        after = words[n + 1] if n + 1 < len(words) else None
+        if before is not None and _adjacent(before, w, text) and (day := _day(before)):
+            parts["day"], values["day"] = before, day
+        elif after is not None and _adjacent(w, after, text) and (day := _day(after)):
+            parts["day"], values["day"], last = after, day, n + 1
+        year = words[last + 1] if last + 1 < len(words) else None
+        if year is not None and _adjacent(words[last], year, text) and _YEAR.fullmatch(year.norm):
+            parts["year"], values["year"] = year, year.norm
+        if w.norm != "may" or len(parts) > 1:
+            out.append(_Date(parts, values))
+    return out
+
+
+def _is_date(word: Word) -> bool:
+    return word.cap and (word.norm in MONTHS or word.norm in WEEKDAYS)
+
+
+def _day(word: Word) -> str | None:
+    """The day of the month ``word`` writes ("25" of "25th"), if any."""
+    match = _DAY.fullmatch(word.norm)
+    return match[1] if match else None
+
+
+def _adjacent(w: Word, nxt: Word, text: str) -> bool:
+    return _IN_DATE.fullmatch(text, w.end, nxt.start) is not None
+
+
+def _shared_dates(
+    a: Sequence[Word], b: Sequence[Word], feats: Features
+) -> tuple[list[Evidence], set[str]]:
+    """The dates both passages give, an item each, and the stems they use.
+
+    Two mentions give one date when they name one month (or day of the
+    week) and no different day or year; the item holds what both give
+    ("December 25" of "December 25, 1922" and "on December 25"), written as
+    a writes it, its spans only those parts.
+    """
+    texts = (feats.segs[0].doc.text, feats.segs[1].doc.text)
+    dates = (_dates(a, texts[0]), _dates(b, texts[1]))
+    found: dict[tuple[str, ...], tuple[list[tuple[int, int]], list[tuple[int, int]]]] = {}
+    stems: dict[tuple[str, ...], set[str]] = {}
+    for x in dates[0]:
+        for y in dates[1]:
+            common = [
+                part for part in _PARTS if part in x.values and x.values[part] == y.values.get(part)
+            ]
+            clash = any(
+                part in x.values and part in y.values and x.values[part] != y.values[part]
+                for part in _PARTS
+            )
+            if clash or not set(common) & {"weekday", "month"}:
+                continue  # no date in common: another day, or only a number
+            key = tuple(f"{part}={x.values[part]}" for part in common)
+            spans = found.setdefault(key, ([], []))
+            for date, side in ((x, spans[0]), (y, spans[1])):
+                words = [date.words[part] for part in common]
+                span = (min(w.start for w in words), max(w.end for w in words))
+                if span not in side:
+                    side.append(span)
+            stems.setdefault(key, set()).update(x.words[part].stem for part in common)
+    items = []
+    used: set[str] = set()
+    for key, (spans_a, spans_b) in found.items():
+        weights = [feats.idf[t] for t in stems[key] if t in feats.idf]
+        if not weights:
+            continue
+        used |= stems[key]
+        start, end = min(spans_a)
+        term = " ".join(texts[0][start:end].split())
+        weight = round(min(max(weights) / feats.max_idf, 1.0), 3)
+        items.append(Evidence("date", term, weight, tuple(sorted(spans_a)), tuple(sorted(spans_b))))
+    return items, used
 
 
 def _phrases(a: Sequence[Word], diff: Sequence[DiffOp], feats: Features) -> list[Evidence]:

@@ -315,7 +315,7 @@ def _md_summary(c: Comparison, gaps: Gaps) -> str:
             "",
             "In quotations and versions, ~~struck~~ words are only in A and **bold** words "
             "only in B; in retellings, **bold** marks what both share (phrases, names, "
-            "numbers, rare words).",
+            "dates, numbers, rare words).",
         ]
     return "\n".join(lines)
 

@@ -306,7 +306,7 @@ def _topic(pairs: Sequence[Pair], size: int = 4) -> tuple[str, ...]:
     weight: dict[str, float] = defaultdict(float)
     for p in pairs:
         for e in p.evidence:
-            if e.kind in ("name", "number", "rare", "phrase"):
+            if e.kind in ("name", "date", "number", "rare", "phrase"):
                 weight[" ".join(e.term.split())] += e.weight * p.score
     if not weight:
         for p in pairs:

@@ -20,7 +20,7 @@ the corresponding passages of two versions of one text (ordered mode)."""
 Tag = Literal["equal", "replace", "insert", "delete"]
 """difflib's opcode vocabulary."""
 
-EvidenceKind = Literal["phrase", "name", "number", "rare", "word"]
+EvidenceKind = Literal["phrase", "name", "date", "number", "rare", "word"]
 
 KINDS: tuple[Kind, ...] = ("quotation", "retelling", "version")
 
@@ -124,8 +124,9 @@ class Evidence:
     """Something both passages share that explains why they were paired."""
 
     kind: EvidenceKind
-    """``phrase`` (a run of shared words), ``name``, ``number``, ``rare`` word
-    or ``word``."""
+    """``phrase`` (a run of shared words), ``name``, ``date`` (a month or day
+    of the week, with the day and year both give: "December 25"), ``number``,
+    ``rare`` word or ``word``."""
     term: str
     """The shared item as it reads in passage a."""
     weight: float

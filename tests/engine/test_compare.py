@@ -1156,3 +1156,34 @@ def test_a_retelling_side_shorter_than_its_partner_takes_in_its_paragraph_to_mat
     assert sentences_of(padded(570)) == 6  # a sixth is 30 characters too long, 70 short without
     assert sentences_of(padded(150)) == 3  # a short partner: PAD_CHARS, as before
     assert text_a[slice(*padded(520))].count(".") == 5
+
+
+def test_evidence_gives_a_date_as_far_as_both_give_it() -> None:
+    """A date both passages give is one item of kind ``date``, as far as both
+    give it ("December 25" of "December 25, 1922" and "the 25th December"),
+    written as a writes it, marked on both sides; another day of one month
+    is no shared date; a month or day of the week alone is a date, not a
+    name; "May" with no day or year is no date."""
+    from aligner.documents import make_document
+    from aligner.evidence import find_evidence
+    from aligner.features import build_features
+
+    a = (
+        "Lenin wrote on December 25, 1922, the note called the Testament. "
+        "On Sunday the warnings came, and in March 1921 Kronstadt rose. "
+        "The congress met on 3 April. May the delegates agree."
+    )
+    b = (
+        "The Testament was written on the 25th December in his room. "
+        "The sailors of Kronstadt rose in March 1921, warned on Sunday. "
+        "The congress met on 10 April. May the delegates agree."
+    )
+    segs = tuple(segment(make_document(t, name=n)) for t, n in ((a, "a"), (b, "b")))
+    feats = build_features(*segs)
+    items = find_evidence(segs[0].words, segs[1].words, feats)
+    dates = {e.term: e for e in items if e.kind == "date"}
+    assert set(dates) == {"December 25", "March 1921", "Sunday", "April"}
+    assert [b[s:e] for s, e in dates["December 25"].b] == ["25th December"]
+    assert [a[s:e] for s, e in dates["March 1921"].a] == ["March 1921"]
+    assert not any(e.term in ("December", "25", "1921", "March", "May") for e in items)
+    assert not any(e.kind == "name" and e.term in ("Sunday", "April") for e in items)

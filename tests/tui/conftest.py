@@ -203,7 +203,7 @@ def build_comparison(text_a: str = TEXT_A, text_b: str = TEXT_B) -> Comparison:
             0.68,
             "retelling",
             [
-                ("number", "7 November 1927", "7 November 1927", 1.0),
+                ("date", "7 November 1927", "7 November 1927", 1.0),
                 ("name", "Opposition", "Opposition", 0.7),
                 ("rare", "banners", "banners", 0.6),
                 ("rare", "police", "police", 0.4),

@@ -34,6 +34,7 @@ class Palette:
     changed: Style = Style(color="yellow", italic=True)
     char: Style = Style(bold=True, reverse=True)
     name: Style = Style(color="cyan", bold=True)
+    date: Style = Style(color="magenta", bold=True)
     number: Style = Style(color="magenta", bold=True)
     rare: Style = Style(color="green", underline=True)
     phrase: Style = Style(color="yellow", underline=True)
@@ -86,7 +87,8 @@ def diff_text(pair: Pair, side: Side, palette: Palette = DEFAULT_PALETTE) -> Tex
 
 
 def evidence_text(pair: Pair, side: Side, palette: Palette = DEFAULT_PALETTE) -> Text:
-    """One side of ``pair`` with the shared evidence (phrases, names, numbers, rare words) marked.
+    """One side of ``pair`` with the shared evidence marked (phrases, names,
+    dates, numbers, rare words).
 
     Used for retellings, which share few words: painting every other word as
     changed would hide what actually links the passages.
@@ -152,7 +154,7 @@ def legend(pair: Pair | None, palette: Palette = DEFAULT_PALETTE) -> Text:
         parts = [
             ("shared:", Style(dim=True)),
             ("name", palette.name),
-            ("number", palette.number),
+            ("date/number", palette.number),
             ("rare word", palette.rare),
             ("phrase", palette.phrase),
         ]

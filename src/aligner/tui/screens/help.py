@@ -35,7 +35,8 @@ KEYS: tuple[tuple[str, str], ...] = (
 MARKS = (
     "Quotations: [strike]removed[/] in A, [underline]added[/] in B, [italic]changed[/] words, "
     "[reverse bold]letters[/] that differ in spelling variants.\n"
-    "Retellings: shared [bold]names[/] and [bold]numbers[/], [underline]rare words[/].\n"
+    "Retellings: shared [bold]names[/], [bold]dates[/] and [bold]numbers[/], "
+    "[underline]rare words[/].\n"
     "Reading mode: │ aligned passage, ┃ selected pair, [dim]dim: no parallel[/]."
 )
 

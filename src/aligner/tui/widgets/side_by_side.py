@@ -19,7 +19,7 @@ from textual.widgets import Static
 from aligner.model import Document, Pair
 from aligner.tui.render import Palette, legend, location, passage_text, sentence_blocks
 
-_PARTS = ("removed", "added", "changed", "char", "name", "number", "rare", "phrase", "word")
+_PARTS = ("removed", "added", "changed", "char", "name", "date", "number", "rare", "phrase", "word")
 
 
 def _piece(text: Text, start: int, end: int) -> Text:
