@@ -10,7 +10,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from aligner.features import Features, joined_names, name_runs
+from aligner.features import Features, is_number, joined_names, name_runs
 from aligner.model import DiffOp, Evidence, EvidenceKind
 from aligner.segment import Word, is_stop, words_in
 
@@ -32,6 +32,8 @@ MONTHS = frozenset(
 WEEKDAYS = frozenset("monday tuesday wednesday thursday friday saturday sunday".split())
 _DAY = re.compile(r"([1-9]|[12][0-9]|3[01])(st|nd|rd|th)?")
 _YEAR = re.compile(r"1[0-9]{3}|20[0-9]{2}")
+"""A year after a month ("March 1521" too; standing alone, ``match.years``
+takes only 1700-2099 for years, a smaller number being more often a count)."""
 _PARTS = ("weekday", "month", "day", "year")
 _IN_DATE = re.compile(r"[\s,]*(?:of\s+)?")
 """What may stand between the parts of a date: "25 December", "December 25,
@@ -73,7 +75,7 @@ def find_evidence(
             kind = "date"  # a month or day of the week: no name
         elif stem in feats.names:
             kind = "name"
-        elif any(ch.isdigit() for ch in stem):
+        elif is_number(stem):
             kind = "number"
         elif idf >= RARE_SHARE * feats.max_idf:
             kind = "rare"

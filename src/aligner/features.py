@@ -28,6 +28,14 @@ if TYPE_CHECKING:
     Matrix = npt.NDArray[np.float32]
 
 _NUMBER = re.compile(r"\d")
+
+
+def is_number(stem: str) -> bool:
+    """A stem holding a digit ("1921", "25th", "3.7"): a number, weighted
+    as names are, and listed as one in the evidence."""
+    return _NUMBER.search(stem) is not None
+
+
 # Words capitalised for grammar, not because they name something.
 _NOT_NAMES = STOPWORDS | {"mr", "but", "and", "the", "this", "in", "it"}
 
@@ -73,7 +81,7 @@ class Features:
 
     def is_anchor(self, stem: str) -> bool:
         """Names and numbers: the evidence that pins an event down."""
-        return stem in self.names or bool(_NUMBER.search(stem))
+        return stem in self.names or is_number(stem)
 
 
 def build_features(
@@ -283,7 +291,7 @@ def _bags(
     """Per sentence, its stems weighted (tf-idf, names and numbers boosted), and the norms."""
     # A stem's weight but for its count in the sentence: once per stem.
     base = {
-        t: w * (NAME_BOOST if t in names else NUMBER_BOOST if _NUMBER.search(t) else 1.0)
+        t: w * (NAME_BOOST if t in names else NUMBER_BOOST if is_number(t) else 1.0)
         for t, w in idf.items()
     }
     bags: list[tuple[dict[str, float], ...]] = []
@@ -363,7 +371,7 @@ def _commonness(segs: tuple[Segmented, Segmented], names: frozenset[str]) -> dic
     return {
         t: min(max((7.0 - z) / 3.0, MIN_COMMON), MAX_RARE)
         for t, z in best.items()
-        if t not in names and not _NUMBER.search(t)
+        if t not in names and not is_number(t)
     }
 
 
@@ -393,7 +401,7 @@ def _background(
     return {
         t: min(1.0, WORDS_PER_SENTENCE * 10.0 ** (z - 9.0))
         for t, z in best.items()
-        if t not in names and not _NUMBER.search(t)
+        if t not in names and not is_number(t)
     }
 
 
