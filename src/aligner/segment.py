@@ -406,7 +406,61 @@ def _sentence_tokenizer(text: str):  # type: ignore[no-untyped-def]
     if len(text) > _TRAIN_CHARS:
         step = len(text) // (_TRAIN_CHARS // _TRAIN_CHUNK)
         text = "\n\n".join(text[i : i + _TRAIN_CHUNK] for i in range(0, len(text), step))
-    return _nltk()[0](text, lang_vars=_language_vars())
+    tokenizer = _nltk()[0](text, lang_vars=_language_vars())
+    _drop_false_abbreviations(tokenizer, text)
+    return tokenizer
+
+
+_AFTER_PERIOD = r"\.\s*(\S*)"
+"""What follows an abbreviation's full stop: the next token."""
+TITLES = frozenset(
+    "mr mrs ms messrs dr st prof gen col capt lt sgt rev hon fr sr jr gov sen mme mlle".split()
+)
+"""Titles before a name ("Mr. Smith"): abbreviations even where the name
+follows them only there, so Punkt knows no other case of it."""
+
+
+def _drop_false_abbreviations(tokenizer: Any, text: str) -> None:
+    """Forget the words Punkt took for abbreviations that ``text`` only ever
+    ends a sentence with.
+
+    On a few thousand words, a word that happens to stand before a full stop
+    each time it occurs ("at all.", "the sea.") looks like an abbreviation to
+    Punkt's statistics, and a sentence that follows it is then split off only
+    when its first word is never capitalised mid-sentence: a heading line
+    ("# The Loss of the Titanic") or a name decides whether two sentences
+    merge. A true abbreviation of two or more letters shows itself somewhere
+    in the text: a lower-case word, a digit, a comma or capitals after it
+    ("op. cit., p. 12", "Vol. XXIV", "etc., and"), or a name ("Mr. Smith",
+    a word Punkt has seen capitalised mid-sentence and never in lower case).
+    Initials (one letter), dotted forms ("i.e", "u.s.s.r") and ``TITLES`` stay.
+    """
+    params = tokenizer._params  # noqa: SLF001 - Punkt keeps what it learned there
+    flags = type(tokenizer).train.__globals__  # Punkt's orthographic flags
+    lower, upper_mid = flags["_ORTHO_LC"], flags["_ORTHO_MID_UC"]
+
+    def shows_itself(word: str) -> bool:
+        pattern = r"(?<![\w.])" + re.escape(word) + _AFTER_PERIOD
+        for match in re.finditer(pattern, text, re.IGNORECASE):
+            after = match[1]
+            first = after[:1]
+            if first.islower() or first.isdigit() or first in ",;:)":
+                return True
+            head = re.match(r"\w+", after)
+            if head is None:
+                continue
+            if len(head[0]) > 1 and head[0].isupper():
+                return True  # capitals: a roman numeral, an acronym (not "A" or "I")
+            seen = params.ortho_context.get(head[0].lower(), 0)
+            if seen & upper_mid and not seen & lower:
+                return True
+        return False
+
+    for word in [w for w in params.abbrev_types if len(w) > 1 and "." not in w]:
+        if word in TITLES:
+            continue
+        if not shows_itself(word):
+            params.abbrev_types.discard(word)
 
 
 @lru_cache(maxsize=1)

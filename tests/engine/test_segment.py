@@ -157,6 +157,31 @@ def test_a_closing_backtick_ends_its_sentence() -> None:
     ]
 
 
+def test_a_word_that_only_ends_sentences_is_no_abbreviation() -> None:
+    """On a short text Punkt takes a word that stands before a full stop each
+    time ("at all.") for an abbreviation, and a heading ("# The ...") then
+    decides that the sentence after it does not begin: each sentence is its
+    own. Abbreviations that show themselves ("op. cit., p. 12") or a title
+    before a name ("Mr. Smith") stay abbreviations."""
+    text = (
+        "# The Night of the Storm\n\n"
+        "The captain would let no men into the boats at all. The first boats left half "
+        "empty. Nobody in the saloons believed the warnings at all. The ship sank at dawn, "
+        "and the sea was calm. Mr. Smith went down with her; the inquiry (op. cit., p. 12) "
+        "said so. Nobody heard the rockets at all. The band played on."
+    )
+    seg = segment(make_document(text, name="short"))
+    assert [text[s.start : s.end] for s in seg.sentences][1:] == [
+        "The captain would let no men into the boats at all.",
+        "The first boats left half empty.",
+        "Nobody in the saloons believed the warnings at all.",
+        "The ship sank at dawn, and the sea was calm.",
+        "Mr. Smith went down with her; the inquiry (op. cit., p. 12) said so.",
+        "Nobody heard the rockets at all.",
+        "The band played on.",
+    ]
+
+
 @pytest.mark.parametrize(
     ("raw", "norm"),
     [
