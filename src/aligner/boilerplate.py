@@ -16,10 +16,12 @@ import re
 _MARKUP = re.compile(r"</?[A-Za-z][^<>\n]{0,200}>|&(?:[A-Za-z]{2,8}|#\d{1,6}|#x[0-9A-Fa-f]{1,6});")
 """HTML/XML tags and character entities ("<p class=x>", "&amp;", "&#8217;")."""
 _ADDRESS = re.compile(
-    r"\b(?:https?://|ftp://|www\.)[^\s<>\"'()\[\]]+|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b"
+    r"\b(?:https?://|ftp://|www\.)(?:[^\s<>\"'()\[\]]|\([^\s<>\"'()\[\]]*\))+"
+    r"|\b[\w.+-]+@[\w-]+(?:\.[\w-]+)+\b"
 )
-"""A web address ("https://www.marxists.org/archive/...", "www.example.org")
-or a mail address."""
+"""A web address ("https://www.marxists.org/archive/...", "www.example.org",
+".../wiki/Edward_Smith_(sea_captain)" with its brackets, but not the one
+that closes a Markdown link or a remark around it) or a mail address."""
 NOTE = re.compile(r'\[\d{1,3}\]|(?<=[.,;:”"’)])\d{1,3}(?=[\s,;]|$)')
 """Note markers: "[2]", or digits glued to a word or closing quote ("misfortune.”5")."""
 _NOTE_BEFORE = frozenset('.,;:”"’)]')

@@ -117,12 +117,17 @@ def test_a_cited_page_is_a_page_of_its_work() -> None:
 def test_web_and_mail_addresses_are_not_words() -> None:
     text = (
         "Source: https://www.marxists.org/archive/trotsky/1936/revbet/ch05.htm (read it). "
-        "Write to editor@marxist.com or see www.marxist.com/russia. Lenin died in 1924."
+        "Write to editor@marxist.com or see www.marxist.com/russia. Lenin died in 1924. "
+        "[Captain Smith](https://en.wikipedia.org/wiki/Edward_Smith_(sea_captain)) sailed "
+        "(https://example.org/page)."
     )
     seg = segment(make_document(text))
     norms = [w.norm for w in seg.words]
     assert norms == ["source", "read", "it", "write", "to", "or", "see", "lenin", "died", "in"] + [
-        "1924"
+        "1924",
+        "captain",
+        "smith",
+        "sailed",
     ]
 
 
