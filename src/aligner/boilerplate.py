@@ -22,6 +22,8 @@ _ADDRESS = re.compile(
 """A web address ("https://www.marxists.org/archive/...", "www.example.org",
 ".../wiki/Edward_Smith_(sea_captain)" with its brackets, but not the one
 that closes a Markdown link or a remark around it) or a mail address."""
+_FOOTNOTE = re.compile(r"\[\^[^\]\s]{1,40}\]")
+"""A Markdown footnote's mark ("[^1]", "[^fleet]"), in the text or before its note."""
 NOTE = re.compile(r'\[\d{1,3}\]|(?<=[.,;:”"’)])\d{1,3}(?=[\s,;]|$)')
 """Note markers: "[2]", or digits glued to a word or closing quote ("misfortune.”5")."""
 _NOTE_BEFORE = frozenset('.,;:”"’)]')
@@ -173,14 +175,16 @@ def framed(text: str, start: int, end: int, body: tuple[int, int]) -> str:
 
 
 def unmarked(block: str) -> str:
-    """``block`` with the markup of a saved web page or XML, and web and mail
-    addresses, blanked: they are no part of the text (two pages saved from
-    one site share their addresses, not their story). Blanks of the same
-    length keep the offsets."""
+    """``block`` with the markup of a saved web page or XML, Markdown's
+    footnote marks, and web and mail addresses, blanked: they are no part of
+    the text (two pages saved from one site share their addresses, not their
+    story). Blanks of the same length keep the offsets."""
     if "<" in block or "&" in block:
         block = _MARKUP.sub(blank, block)
     if "://" in block or "www." in block or "@" in block:
         block = _ADDRESS.sub(blank, block)
+    if "[^" in block:
+        block = _FOOTNOTE.sub(blank, block)
     return block
 
 

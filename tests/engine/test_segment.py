@@ -114,12 +114,12 @@ def test_a_cited_page_is_a_page_of_its_work() -> None:
     assert ibid == "40@revolution betrayed"  # "Ibid.": the work cited last
 
 
-def test_web_and_mail_addresses_are_not_words() -> None:
+def test_web_and_mail_addresses_and_footnote_marks_are_not_words() -> None:
     text = (
         "Source: https://www.marxists.org/archive/trotsky/1936/revbet/ch05.htm (read it). "
         "Write to editor@marxist.com or see www.marxist.com/russia. Lenin died in 1924. "
         "[Captain Smith](https://en.wikipedia.org/wiki/Edward_Smith_(sea_captain)) sailed "
-        "(https://example.org/page)."
+        "(https://example.org/page).[^1]\n\n[^1]: Fleet saw it."
     )
     seg = segment(make_document(text))
     norms = [w.norm for w in seg.words]
@@ -128,6 +128,9 @@ def test_web_and_mail_addresses_are_not_words() -> None:
         "captain",
         "smith",
         "sailed",
+        "fleet",
+        "saw",
+        "it",
     ]
 
 
