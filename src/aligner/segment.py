@@ -470,11 +470,13 @@ def _language_vars():  # type: ignore[no-untyped-def]
     Some plain-text editions quote `thus`: Punkt would not end a sentence at
     a full stop right before a closing backtick (nor move the backtick onto
     the sentence it closes), and a whole dialogue became one sentence.
+    Markdown's emphasis after a full stop (**"Iceberg, right ahead!"**) stays
+    with the sentence it closes too.
     """
 
     class Vars(_nltk()[2]):  # type: ignore[misc]
         _re_non_word_chars = r"(?:[)\";}\]\*:@\'\({\[‘’“”«»!?`])"
-        re_boundary_realignment = re.compile(r"[\"')\]}‘’“”«»`]+?(?:\s+|(?=--)|$)", re.MULTILINE)
+        re_boundary_realignment = re.compile(r"[\"')\]}‘’“”«»`*_]+?(?:\s+|(?=--)|$)", re.MULTILINE)
 
     return Vars()
 

@@ -165,6 +165,20 @@ def test_a_closing_backtick_ends_its_sentence() -> None:
     ]
 
 
+def test_markdown_emphasis_after_a_full_stop_stays_with_its_sentence() -> None:
+    text = (
+        'He telephoned the bridge: **"Iceberg, right ahead!"** The officer ordered the helm '
+        'hard over. She said: *"Go!"* Then he left.'
+    )
+    seg = segment(make_document(text, name="emphasis"))
+    assert [text[s.start : s.end] for s in seg.sentences] == [
+        'He telephoned the bridge: **"Iceberg, right ahead!"**',
+        "The officer ordered the helm hard over.",
+        'She said: *"Go!"*',
+        "Then he left.",
+    ]
+
+
 def test_a_word_that_only_ends_sentences_is_no_abbreviation() -> None:
     """On a short text Punkt takes a word that stands before a full stop each
     time ("at all.") for an abbreviation, and a heading ("# The ...") then
