@@ -502,6 +502,7 @@ def _pad_side(
             and sents[k].paragraph == sents[k0 if k < k0 else k1].paragraph
             and not sents[k].boiler
             and owner.get(k, me) == me
+            and not (k > k1 and _introduces(seg, k))
         ]
         if not options:
             break
@@ -515,6 +516,12 @@ def _pad_side(
         else:
             k1, end = k, max(end, sents[k].end)
     return start, end
+
+
+def _introduces(seg: Segmented, k: int) -> bool:
+    """Whether sentence k ends with a colon: it introduces what follows it
+    (a quotation, a list), which a passage padded with it would leave out."""
+    return seg.doc.text[seg.sentences[k].start : seg.sentences[k].end].rstrip().endswith(":")
 
 
 def chain(cands: list[Candidate], feats: Features) -> list[Candidate]:

@@ -1187,3 +1187,32 @@ def test_evidence_gives_a_date_as_far_as_both_give_it() -> None:
     assert [a[s:e] for s, e in dates["March 1921"].a] == ["March 1921"]
     assert not any(e.term in ("December", "25", "1921", "March", "May") for e in items)
     assert not any(e.kind == "name" and e.term in ("Sunday", "April") for e in items)
+
+
+def test_a_padded_passage_does_not_end_on_an_introduction() -> None:
+    """Padding takes in a sentence before the passage rather than one after
+    it that ends with a colon: that one introduces a quotation the passage
+    would leave out ("Trotsky sums up what happened:")."""
+    import numpy as np
+
+    from aligner.align import Candidate, pad
+    from aligner.documents import make_document
+    from aligner.features import build_features
+
+    text_a = (
+        "The congress had met in the spring of that year. "
+        "But tragically, this policy was not followed through. "
+        "Trotsky sums up what happened:\n\n"
+        '"The reasons are all to be sought in the tactics."'
+    )
+    text_b = "These policies produced tragic results, as the congress of that year saw too."
+    seg_a = segment(make_document(text_a, name="a"))
+    seg_b = segment(make_document(text_b, name="b"))
+    feats = build_features(seg_a, seg_b, semantic=False)
+    s = seg_a.sentences
+    one = Candidate((s[1].start, s[1].end), (0, len(text_b)), 0.9, "retelling")
+    score = np.zeros((len(s), len(seg_b.sentences)), dtype=np.float32)
+    score[2] = 1.0  # the introduction agrees best: it is still left out
+    (got,) = pad([one], score, feats)
+    assert text_a[got.a[0] : got.a[1]].startswith("The congress had met")
+    assert not text_a[got.a[0] : got.a[1]].rstrip().endswith(":")
