@@ -203,6 +203,12 @@ def _versions(
     if options.ordered is None and not mode.keeps_order(sims.score, lengths):
         return None
     cands = ordered.align_ordered(sims, feats, groups_a, groups_b)
+    if (
+        options.ordered is None
+        and free is not None
+        and not mode.sentences_correspond(cands, free.scores[0], feats)
+    ):
+        return None  # accounts telling one story in one order, in sentences of their own
     windows = (lambda: free.windows) if free is not None else None
     if options.ordered is None and mode.moves_material(runs, windows, feats, cands):
         return None
