@@ -17,7 +17,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from aligner.caches import per_document
-from aligner.segment import STOPWORDS, Segmented, Sentence, Word, is_stop
+from aligner.segment import STOPWORDS, TITLES, Segmented, Sentence, Word, is_stop
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Container, Iterable, Sequence
@@ -443,15 +443,18 @@ def name_runs(words: Sequence[Word], names: Container[str], text: str) -> list[l
     words, ``NAME_JOINERS``, spaces and commas: each run is one name ("People's
     Commissariat of Workers' and Peasants' Inspection") or a list of names
     ("Bukharin, Rykov and Tomsky"). Other marks between two words (quotes, a
-    dash, a colon) end a run: '"Testament", Lenin wrote' names two things.
+    dash, a colon) end a run: '"Testament", Lenin wrote' names two things;
+    so does a full stop but after an initial or a title (``_initial``).
     ``text`` is the words' document's text."""
     runs: list[list[Word]] = []
     joined = False
     end = -1
+    before: Word | None = None
     for w in words:
-        if joined and text[end : w.start].strip(_IN_NAME):
+        gap = text[end : w.start]
+        if joined and (gap.strip(_IN_NAME) or ("." in gap and not _initial(before))):
             joined = False
-        end = w.end
+        end, before = w.end, w
         if w.stem in names:
             if joined:
                 runs[-1].append(w)
@@ -461,6 +464,12 @@ def name_runs(words: Sequence[Word], names: Container[str], text: str) -> list[l
         elif not (w.cap or w.norm in NAME_JOINERS):
             joined = False
     return runs
+
+
+def _initial(word: Word | None) -> bool:
+    """Whether a full stop after ``word`` marks an initial or a title ("J.",
+    "St.", "Gen."), not the end of a sentence ("...from the Moon. Nixon")."""
+    return word is not None and (len(word.norm) == 1 or word.norm in TITLES)
 
 
 def joined_names(groups: Iterable[set[str]]) -> list[set[str]]:

@@ -1230,3 +1230,24 @@ def test_accounts_that_keep_one_order_in_sentences_of_their_own_are_free_order()
     assert c.pairs and all(p.kind == "retelling" for p in c.pairs)
     launch = [p for p in c.pairs if "Saturn V" in p.a_text]
     assert launch and "Saturn V" in launch[0].b_text
+
+
+def test_a_name_ends_at_a_full_stop_but_for_an_initial_or_a_title() -> None:
+    """'...from the Central Committee. In December, Trotsky' names the
+    Committee and Trotsky, not one 'Committee. In December'; 'J. V. Stalin'
+    and 'St. Petersburg' are one name each."""
+    from aligner.documents import make_document
+    from aligner.features import name_runs
+
+    text = (
+        "Trotsky was expelled from the Central Committee. In December, Trotsky left. "
+        "J. V. Stalin stayed in St. Petersburg."
+    )
+    seg = segment(make_document(text, name="a"))
+    names = {w.stem for w in seg.words if w.cap and w.norm not in ("in", "j", "v", "st")}
+    names |= {"j", "v", "st"}
+    runs = [text[r[0].start : r[-1].end] for r in name_runs(seg.words, names, text)]
+    assert "Central Committee" in runs
+    assert not any("Committee. In" in r for r in runs)
+    assert "J. V. Stalin" in runs
+    assert "St. Petersburg" in runs
