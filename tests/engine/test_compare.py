@@ -1122,11 +1122,7 @@ def test_a_retelling_side_shorter_than_its_partner_takes_in_its_paragraph_to_mat
     """A retelling passage of one sentence beside a partner of five takes in
     its paragraph's sentences until it is about as long (not only up to
     ``PAD_CHARS``), stopping where one more sentence would overshoot."""
-    import numpy as np
-
-    from aligner.align import PAD_CHARS, Candidate, pad
-    from aligner.documents import make_document
-    from aligner.features import build_features
+    from aligner.align import PAD_CHARS
 
     words = ["harvest", "river", "council", "winter", "railway", "factory", "village", "army"]
     sentences = [
@@ -1137,16 +1133,7 @@ def test_a_retelling_side_shorter_than_its_partner_takes_in_its_paragraph_to_mat
 
     def padded(partner: int) -> tuple[int, int]:
         text_b = "The " + "long account of the events " * 40
-        text_b = text_b[: partner - 1].rstrip() + "."
-        seg_a = segment(make_document(text_a, name="a"))
-        seg_b = segment(make_document(text_b, name="b"))
-        feats = build_features(seg_a, seg_b, semantic=False)
-        s = seg_a.sentences
-        one = Candidate((s[3].start, s[3].end), (0, len(text_b)), 0.9, "retelling")
-        score = np.zeros((len(s), len(seg_b.sentences)), dtype=np.float32)
-        (got,) = pad([one], score, feats)
-        assert got.b == one.b
-        return got.a
+        return _padded(text_a, text_b[: partner - 1].rstrip() + ".", 3)
 
     def sentences_of(span: tuple[int, int]) -> int:
         return round((span[1] - span[0]) / 100)
@@ -1193,12 +1180,6 @@ def test_a_padded_passage_does_not_end_on_an_introduction() -> None:
     """Padding takes in a sentence before the passage rather than one after
     it that ends with a colon: that one introduces a quotation the passage
     would leave out ("Trotsky sums up what happened:")."""
-    import numpy as np
-
-    from aligner.align import Candidate, pad
-    from aligner.documents import make_document
-    from aligner.features import build_features
-
     text_a = (
         "The congress had met in the spring of that year. "
         "But tragically, this policy was not followed through. "
@@ -1206,16 +1187,33 @@ def test_a_padded_passage_does_not_end_on_an_introduction() -> None:
         '"The reasons are all to be sought in the tactics."'
     )
     text_b = "These policies produced tragic results, as the congress of that year saw too."
+    # The introduction agrees best with b: it is still left out.
+    start, end = _padded(text_a, text_b, 1, agree=2)
+    assert text_a[start:end].startswith("The congress had met")
+    assert not text_a[start:end].rstrip().endswith(":")
+
+
+def _padded(text_a: str, text_b: str, sentence: int, agree: int | None = None) -> tuple[int, int]:
+    """Side a of a retelling of ``text_a``'s sentence ``sentence`` against all
+    of ``text_b``, padded (``align.pad``); sentence ``agree`` of a scores 1
+    against b, the others 0."""
+    import numpy as np
+
+    from aligner.align import Candidate, pad
+    from aligner.documents import make_document
+    from aligner.features import build_features
+
     seg_a = segment(make_document(text_a, name="a"))
     seg_b = segment(make_document(text_b, name="b"))
     feats = build_features(seg_a, seg_b, semantic=False)
     s = seg_a.sentences
-    one = Candidate((s[1].start, s[1].end), (0, len(text_b)), 0.9, "retelling")
+    one = Candidate((s[sentence].start, s[sentence].end), (0, len(text_b)), 0.9, "retelling")
     score = np.zeros((len(s), len(seg_b.sentences)), dtype=np.float32)
-    score[2] = 1.0  # the introduction agrees best: it is still left out
+    if agree is not None:
+        score[agree] = 1.0
     (got,) = pad([one], score, feats)
-    assert text_a[got.a[0] : got.a[1]].startswith("The congress had met")
-    assert not text_a[got.a[0] : got.a[1]].rstrip().endswith(":")
+    assert got.b == one.b  # b is longer: never padded
+    return got.a
 
 
 def test_accounts_that_keep_one_order_in_sentences_of_their_own_are_free_order() -> None:

@@ -146,37 +146,35 @@ def test_sentences_split_at_sentence_ends(seg) -> None:  # type: ignore[no-untyp
     assert any(t.startswith("Trotsky agreed") for t in texts)
 
 
-def test_a_closing_backtick_ends_its_sentence() -> None:
+@pytest.mark.parametrize(
+    "sentences",
+    [
+        (
+            "He said to them, `Take, eat, this is my body.`",
+            "And having sung a hymn, they went out to the mount.",
+            "Then he said, `All of you will fall away this night.`",
+            'Peter`s answer was, "Even if all fall, I will not."',
+            "And all said the same.",
+        ),
+        (
+            'He telephoned the bridge: **"Iceberg, right ahead!"**',
+            "The officer ordered the helm hard over.",
+            'She said: *"Go!"*',
+            "Then he left.",
+        ),
+    ],
+    ids=["backtick", "markdown-emphasis"],
+)
+def test_closing_marks_after_a_full_stop_stay_with_their_sentence(
+    sentences: tuple[str, ...],
+) -> None:
     """Editions quoting `thus` (or nesting `thus` in double quotes) end a
     sentence at the full stop before the closing backtick, and the backtick
-    stays with the sentence it closes; a backtick as an apostrophe is kept."""
-    text = (
-        "He said to them, `Take, eat, this is my body.` And having sung a hymn, "
-        "they went out to the mount. Then he said, `All of you will fall away "
-        'this night.` Peter`s answer was, "Even if all fall, I will not." And all said the same.'
-    )
+    stays with the sentence it closes (a backtick as an apostrophe is kept);
+    so does Markdown's emphasis around a quotation."""
+    text = " ".join(sentences)
     seg = segment(make_document(text, name="quoted"))
-    assert [text[s.start : s.end] for s in seg.sentences] == [
-        "He said to them, `Take, eat, this is my body.`",
-        "And having sung a hymn, they went out to the mount.",
-        "Then he said, `All of you will fall away this night.`",
-        'Peter`s answer was, "Even if all fall, I will not."',
-        "And all said the same.",
-    ]
-
-
-def test_markdown_emphasis_after_a_full_stop_stays_with_its_sentence() -> None:
-    text = (
-        'He telephoned the bridge: **"Iceberg, right ahead!"** The officer ordered the helm '
-        'hard over. She said: *"Go!"* Then he left.'
-    )
-    seg = segment(make_document(text, name="emphasis"))
-    assert [text[s.start : s.end] for s in seg.sentences] == [
-        'He telephoned the bridge: **"Iceberg, right ahead!"**',
-        "The officer ordered the helm hard over.",
-        'She said: *"Go!"*',
-        "Then he left.",
-    ]
+    assert tuple(text[s.start : s.end] for s in seg.sentences) == sentences
 
 
 def test_a_word_that_only_ends_sentences_is_no_abbreviation() -> None:
