@@ -156,3 +156,32 @@ def test_view_state_goes_through_a_look_ups_stretches(comparison: Comparison) ->
     assert state.passage is None and state.matches == []
     state.clear_search()
     assert state.listing == "search" and state.passage is None
+
+
+def test_lines_wrapped_inside_a_paragraph_flow_on() -> None:
+    """A text wrapped at a fixed width shows each paragraph as one flowing
+    passage (a column rewraps it); the breaks between paragraphs stay, and
+    the text keeps its length (offsets hold)."""
+    from aligner.tui.render import flowed
+
+    text = (
+        "The lunar module Eagle began\n  its descent to the Sea of\nTranquillity.\n\n"
+        "Armstrong took partial manual\ncontrol.\n"
+    )
+    doc = make_document(text, name="wrapped")
+    start = text.index("lunar")
+    shown = flowed(text[start:], start, doc)
+    assert shown == (
+        "lunar module Eagle began   its descent to the Sea of Tranquillity.\n\n"
+        "Armstrong took partial manual control.\n"
+    )
+    verses = (
+        "And he said unto them, Go ye into all the world.",
+        "And they went forth, and preached every where.",
+        "Now when Jesus was risen early the first day of the week, he appeared to Mary.",
+        "She went and told them that had been with him, as they mourned and wept.",
+        "And they, when they had heard that he was alive, believed not.",
+    )
+    lines = make_document("\n".join(verses), name="verses")
+    assert len(lines.paragraph_starts) == len(verses)  # a verse a line: a paragraph each
+    assert flowed(lines.text, 0, lines) == lines.text

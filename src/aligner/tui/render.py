@@ -102,11 +102,43 @@ def evidence_text(pair: Pair, side: Side, palette: Palette = DEFAULT_PALETTE) ->
     return text
 
 
-def passage_text(pair: Pair, side: Side, palette: Palette = DEFAULT_PALETTE) -> Text:
-    """The right highlighting for ``pair``: evidence for retellings, the diff otherwise."""
+def passage_text(
+    pair: Pair, side: Side, palette: Palette = DEFAULT_PALETTE, doc: Document | None = None
+) -> Text:
+    """The right highlighting for ``pair``: evidence for retellings, the diff
+    otherwise; with ``doc`` (the side's document), its lines wrapped inside a
+    paragraph flow on (``flowed``)."""
     if pair.kind == "retelling" or not pair.diff:
-        return evidence_text(pair, side, palette)
-    return diff_text(pair, side, palette)
+        text = evidence_text(pair, side, palette)
+    else:
+        text = diff_text(pair, side, palette)
+    if doc is not None and "\n" in text.plain:
+        text.plain = flowed(text.plain, (pair.a if side == "a" else pair.b).start, doc)
+    return text
+
+
+_LINE_END = re.compile(r"\n[ \t]*(?=\S)")
+"""A line end, up to the text of the next line."""
+
+
+def flowed(text: str, origin: int, doc: Document) -> str:
+    """``text`` (which starts at offset ``origin`` of ``doc``) with each line
+    end inside a paragraph made a space, so that a column rewraps it: a text
+    wrapped at 72 characters (mail, Project Gutenberg) would otherwise show
+    its short lines in a wider column. Line ends between paragraphs (as
+    ``doc`` counts them: blank lines, or a line each) stay. Same length.
+    """
+    ends = [
+        m.start()
+        for m in _LINE_END.finditer(text)
+        if doc.paragraph_number(origin + m.start()) == doc.paragraph_number(origin + m.end())
+    ]
+    if not ends:
+        return text
+    chars = list(text)
+    for i in ends:
+        chars[i] = " "
+    return "".join(chars)
 
 
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*(?=\s+[\"“‘'(\[]?[A-Z]|\s*$)")

@@ -80,7 +80,7 @@ class GroupView(VerticalScroll, can_focus=True):
                 continue
             where = location(syn.documents[doc], member.start, member.end)
             out.append(f"  {where} · {member.start:,}–{member.end:,}\n", "dim")
-            text = passage_text(syn.shown(group, member), "b", palette)
+            text = passage_text(syn.shown(group, member), "b", palette, syn.documents[doc])
             self.texts[doc] = text
             out.append_text(text)
             out.append("\n\n")

@@ -79,7 +79,8 @@ class SideBySide(VerticalScroll):
 
     def _table(self, pair: Pair, docs: tuple[Document, ...]) -> Table:
         palette = self.palette
-        a, b = passage_text(pair, "a", palette), passage_text(pair, "b", palette)
+        a = passage_text(pair, "a", palette, docs[0])
+        b = passage_text(pair, "b", palette, docs[1])
         self.texts = (a, b)
         table = Table(
             box=box.MINIMAL,
