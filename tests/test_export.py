@@ -439,3 +439,29 @@ def test_rendered_markdown_shows_exactly_the_document_text(text: str) -> None:
     assert re.search(r"<(?!/?(p|br ?/?)>)", quotes[0]) is None  # no tag but paragraphs
     plain = html.unescape(re.sub(r"<[^>]+>", "", quotes[0]))
     assert plain.split() == printable(text).split()
+
+
+def test_text_report_flows_a_hard_wrapped_passage() -> None:
+    """A text wrapped at 72 characters is rewrapped paragraph by paragraph in
+    the text report: a marked word no longer breaks the source's lines into
+    fragments ("*lunar*" alone on a line); paragraphs stay apart."""
+    import aligner
+
+    data = Path(__file__).resolve().parent / "data"
+    c = aligner.compare(data / "moon-landing-a.txt", data / "moon-landing-b.txt")
+    assert c.documents[0].text.count("\n") > 20  # wrapped at 72
+    blocks: list[list[str]] = []
+    in_a = False
+    for line in c.to_text().splitlines():
+        if line.startswith("  A | "):
+            blocks.append([line])
+        elif in_a and line.startswith("      "):
+            blocks[-1].append(line)
+        else:
+            in_a = False
+            continue
+        in_a = True
+    (block,) = [b for b in blocks if "Tranquillity" in " ".join(b)]  # the landing: 3 paragraphs
+    width = max(len(line) for line in block)
+    short = [line for line in block[:-1] if len(line) < width - 25]
+    assert len(short) <= 2, short  # only the ends of its paragraphs

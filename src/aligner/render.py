@@ -16,6 +16,7 @@ engine put in the ``Pair``.
 
 from __future__ import annotations
 
+import itertools
 import re
 import textwrap
 from typing import TYPE_CHECKING, Literal
@@ -55,6 +56,30 @@ def printable(text: str) -> str:
     as inert text (``"\\x1b[31m"`` -> ``"␛[31m"``).
     """
     return _CONTROL.sub(_picture, text)
+
+
+_LINE_END = re.compile(r"\n[ \t]*(?=\S)")
+"""A line end, up to the text of the next line."""
+
+
+def flowed(text: str, origin: int, doc: Document) -> str:
+    """``text`` (which starts at offset ``origin`` of ``doc``) with each line
+    end inside a paragraph made a space, so that a column rewraps it: a text
+    wrapped at 72 characters (mail, Project Gutenberg) would otherwise show
+    its short lines in a wider column. Line ends between paragraphs (as
+    ``doc`` counts them: blank lines, or a line each) stay. Same length.
+    """
+    ends = [
+        m.start()
+        for m in _LINE_END.finditer(text)
+        if doc.paragraph_number(origin + m.start()) == doc.paragraph_number(origin + m.end())
+    ]
+    if not ends:
+        return text
+    chars = list(text)
+    for i in ends:
+        chars[i] = " "
+    return "".join(chars)
 
 
 def marks_differences(pair: Pair) -> bool:
@@ -241,7 +266,8 @@ def _text_pair(c: Comparison, n: int, p: Pair, *, width: int, max_chars: int) ->
         lines[0] += f"  {changed_label(p)}"
     for side in ("a", "b"):
         label = SIDES[(p.a if side == "a" else p.b).doc] if len(c.documents) <= 2 else side
-        body = _text_passage(p, side, max_chars=max_chars)
+        span = p.a if side == "a" else p.b
+        body = _text_passage(p, side, c.documents[span.doc], max_chars=max_chars)
         lines += _wrap(body, f"  {label} | ", width)
     if p.evidence:
         terms = ", ".join(f"{e.kind} {' '.join(e.term.split())!r}" for e in p.evidence[:6])
@@ -249,8 +275,13 @@ def _text_pair(c: Comparison, n: int, p: Pair, *, width: int, max_chars: int) ->
     return lines
 
 
-def _text_passage(p: Pair, side: str, *, max_chars: int) -> str:
-    runs, cut = truncate_runs(mark_passage(p, "a" if side == "a" else "b"), max_chars)
+def _text_passage(p: Pair, side: str, doc: Document, *, max_chars: int) -> str:
+    runs = mark_passage(p, "a" if side == "a" else "b")
+    # Lines wrapped inside a paragraph flow on (the same length, piece by piece).
+    text = flowed("".join(t for t, _ in runs), (p.a if side == "a" else p.b).start, doc)
+    at = itertools.accumulate(len(t) for t, _ in runs)
+    runs = [(text[end - len(t) : end], m) for (t, m), end in zip(runs, at, strict=True)]
+    runs, cut = truncate_runs(runs, max_chars)
     if marks_differences(p):
         left, right = ("[-", "-]") if side == "a" else ("{+", "+}")
     else:
@@ -306,7 +337,7 @@ def render_lookup_text(*found: Comparison, width: int = 80, max_chars: int = 120
         for n, p in enumerate(c.pairs, 1):
             where = target.paragraph_label(p.b.start, p.b.end)
             head = f"#{n}  {p.score:.2f}  {p.kind}  {side} ¶{where} {p.b.start}-{p.b.end}"
-            passage = _text_passage(p, "b", max_chars=max_chars)
+            passage = _text_passage(p, "b", c.documents[1], max_chars=max_chars)
             lines += ["", head, *_wrap(passage, "  | ", width)]
             if p.evidence:
                 terms = ", ".join(f"{e.kind} {' '.join(e.term.split())!r}" for e in p.evidence[:6])
@@ -358,7 +389,7 @@ def render_synopsis_text(syn: Synopsis, *, width: int = 80, max_chars: int = 600
         ref = g.member(syn.base)
         for m, ops in zip(g.members, g.diffs, strict=True):
             marked = shown(ref, m, ops, g.kind, words)
-            body = _text_passage(marked, "b", max_chars=max_chars)
+            body = _text_passage(marked, "b", docs[m.doc], max_chars=max_chars)
             lines += _wrap(body, f"  {label(m.doc)} | ", width)
         if g.topic:
             lines += _wrap(printable(", ".join(g.topic)), "  topic: ", width)

@@ -20,7 +20,7 @@ from rich.style import Style
 from rich.text import Text
 
 from aligner.model import Document, Pair
-from aligner.render import printable
+from aligner.render import flowed, printable
 
 Side = Literal["a", "b"]
 
@@ -115,30 +115,6 @@ def passage_text(
     if doc is not None and "\n" in text.plain:
         text.plain = flowed(text.plain, (pair.a if side == "a" else pair.b).start, doc)
     return text
-
-
-_LINE_END = re.compile(r"\n[ \t]*(?=\S)")
-"""A line end, up to the text of the next line."""
-
-
-def flowed(text: str, origin: int, doc: Document) -> str:
-    """``text`` (which starts at offset ``origin`` of ``doc``) with each line
-    end inside a paragraph made a space, so that a column rewraps it: a text
-    wrapped at 72 characters (mail, Project Gutenberg) would otherwise show
-    its short lines in a wider column. Line ends between paragraphs (as
-    ``doc`` counts them: blank lines, or a line each) stay. Same length.
-    """
-    ends = [
-        m.start()
-        for m in _LINE_END.finditer(text)
-        if doc.paragraph_number(origin + m.start()) == doc.paragraph_number(origin + m.end())
-    ]
-    if not ends:
-        return text
-    chars = list(text)
-    for i in ends:
-        chars[i] = " "
-    return "".join(chars)
 
 
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*(?=\s+[\"“‘'(\[]?[A-Z]|\s*$)")
