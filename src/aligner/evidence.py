@@ -9,7 +9,9 @@ import re
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
+from aligner import segment
 from aligner.features import Features, is_number, joined_names, name_runs
 from aligner.model import DiffOp, Evidence, EvidenceKind
 from aligner.segment import Word, is_stop, words_in
@@ -61,7 +63,11 @@ def find_evidence(
         where_b[respell(w.stem, w.stem)].append(w)
     shared = [s for s in where_a.keys() & where_b.keys() if not is_stop(s) and s in feats.idf]
     together = _names_together(a, b, {s for s in shared if s in feats.names}, feats)
-    items, dated = _shared_dates(a, b, feats)
+    # A shared date names one month or day of the week on both sides.
+    if where_a.keys() & where_b.keys() & _date_stems():
+        items, dated = _shared_dates(a, b, feats)
+    else:
+        items, dated = [], set()
     for stem in shared:
         named = together.get(stem)
         if stem in dated and named is None:
@@ -132,6 +138,12 @@ def _dates(words: Sequence[Word], text: str) -> list[_Date]:
         if w.norm != "may" or len(parts) > 1:
             out.append(_Date(parts, values))
     return out
+
+
+@lru_cache(maxsize=1)
+def _date_stems() -> frozenset[str]:
+    """The stems of the months and days of the week."""
+    return frozenset(segment.stem(word) for word in MONTHS | WEEKDAYS)
 
 
 def _is_date(word: Word) -> bool:

@@ -451,9 +451,9 @@ def name_runs(words: Sequence[Word], names: Container[str], text: str) -> list[l
     end = -1
     before: Word | None = None
     for w in words:
-        gap = text[end : w.start]
-        if joined and (gap.strip(_IN_NAME) or ("." in gap and not _initial(before))):
-            joined = False
+        if joined:
+            gap = text[end : w.start]
+            joined = not gap.strip(_IN_NAME) and ("." not in gap or _initial(before))
         end, before = w.end, w
         if w.stem in names:
             if joined:

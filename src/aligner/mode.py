@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from aligner import quotes
-from aligner.align import Candidate
+from aligner.align import Candidate, sentences_in
 from aligner.features import Features
 from aligner.match import Run
 
@@ -88,8 +88,6 @@ def sentences_correspond(cands: list[Candidate], score: Matrix, feats: Features)
         feats: The sentence features.
     """
     import numpy as np
-
-    from aligner.align import sentences_in
 
     shares = []
     for c in cands:
