@@ -475,7 +475,7 @@ def _language_vars():  # type: ignore[no-untyped-def]
     """
 
     class Vars(_nltk()[2]):  # type: ignore[misc]
-        _re_non_word_chars = r"(?:[)\";}\]\*:@\'\({\[‘’“”«»!?`])"
+        _re_non_word_chars = r"(?:[)\";}\]\*_:@\'\({\[‘’“”«»!?`])"
         re_boundary_realignment = re.compile(r"[\"')\]}‘’“”«»`*_]+?(?:\s+|(?=--)|$)", re.MULTILINE)
 
     return Vars()

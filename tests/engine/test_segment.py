@@ -162,8 +162,14 @@ def test_sentences_split_at_sentence_ends(seg) -> None:  # type: ignore[no-untyp
             'She said: *"Go!"*',
             "Then he left.",
         ),
+        (
+            "The work was _done._",
+            "Then the men went home.",
+            "He said __no.__",
+            "Later he left, as my_notes.txt says.",
+        ),
     ],
-    ids=["backtick", "markdown-emphasis"],
+    ids=["backtick", "markdown-emphasis", "markdown-underscores"],
 )
 def test_closing_marks_after_a_full_stop_stay_with_their_sentence(
     sentences: tuple[str, ...],
@@ -171,7 +177,8 @@ def test_closing_marks_after_a_full_stop_stay_with_their_sentence(
     """Editions quoting `thus` (or nesting `thus` in double quotes) end a
     sentence at the full stop before the closing backtick, and the backtick
     stays with the sentence it closes (a backtick as an apostrophe is kept);
-    so does Markdown's emphasis around a quotation."""
+    so does Markdown's emphasis around a quotation or a word, with asterisks
+    or underscores (an underscore inside a word is part of it)."""
     text = " ".join(sentences)
     seg = segment(make_document(text, name="quoted"))
     assert tuple(text[s.start : s.end] for s in seg.sentences) == sentences
