@@ -21,6 +21,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from aligner.diff import word_diff
+from aligner.documents import trimmed
 from aligner.model import DiffOp, Document, Evidence, Group, Kind, Member, Pair, Span
 from aligner.segment import STOPWORDS, Segmented, Word, segment
 from aligner.spanindex import SpanIndex
@@ -106,9 +107,33 @@ class _Cluster:
     def take(self, span: Span) -> None:
         old = self.spans.get(span.doc)
         new = _grown(old, (span.start, span.end)) if old else (span.start, span.end)
+        if old is not None and new != old:
+            new = self._clipped(span.doc, old, new)
         if new != old:
             self.index.move(self, span.doc, old, new)
             self.spans[span.doc] = new
+
+    def _clipped(self, doc: int, old: tuple[int, int], new: tuple[int, int]) -> tuple[int, int]:
+        """``new`` (this member grown from ``old``) without another group's
+        retelling member that growing swallowed at either end: one sentence
+        belongs to one parallel ("Lenin's death was a blow" before "the
+        Testament was suppressed" told in one passage of a pair). A
+        quotation inside a retelling stays inside it."""
+        for other in sorted(self.index.near(Span(doc, *new)), key=lambda c: c.serial):
+            held = other.spans[doc]
+            if (
+                other is self
+                or not new[0] <= held[0] < held[1] <= new[1]
+                or held[0] < old[1]
+                and old[0] < held[1]
+                or all(p.kind == "quotation" for p in other.pairs)
+            ):
+                continue
+            if held[0] == new[0]:
+                new = (held[1], new[1])
+            elif held[1] == new[1]:
+                new = (new[0], held[0])
+        return new
 
 
 class _Index:
@@ -268,7 +293,10 @@ def build_groups(
 
 def _group(documents: Sequence[Document], c: _Cluster, base: int, words: Words) -> Group:
     members = tuple(
-        Member(d, s, e, documents[d].text[s:e]) for d, (s, e) in sorted(c.spans.items())
+        Member(d, s, e, documents[d].text[s:e])
+        for d, (s, e) in sorted(
+            (d, _trimmed(documents[d].text, span)) for d, span in c.spans.items()
+        )
     )
     pairs = sorted(
         (p if p.a.doc < p.b.doc else p.swapped() for p in c.pairs),
@@ -289,6 +317,13 @@ def _group(documents: Sequence[Document], c: _Cluster, base: int, words: Words) 
         pairs=tuple(pairs),
         topic=_topic(pairs),
     )
+
+
+def _trimmed(text: str, span: tuple[int, int]) -> tuple[int, int]:
+    """``span`` without the blanks at its ends (where clipping left them),
+    unless it holds nothing else."""
+    start, end = trimmed(text, *span)
+    return (start, end) if end > start else span
 
 
 def member_diffs(

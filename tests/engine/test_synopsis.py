@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import itertools
 import json
 import re
 from pathlib import Path
@@ -436,3 +437,21 @@ def test_a_passage_joins_the_group_it_shares_most_text_with() -> None:
         ((0, 1), 0),
         ((0, 1, 2), 200),
     ]
+
+
+def test_a_growing_member_leaves_another_groups_sentence_out() -> None:
+    """As above: B's passage of the larger group grows over 0-50 and 12-60,
+    but 0-10 is the other group's member (one sentence, one parallel), so it
+    starts after it, at the next word; a quotation inside stays inside."""
+    docs = tuple(make_document("word " * 100, name=f"d{i}") for i in range(3))
+    death = _pair(docs, 0, 1, (0, 40), (0, 10), 0.9)
+    levy = _pair(docs, 0, 1, (200, 240), (12, 60), 0.9)
+    bc = _pair(docs, 1, 2, (0, 50), (0, 40), 0.85)
+    ac = _pair(docs, 0, 2, (200, 240), (0, 30), 0.8)
+    groups = build_groups(docs, [death, levy, bc, ac])
+    spans = sorted((g.member(1).span for g in groups), key=lambda s: s.start)
+    assert [(s.start, s.end) for s in spans] == [(0, 9), (10, 59)]  # blanks trimmed
+    assert all(not x.overlaps(y) for x, y in itertools.combinations(spans, 2))
+    death = _pair(docs, 0, 1, (0, 40), (0, 10), 0.9, "quotation")
+    groups = build_groups(docs, [death, levy, bc, ac])
+    assert sorted((g.member(1).start, g.member(1).end) for g in groups) == [(0, 9), (0, 59)]
