@@ -72,6 +72,29 @@ def test_no_command_is_a_usage_error() -> None:
     assert proc.returncode == 2 and "usage: aligner" in proc.stderr
 
 
+def test_files_without_a_command_get_the_command_to_type(tmp_path: Path) -> None:
+    proc = aligner(SMALL, SMALL, "--format", "json", cwd=tmp_path)
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert proc.stderr.count("\n") == 1
+    assert f"did you mean: aligner compare {SMALL} {SMALL} --format json" in proc.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_report_in_a_format_aligner_does_not_write_is_refused(tmp_path: Path) -> None:
+    """``-o report.pdf`` would be Markdown under a PDF's name: a usage error,
+    nothing written; ``--format`` says the user means it."""
+    for name in ("report.pdf", "report.HTML", "report.docx"):
+        proc = aligner("compare", SMALL, SMALL, "-o", tmp_path / name)
+        assert proc.returncode == 2 and "cannot write a ." in proc.stderr
+        assert list(tmp_path.iterdir()) == []
+    meant = aligner("compare", SMALL, SMALL, "-o", tmp_path / "report.pdf", "--format", "json")
+    assert meant.returncode == 0
+    json.loads((tmp_path / "report.pdf").read_text(encoding="utf-8"))
+    unknown = aligner("compare", SMALL, SMALL, "-o", tmp_path / "report.notes")
+    assert unknown.returncode == 0
+    assert (tmp_path / "report.notes").read_text(encoding="utf-8").startswith("# ")
+
+
 def test_demo_json_is_the_canonical_model() -> None:
     proc = aligner("demo", "--format", "json")
     assert proc.returncode == 0

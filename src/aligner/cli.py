@@ -14,6 +14,7 @@ import functools
 import gc
 import itertools
 import os
+import shlex
 import shutil
 import sys
 import time
@@ -58,6 +59,7 @@ EXIT_INTERNAL = 70
 EXIT_INTERRUPTED = 130
 EXIT_BROKEN_PIPE = 141
 
+COMMANDS = ("compare", "where", "demo")
 FORMATS = ("text", "json", "markdown")
 _SUFFIX_FORMATS = {".md": "markdown", ".markdown": "markdown", ".json": "json", ".txt": "text"}
 DEMO_SAMPLES = ("revolution-to-counter-revolution.txt", "clr-james-lenin-stalin.txt")
@@ -102,6 +104,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ.setdefault(var, "1")
     parser = _parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] not in COMMANDS and not argv[0].startswith("-") and Path(argv[0]).exists():
+        # "aligner A.txt B.txt": files where a command belongs.
+        _error(
+            f"{argv[0]} is a file, not a command; did you mean: aligner compare {shlex.join(argv)}"
+        )
+        return EXIT_USAGE
     try:
         args = parser.parse_args(argv)
         if args.command == "compare" and len(args.paths) < 2:
@@ -110,6 +119,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             args.subparser.error(
                 "give SOURCE and TARGET with --paragraph or --span, or TARGET alone with --text"
             )
+        output = _output_path(args) if "output" in args else None
+        if output and not args.format:
+            from aligner.export import foreign_suffix
+
+            if foreign := foreign_suffix(output):
+                args.subparser.error(
+                    f"cannot write a {foreign} file: reports are Markdown (.md), JSON (.json) "
+                    "or text (.txt); name the file so, or give --format"
+                )
     except SystemExit as exc:  # argparse: --help, --version or a usage error
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
     try:
@@ -197,6 +215,7 @@ def _parser() -> argparse.ArgumentParser:
         description=f"Compare the bundled samples {DEMO_SAMPLES[0]} and {DEMO_SAMPLES[1]}.",
     )
     _add_options(demo)
+    demo.set_defaults(subparser=demo)
     return parser
 
 

@@ -454,6 +454,19 @@ def to_text(c: Comparison, *, width: int = 80, max_chars: int = 1200) -> str:
 # ---------------------------------------------------------------- writing
 
 
+FOREIGN_SUFFIXES = frozenset(
+    ".pdf .html .htm .xhtml .doc .docx .odt .rtf .epub .csv .tsv .xls .xlsx .xml .yaml .yml".split()
+)
+"""Suffixes of formats aligner does not write: a report named ``report.pdf``
+is refused rather than filled with Markdown (any other suffix gets Markdown)."""
+
+
+def foreign_suffix(path: str | os.PathLike[str]) -> str | None:
+    """``path``'s suffix when it names a format aligner does not write (".pdf")."""
+    suffix = Path(path).suffix.lower()
+    return suffix if suffix in FOREIGN_SUFFIXES else None
+
+
 def check_output(path: str | os.PathLike[str], *, force: bool = False) -> Path:
     """Check that a report can be written to ``path``, before any long work.
 

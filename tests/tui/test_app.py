@@ -448,6 +448,19 @@ async def test_export_writes_and_protects(comparison: Comparison, tmp_path: Path
         assert "Comrade Stalin" in target.read_text(encoding="utf-8")
 
 
+async def test_export_refuses_a_format_it_does_not_write(
+    comparison: Comparison, tmp_path: Path
+) -> None:
+    target = tmp_path / "out.pdf"
+    app = AlignerApp(comparison=comparison)
+    async with app.run_test(size=SIZE) as pilot:
+        await _export(pilot, app, target)
+        assert isinstance(app.screen, ExportScreen)
+        assert "name the file .md" in str(app.screen.query_one("#export-hint", Static).render())
+        await pilot.press("escape")
+    assert list(tmp_path.iterdir()) == []
+
+
 async def test_copy_pair_text(comparison: Comparison) -> None:
     app = AlignerApp(comparison=comparison)
     copied: list[str] = []

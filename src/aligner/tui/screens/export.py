@@ -23,6 +23,7 @@ from textual.message_pump import MessagePump
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
+from aligner.export import foreign_suffix
 from aligner.model import Comparison
 
 if TYPE_CHECKING:
@@ -115,6 +116,9 @@ class ExportScreen(ModalScreen[ExportChoice | None]):
         path = Path(name).expanduser()
         if path.is_dir():
             hint.update(Text(f"{path} is a folder: type a file name.", style="bold"))
+            return
+        if foreign := foreign_suffix(path):
+            hint.update(Text(f"The export is Markdown, not {foreign}: name the file .md.", "bold"))
             return
         if path.exists() and self._confirming != path:
             self._confirming = path
