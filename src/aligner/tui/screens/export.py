@@ -7,8 +7,6 @@ path and whether overwriting was confirmed; the writing is done elsewhere.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,7 +21,7 @@ from textual.message_pump import MessagePump
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
-from aligner.export import foreign_suffix
+from aligner.export import OutputError, foreign_suffix, write_markdown, write_output
 from aligner.model import Comparison
 
 if TYPE_CHECKING:
@@ -31,45 +29,6 @@ if TYPE_CHECKING:
 
 ExportChoice = tuple[Path, bool]
 """The path to write and whether overwriting it was confirmed."""
-
-
-def output_errors() -> tuple[type[Exception], ...]:
-    """The exceptions a failed export raises, to report them as messages."""
-    try:
-        from aligner.export import OutputError
-    except ImportError:
-        return (OSError,)
-    return (OSError, OutputError)
-
-
-def write_markdown(comparison: Comparison, path: Path, *, force: bool) -> None:
-    """Write ``comparison`` as Markdown to ``path``, atomically.
-
-    Uses ``aligner.export.write_markdown`` when it exists.
-
-    Raises:
-        OutputError: the file exists and ``force`` is false (``FileExistsError``
-            when ``aligner.export`` is not there).
-        OSError: the file cannot be written.
-    """
-    try:
-        from aligner.export import write_markdown as _write
-    except ImportError:
-        pass
-    else:
-        _write(comparison, path, force=force)
-        return
-    if path.exists() and not force:
-        raise FileExistsError(f"{path} exists: not overwritten")
-    text = comparison.to_markdown()
-    fd, tmp = tempfile.mkstemp(dir=path.parent or Path("."), prefix=".aligner-", suffix=".md")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def default_name(comparison: Comparison) -> str:
@@ -155,8 +114,6 @@ def synopsis_export_dialog(
     """``export_dialog`` for a synopsis: its table of groups and one section each."""
 
     def save(path: Path, force: bool) -> None:
-        from aligner.export import write_output
-
         write_output(synopsis.to_markdown(), path, force=force)
 
     stems = [Path(doc.name).stem or "text" for doc in synopsis.documents]
@@ -173,7 +130,7 @@ def _dialog(
         path, force = choice
         try:
             save(path, force)
-        except output_errors() as exc:
+        except (OSError, OutputError) as exc:
             owner.app.notify(f"Not exported: {escape(str(exc))}", severity="error", timeout=8)
             return
         owner.app.notify(f"Exported {count} {what} to {escape(str(path))}")
