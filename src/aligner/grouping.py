@@ -17,6 +17,7 @@ from __future__ import annotations
 import bisect
 import dataclasses
 import itertools
+import re
 from collections import defaultdict
 from collections.abc import Sequence
 
@@ -350,11 +351,28 @@ def _topic(pairs: Sequence[Pair], size: int = 4) -> tuple[str, ...]:
     topic: list[str] = []
     for term in sorted(weight, key=lambda t: (-weight[t], t)):
         # Two accounts may spell one name two ways (Beelzebub, Beelzeboul): once.
-        if not any(_spellings(term, t) for t in topic):
+        if any(_spellings(term, t) for t in topic):
+            continue
+        # A word of a phrase already listed adds nothing; a phrase takes the
+        # place of the words of it listed before ("narrow", "horizon" and
+        # "The narrow horizon of bourgeois": the phrase alone).
+        words = _words(term)
+        if any(words <= _words(t) for t in topic):
+            continue
+        inside = [k for k, t in enumerate(topic) if _words(t) <= words]
+        if inside:
+            topic[inside[0]] = term
+            topic = [t for k, t in enumerate(topic) if k not in inside[1:]]
+        else:
             topic.append(term)
         if len(topic) == size:
             break
     return tuple(topic)
+
+
+def _words(term: str) -> set[str]:
+    """The words of a topic term, case-folded, without the "…" of a cut phrase."""
+    return {w for w in re.findall(r"\w+(?:['’]\w+)*", term.casefold())}
 
 
 def _spellings(x: str, y: str) -> bool:

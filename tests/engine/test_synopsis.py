@@ -423,6 +423,25 @@ def test_a_groups_topic_names_a_name_once_however_its_accounts_spell_it() -> Non
     assert _topic(pairs) == ("Dzerzhinsky", "Ordzhonikidze", "Georgia", "Tiflis")
 
 
+def test_a_groups_topic_lists_a_phrase_not_its_words_again() -> None:
+    """A word of a phrase the topic holds is not listed beside it; a phrase
+    takes the place of its words listed before it."""
+    from aligner.grouping import _topic
+    from aligner.model import Evidence
+
+    evidence = (
+        Evidence("rare", "horizon", 0.9, (), ()),
+        Evidence("rare", "narrow", 0.8, (), ()),
+        Evidence("name", "Lenin", 0.7, (), ()),
+        Evidence("phrase", "The narrow horizon of bourgeois …", 0.6, (), ()),
+        Evidence("rare", "bourgeois", 0.5, (), ()),
+        Evidence("rare", "right", 0.4, (), ()),
+        Evidence("rare", "wages", 0.3, (), ()),
+    )
+    pair = Pair(Span(0, 0, 1), Span(1, 0, 1), "a", "b", 0.9, "retelling", evidence)
+    assert _topic([pair]) == ("The narrow horizon of bourgeois …", "Lenin", "right", "wages")
+
+
 def test_a_passage_joins_the_group_it_shares_most_text_with() -> None:
     """B's passage (0-50) holds all of one group's one-sentence member (0-10)
     and most of another group's (12-60): it is the latter passage, and C,
