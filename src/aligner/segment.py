@@ -418,6 +418,10 @@ TITLES = frozenset(
 )
 """Titles before a name ("Mr. Smith"): abbreviations even where the name
 follows them only there, so Punkt knows no other case of it."""
+REFERENCES = frozenset("vol vols pp ch chap cf viz".split())
+"""Abbreviations in references to a source that never end one ("Vol. 33", "pp. 12-14"):
+abbreviations even in a text too short for Punkt to learn them, where "(LCW,
+Vol. 33, p. 430)" would be cut in two after "Vol."."""
 
 
 def _drop_false_abbreviations(tokenizer: Any, text: str) -> None:
@@ -457,10 +461,11 @@ def _drop_false_abbreviations(tokenizer: Any, text: str) -> None:
         return False
 
     for word in [w for w in params.abbrev_types if len(w) > 1 and "." not in w]:
-        if word in TITLES:
+        if word in TITLES or word in REFERENCES:
             continue
         if not shows_itself(word):
             params.abbrev_types.discard(word)
+    params.abbrev_types.update(REFERENCES)
 
 
 @lru_cache(maxsize=1)

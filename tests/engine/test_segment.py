@@ -320,3 +320,22 @@ def test_common_stems_table_agrees_with_nltk() -> None:
     assert wrong == []
     for word in ("revolutionaries", "kronstadt", "dzherzhinsky", "bureaucratisation"):
         assert seg_mod.stem(word) == stemmer.stem(word)
+
+
+def test_a_reference_stays_one_sentence_in_a_short_text() -> None:
+    """Too short a text teaches Punkt no abbreviation: "Vol." or "viz." ended
+    a sentence and cut a reference in two ("(LCW, Vol." / "33, p. 430)")."""
+    text = (
+        "Lenin wrote about the old state machine in his last articles. "
+        "(Lenin, Collected Works, Vol. 33, p. 430)\n\n"
+        "The congress met in April, viz. a month later. He cited it (Trotsky, op. cit.) "
+        "The next day he left."
+    )
+    seg = segment(make_document(text, name="short"))
+    assert [text[s.start : s.end] for s in seg.sentences] == [
+        "Lenin wrote about the old state machine in his last articles.",
+        "(Lenin, Collected Works, Vol. 33, p. 430)",
+        "The congress met in April, viz. a month later.",
+        "He cited it (Trotsky, op. cit.)",
+        "The next day he left.",
+    ]
