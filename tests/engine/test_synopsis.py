@@ -442,16 +442,23 @@ def test_a_groups_topic_lists_a_phrase_not_its_words_again() -> None:
     assert _topic([pair]) == ("The narrow horizon of bourgeois …", "Lenin", "right", "wages")
 
 
+def _death_and_levy(kind: aligner.Kind = "retelling") -> tuple[Group, ...]:
+    """A one-sentence member of B (0-10) in one group, and B's passage of
+    another (12-60) paired again over 0-50: the case of Lenin's death and the
+    Lenin Levy told in one passage of an account."""
+    docs = tuple(make_document("word " * 100, name=f"d{i}") for i in range(3))
+    death = _pair(docs, 0, 1, (0, 40), (0, 10), 0.9, kind)
+    levy = _pair(docs, 0, 1, (200, 240), (12, 60), 0.9)
+    bc = _pair(docs, 1, 2, (0, 50), (0, 40), 0.85)
+    ac = _pair(docs, 0, 2, (200, 240), (0, 30), 0.8)
+    return build_groups(docs, [death, levy, bc, ac])
+
+
 def test_a_passage_joins_the_group_it_shares_most_text_with() -> None:
     """B's passage (0-50) holds all of one group's one-sentence member (0-10)
     and most of another group's (12-60): it is the latter passage, and C,
     paired with both A and that passage, makes one group of three with them."""
-    docs = tuple(make_document("word " * 100, name=f"d{i}") for i in range(3))
-    death = _pair(docs, 0, 1, (0, 40), (0, 10), 0.9)
-    levy = _pair(docs, 0, 1, (200, 240), (12, 60), 0.9)
-    bc = _pair(docs, 1, 2, (0, 50), (0, 40), 0.85)
-    ac = _pair(docs, 0, 2, (200, 240), (0, 30), 0.8)
-    groups = build_groups(docs, [death, levy, bc, ac])
+    groups = _death_and_levy()
     assert sorted((g.docs, g.member(0).span.start) for g in groups) == [
         ((0, 1), 0),
         ((0, 1, 2), 200),
@@ -462,15 +469,8 @@ def test_a_growing_member_leaves_another_groups_sentence_out() -> None:
     """As above: B's passage of the larger group grows over 0-50 and 12-60,
     but 0-10 is the other group's member (one sentence, one parallel), so it
     starts after it, at the next word; a quotation inside stays inside."""
-    docs = tuple(make_document("word " * 100, name=f"d{i}") for i in range(3))
-    death = _pair(docs, 0, 1, (0, 40), (0, 10), 0.9)
-    levy = _pair(docs, 0, 1, (200, 240), (12, 60), 0.9)
-    bc = _pair(docs, 1, 2, (0, 50), (0, 40), 0.85)
-    ac = _pair(docs, 0, 2, (200, 240), (0, 30), 0.8)
-    groups = build_groups(docs, [death, levy, bc, ac])
-    spans = sorted((g.member(1).span for g in groups), key=lambda s: s.start)
+    spans = sorted((g.member(1).span for g in _death_and_levy()), key=lambda s: s.start)
     assert [(s.start, s.end) for s in spans] == [(0, 9), (10, 59)]  # blanks trimmed
     assert all(not x.overlaps(y) for x, y in itertools.combinations(spans, 2))
-    death = _pair(docs, 0, 1, (0, 40), (0, 10), 0.9, "quotation")
-    groups = build_groups(docs, [death, levy, bc, ac])
-    assert sorted((g.member(1).start, g.member(1).end) for g in groups) == [(0, 9), (0, 59)]
+    spans = sorted((g.member(1).span for g in _death_and_levy("quotation")), key=lambda s: s.start)
+    assert [(s.start, s.end) for s in spans] == [(0, 9), (0, 59)]
