@@ -78,6 +78,8 @@ def test_files_without_a_command_get_the_command_to_type(tmp_path: Path) -> None
     assert proc.stderr.count("\n") == 1
     assert f"did you mean: aligner compare {SMALL} {SMALL} --format json" in proc.stderr
     assert list(tmp_path.iterdir()) == []
+    too_long = aligner("a" * 5000, SMALL)  # no file can have that name: a usage error
+    assert too_long.returncode == 2 and "invalid choice" in too_long.stderr
 
 
 def test_a_report_in_a_format_aligner_does_not_write_is_refused(tmp_path: Path) -> None:

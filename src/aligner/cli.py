@@ -105,8 +105,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.environ.setdefault(var, "1")
     parser = _parser()
     argv = list(sys.argv[1:] if argv is None else argv)
-    if argv and argv[0] not in COMMANDS and not argv[0].startswith("-") and Path(argv[0]).exists():
-        # "aligner A.txt B.txt": files where a command belongs.
+    if argv and argv[0] not in COMMANDS and not argv[0].startswith("-") and os.path.exists(argv[0]):
+        # "aligner A.txt B.txt": files where a command belongs (os.path.exists
+        # is False, not an error, for a name too long or with a NUL byte).
         _error(
             f"{argv[0]} is a file, not a command; did you mean: aligner compare {shlex.join(argv)}"
         )

@@ -122,13 +122,10 @@ class _Cluster:
         quotation inside a retelling stays inside it."""
         for other in sorted(self.index.near(Span(doc, *new)), key=lambda c: c.serial):
             held = other.spans[doc]
-            if (
-                other is self
-                or not new[0] <= held[0] < held[1] <= new[1]
-                or held[0] < old[1]
-                and old[0] < held[1]
-                or all(p.kind == "quotation" for p in other.pairs)
-            ):
+            inside = new[0] <= held[0] < held[1] <= new[1]
+            had = held[0] < old[1] and old[0] < held[1]  # overlapped before growing
+            quoted = all(p.kind == "quotation" for p in other.pairs)
+            if other is self or not inside or had or quoted:
                 continue
             if held[0] == new[0]:
                 new = (held[1], new[1])
