@@ -97,6 +97,13 @@ def test_a_report_in_a_format_aligner_does_not_write_is_refused(tmp_path: Path) 
     assert (tmp_path / "report.notes").read_text(encoding="utf-8").startswith("# ")
 
 
+def test_a_report_name_no_file_can_have_is_an_output_error(tmp_path: Path) -> None:
+    proc = aligner("compare", SMALL, SMALL, "-o", tmp_path / ("a" * 5000 + ".md"))
+    assert proc.returncode == 1 and proc.stderr.count("\n") == 1
+    assert "cannot be a file name (File name too long)" in proc.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_demo_json_is_the_canonical_model() -> None:
     proc = aligner("demo", "--format", "json")
     assert proc.returncode == 0

@@ -472,12 +472,18 @@ def check_output(path: str | os.PathLike[str], *, force: bool = False) -> Path:
 
     Raises:
         OutputError: ``path`` exists (and ``force`` is false), is a directory,
-            or its folder is missing or not writable.
+            cannot be a file name (too long), or its folder is missing or not
+            writable.
     """
     p = Path(path)
-    if p.is_dir():
+    try:
+        folder_named, exists = p.is_dir(), p.exists()
+    except (OSError, ValueError) as exc:  # a name too long, a NUL byte
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise OutputError(f"{p}: cannot be a file name ({reason})") from None
+    if folder_named:
         raise OutputError(f"{p}: is a directory")
-    if p.exists() and not force:
+    if exists and not force:
         raise OutputError(f"{p}: already exists (use --force to overwrite it)")
     folder = p.parent if str(p.parent) else Path(".")
     if not folder.is_dir():

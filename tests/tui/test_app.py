@@ -461,6 +461,20 @@ async def test_export_refuses_a_format_it_does_not_write(
     assert list(tmp_path.iterdir()) == []
 
 
+async def test_export_refuses_a_name_no_file_can_have(
+    comparison: Comparison, tmp_path: Path
+) -> None:
+    app = AlignerApp(comparison=comparison)
+    async with app.run_test(size=SIZE) as pilot:
+        await _export(pilot, app, tmp_path / ("a" * 5000))
+        assert isinstance(app.screen, ExportScreen)
+        hint = str(app.screen.query_one("#export-hint", Static).render())
+        assert "Cannot use that name (File name too long)" in hint
+        await pilot.press("escape")
+        assert isinstance(app.screen, CompareScreen)
+    assert list(tmp_path.iterdir()) == []
+
+
 async def test_copy_pair_text(comparison: Comparison) -> None:
     app = AlignerApp(comparison=comparison)
     copied: list[str] = []

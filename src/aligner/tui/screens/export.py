@@ -73,19 +73,25 @@ class ExportScreen(ModalScreen[ExportChoice | None]):
             hint.update(Text("Type a file name first.", style="bold"))
             return
         path = Path(name).expanduser()
-        if path.is_dir():
+        try:
+            folder, exists = path.is_dir(), path.exists()
+        except (OSError, ValueError) as exc:  # a name too long, a NUL byte
+            reason = getattr(exc, "strerror", None) or str(exc)
+            hint.update(Text(f"Cannot use that name ({reason}).", style="bold"))
+            return
+        if folder:
             hint.update(Text(f"{path} is a folder: type a file name.", style="bold"))
             return
         if foreign := foreign_suffix(path):
             hint.update(Text(f"The export is Markdown, not {foreign}: name the file .md.", "bold"))
             return
-        if path.exists() and self._confirming != path:
+        if exists and self._confirming != path:
             self._confirming = path
             hint.update(
                 Text(f"{path} exists. Enter again to overwrite it, Escape to cancel.", "bold")
             )
             return
-        self.dismiss((path, path.exists()))
+        self.dismiss((path, exists))
 
     def action_cancel(self) -> None:
         self.dismiss(None)
