@@ -105,7 +105,7 @@ def select_windows(score: Matrix, context: Matrix, feats: Features) -> list[Cand
     scale = idf_scale(feats)
     found: dict[tuple[int, int], float | None] = {}
 
-    cited = (_citations(seg_a), _citations(seg_b))
+    cited = (citations(seg_a), citations(seg_b))
 
     def eligible(i: int, j: int) -> float | None:
         """The shared mass of (i, j) when it may seed, else None."""
@@ -155,7 +155,7 @@ def select_windows(score: Matrix, context: Matrix, feats: Features) -> list[Cand
     return out
 
 
-def _citations(seg: Segmented) -> frozenset[int]:
+def citations(seg: Segmented) -> frozenset[int]:
     """The sentences that only cite a source ("(LCW, Vol. 25, p. 468.)"):
     they may join a retelling, never seed one."""
     text = seg.doc.text

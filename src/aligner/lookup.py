@@ -24,7 +24,7 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
-from aligner.align import sentences_in
+from aligner.align import citations, sentences_in
 from aligner.diff import word_diff
 from aligner.documents import load_document, make_document, trimmed
 from aligner.engine import QUOTED_SHARE
@@ -154,6 +154,11 @@ def _ranked(
     if feats.vectors is not None:
         semantic = _Similarity(feats.vectors[0].sum(axis=0), feats.vectors[1], longest)
     live = np.array([bool(bag) for bag in feats.bags[1]], dtype=bool)
+    # A stretch never starts on a reference to a source ("(LCW, Vol. 33,
+    # p. 430)"), which points at a passage and tells nothing: it may end on
+    # one, after the quotation it gives.
+    cited = citations(seg)
+    opens = live & np.array([k not in cited for k in range(count)], dtype=bool)
     paragraph = np.array([s.paragraph for s in seg.sentences])
     starts = np.array([s.start for s in seg.sentences])
     ends = np.array([s.end for s in seg.sentences])
@@ -162,7 +167,7 @@ def _ranked(
         first = np.arange(count - n + 1)
         last = first + n - 1
         # One paragraph, starting and ending on sentences whose words count.
-        ok = (paragraph[first] == paragraph[last]) & live[first] & live[last]
+        ok = (paragraph[first] == paragraph[last]) & opens[first] & live[last]
         if exclude is not None:
             ok &= (starts[first] >= exclude[1]) | (ends[last] <= exclude[0])
         cosines = lexical.cosines(n)

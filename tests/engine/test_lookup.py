@@ -172,3 +172,15 @@ def test_looking_up_in_many_documents_in_turn() -> None:
         assert found.documents == (source, target)
         p = found.pairs[0]
         assert target.text[p.b.start : p.b.end] == p.b_text
+
+
+def test_no_stretch_starts_on_a_reference_to_a_source() -> None:
+    """A bare reference ("(Lenin, Collected Works, Vol. 3, p. 430)") points at
+    a passage and tells nothing: it is never offered as a stretch of its own
+    (in what-is-stalinism it followed the quotation it gives, which ranked
+    lower than it for this passage)."""
+    found = aligner.find_parallels(
+        "Lenin's death in 1924 was another heavy blow.", SAMPLES["what-is-stalinism"]
+    )
+    assert len(found.pairs) == 5
+    assert not any(p.b_text.startswith("(") for p in found.pairs)
