@@ -143,6 +143,7 @@ def select_windows(score: Matrix, context: Matrix, feats: Features) -> list[Cand
         if taken_a[i] or taken_b[j]:
             continue
         a0, a1, b0, b1 = _grow(score, best, i, j, taken_a, taken_b)
+        a1, b1 = _with_what_they_introduce(seg_a, seg_b, (a0, a1, b0, b1), taken_a, taken_b)
         taken_a[a0 : a1 + 1] = True
         taken_b[b0 : b1 + 1] = True
         out.append(
@@ -516,6 +517,31 @@ def _pad_side(
         else:
             k1, end = k, max(end, sents[k].end)
     return start, end
+
+
+def _with_what_they_introduce(
+    seg_a: Segmented,
+    seg_b: Segmented,
+    window: tuple[int, int, int, int],
+    taken_a: object,
+    taken_b: object,
+) -> tuple[int, int]:
+    """The last sentences ``(a1, b1)`` of a window, each one further on when
+    both end by introducing what follows ("Victor Serge described ...:" /
+    "Victor Serge describes ...:"): two introductions are as parallel as the
+    quotations they introduce, and the window is scored with those."""
+    a0, a1, b0, b1 = window
+    if (
+        _introduces(seg_a, a1)
+        and _introduces(seg_b, b1)
+        and a1 + 1 < len(seg_a.sentences)
+        and b1 + 1 < len(seg_b.sentences)
+        and not taken_a[a1 + 1]  # type: ignore[index]
+        and not taken_b[b1 + 1]  # type: ignore[index]
+        and max(a1 - a0, b1 - b0) + 2 <= MAX_SENTENCES
+    ):
+        return a1 + 1, b1 + 1
+    return a1, b1
 
 
 def _introduces(seg: Segmented, k: int) -> bool:

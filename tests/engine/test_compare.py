@@ -1249,3 +1249,18 @@ def test_a_name_ends_at_a_full_stop_but_for_an_initial_or_a_title() -> None:
     assert not any("Committee. In" in r for r in runs)
     assert "J. V. Stalin" in runs
     assert "St. Petersburg" in runs
+
+
+def test_two_introductions_are_judged_with_what_they_introduce(
+    samples: dict[str, Path],
+) -> None:
+    """ "Victor Serge described Zinoviev's bureaucratic leftist response:" and
+    "Victor Serge describes the distortions that were coming into existence:"
+    share a name and a verb, but introduce two different passages of Serge:
+    read with those, they are no parallel."""
+    c = aligner.compare(
+        samples["soviet-power-to-bonapartism"], samples["how-the-bureaucracy-seized-power"]
+    )
+    serge = [p for p in c.pairs if "Victor Serge" in p.a_text and "Victor Serge" in p.b_text]
+    assert serge == []
+    assert not any(p.a_text.endswith(":") and p.b_text.endswith(":") for p in c.pairs)
