@@ -467,6 +467,16 @@ def foreign_suffix(path: str | os.PathLike[str]) -> str | None:
     return suffix if suffix in FOREIGN_SUFFIXES else None
 
 
+def unusable_name(path: str | os.PathLike[str]) -> str | None:
+    """Why no file can have ``path``'s name ("File name too long", a NUL
+    byte), or ``None``: asking the file system about it would raise."""
+    try:
+        Path(path).exists()
+    except (OSError, ValueError) as exc:
+        return getattr(exc, "strerror", None) or str(exc)
+    return None
+
+
 def check_output(path: str | os.PathLike[str], *, force: bool = False) -> Path:
     """Check that a report can be written to ``path``, before any long work.
 
@@ -476,14 +486,11 @@ def check_output(path: str | os.PathLike[str], *, force: bool = False) -> Path:
             writable.
     """
     p = Path(path)
-    try:
-        folder_named, exists = p.is_dir(), p.exists()
-    except (OSError, ValueError) as exc:  # a name too long, a NUL byte
-        reason = getattr(exc, "strerror", None) or str(exc)
-        raise OutputError(f"{p}: cannot be a file name ({reason})") from None
-    if folder_named:
+    if problem := unusable_name(p):
+        raise OutputError(f"{p}: cannot be a file name ({problem})")
+    if p.is_dir():
         raise OutputError(f"{p}: is a directory")
-    if exists and not force:
+    if p.exists() and not force:
         raise OutputError(f"{p}: already exists (use --force to overwrite it)")
     folder = p.parent if str(p.parent) else Path(".")
     if not folder.is_dir():

@@ -437,7 +437,8 @@ def _drop_false_abbreviations(tokenizer: Any, text: str) -> None:
     in the text: a lower-case word, a digit, a comma or capitals after it
     ("op. cit., p. 12", "Vol. XXIV", "etc., and"), or a name ("Mr. Smith",
     a word Punkt has seen capitalised mid-sentence and never in lower case).
-    Initials (one letter), dotted forms ("i.e", "u.s.s.r") and ``TITLES`` stay.
+    Initials (one letter), dotted forms ("i.e", "u.s.s.r") and ``TITLES`` stay,
+    and ``REFERENCES`` are added.
     """
     params = tokenizer._params  # noqa: SLF001 - Punkt keeps what it learned there
     flags = type(tokenizer).train.__globals__  # Punkt's orthographic flags

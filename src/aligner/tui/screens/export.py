@@ -21,7 +21,13 @@ from textual.message_pump import MessagePump
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static
 
-from aligner.export import OutputError, foreign_suffix, write_markdown, write_output
+from aligner.export import (
+    OutputError,
+    foreign_suffix,
+    unusable_name,
+    write_markdown,
+    write_output,
+)
 from aligner.model import Comparison
 
 if TYPE_CHECKING:
@@ -73,25 +79,22 @@ class ExportScreen(ModalScreen[ExportChoice | None]):
             hint.update(Text("Type a file name first.", style="bold"))
             return
         path = Path(name).expanduser()
-        try:
-            folder, exists = path.is_dir(), path.exists()
-        except (OSError, ValueError) as exc:  # a name too long, a NUL byte
-            reason = getattr(exc, "strerror", None) or str(exc)
-            hint.update(Text(f"Cannot use that name ({reason}).", style="bold"))
+        if problem := unusable_name(path):
+            hint.update(Text(f"Cannot use that name ({problem}).", style="bold"))
             return
-        if folder:
+        if path.is_dir():
             hint.update(Text(f"{path} is a folder: type a file name.", style="bold"))
             return
         if foreign := foreign_suffix(path):
             hint.update(Text(f"The export is Markdown, not {foreign}: name the file .md.", "bold"))
             return
-        if exists and self._confirming != path:
+        if path.exists() and self._confirming != path:
             self._confirming = path
             hint.update(
                 Text(f"{path} exists. Enter again to overwrite it, Escape to cancel.", "bold")
             )
             return
-        self.dismiss((path, exists))
+        self.dismiss((path, path.exists()))
 
     def action_cancel(self) -> None:
         self.dismiss(None)
