@@ -28,6 +28,8 @@ PHRASE_TERM_WORDS = 8
 """Words of a phrase given as its term (its spans cover all of it)."""
 _BRACKET = re.compile(r"\s*[(\[]")
 """Where an alias in brackets begins ("Inspection (Rabkrin)"): a name's term ends there."""
+_POSSESSIVE = re.compile(r"(?<=s)['’]$|['’]s$")
+"""The possessive a name may be written with ("Lenin’s", "Soviets'"): its term leaves it out."""
 MONTHS = frozenset(
     "january february march april may june july august september october november december".split()
 )
@@ -294,7 +296,7 @@ def _names_together(
 def _written(run: list[Word], text: str) -> str:
     """A run of names as the text writes it; an alias in brackets
     ("Inspection (Rabkrin)") ends it."""
-    return " ".join(_BRACKET.split(text[run[0].start : run[-1].end])[0].split())
+    return _bare(" ".join(_BRACKET.split(text[run[0].start : run[-1].end])[0].split()))
 
 
 def _spans(runs: list[list[Word]], text: str) -> tuple[tuple[int, int], ...]:
@@ -311,4 +313,9 @@ def _spans(runs: list[list[Word]], text: str) -> tuple[tuple[int, int], ...]:
 
 
 def _surface(word: Word, feats: Features) -> str:
-    return feats.segs[0].doc.text[word.start : word.end]
+    return _bare(feats.segs[0].doc.text[word.start : word.end])
+
+
+def _bare(name: str) -> str:
+    """``name`` without a possessive ending ("Lenin’s" -> "Lenin")."""
+    return _POSSESSIVE.sub("", name) or name

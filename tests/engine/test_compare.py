@@ -1264,3 +1264,29 @@ def test_two_introductions_are_judged_with_what_they_introduce(
     serge = [p for p in c.pairs if "Victor Serge" in p.a_text and "Victor Serge" in p.b_text]
     assert serge == []
     assert not any(p.a_text.endswith(":") and p.b_text.endswith(":") for p in c.pairs)
+
+
+def test_evidence_names_a_name_without_its_possessive() -> None:
+    """A shared name first written in the possessive ("Lenin’s", "Trotsky's")
+    is given as the name, and a list of names as far as its last name; the
+    marks still cover the words as written."""
+    from aligner.documents import make_document
+    from aligner.evidence import find_evidence
+    from aligner.features import build_features
+
+    a = (
+        "Lenin’s illness kept him from the congress at Kronstadt. "
+        "Trotsky's speech was read by Zinoviev and Kamenev's friends."
+    )
+    b = (
+        "At Kronstadt the congress met without Lenin, who was ill. "
+        "Zinoviev and Kamenev read a speech by Trotsky."
+    )
+    segs = tuple(segment(make_document(t, name=n)) for t, n in ((a, "a"), (b, "b")))
+    feats = build_features(*segs)
+    items = find_evidence(segs[0].words, segs[1].words, feats)
+    terms = {e.term for e in items if e.kind == "name"}
+    assert {"Lenin", "Trotsky", "Zinoviev and Kamenev", "Kronstadt"} <= terms
+    assert not any("'" in t or "’" in t for t in terms)
+    (lenin,) = [e for e in items if e.term == "Lenin"]
+    assert [a[s:e] for s, e in lenin.a] == ["Lenin’s"]
