@@ -447,3 +447,27 @@ def test_big_inputs_show_progress_on_stderr(
     lines = [line.split(" (")[0] for line in err.splitlines()]
     assert lines == ["aligner: comparing 50%", "aligner: comparing 100%"]
     assert run("compare", big, big, "--format", "json", "--quiet")[2] == ""
+
+
+def test_a_folder_where_the_documents_belong_gets_the_command_to_type(
+    run: Run, tmp_path: Path
+) -> None:
+    """``aligner compare accounts/`` (or ``aligner accounts/``) gives one line
+    naming the folder's text files as the documents to give, not "give at
+    least two documents" or "is a file, not a command"."""
+    folder = tmp_path / "accounts"
+    folder.mkdir()
+    for name in ("one.txt", "two.txt", "README.md"):
+        (folder / name).write_text(TEXT, encoding="utf-8")
+    for argv in (("compare", folder), (folder,), ("compare", folder, "--format", "json")):
+        code, out, err = run(*argv)
+        assert code == 2 and out == ""
+        assert err.count("\n") == 1
+        assert f"{folder} is a folder" in err
+        assert f"aligner compare {folder}/*.txt" in err
+        assert "at least two" not in err and "not a command" not in err
+        assert "*.md" not in err  # the README beside the texts
+    for name in ("one.txt", "two.txt", "README.md"):
+        (folder / name).unlink()
+    code, _, err = run("compare", folder)  # nothing in it to suggest
+    assert code == 2 and f"{folder} is a folder" in err and "*.txt" not in err

@@ -18,6 +18,7 @@ import shlex
 import shutil
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TextIO, Union
@@ -105,6 +106,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.environ.setdefault(var, "1")
     parser = _parser()
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv and argv[0] not in COMMANDS and os.path.isdir(argv[0]):
+        _error(_folder_hint(argv[0], ["compare", *argv]))
+        return EXIT_USAGE
     if argv and argv[0] not in COMMANDS and not argv[0].startswith("-") and os.path.exists(argv[0]):
         # "aligner A.txt B.txt": files where a command belongs (os.path.exists
         # is False, not an error, for a name too long or with a NUL byte).
@@ -114,6 +118,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     try:
         args = parser.parse_args(argv)
+        if args.command == "compare" and len(args.paths) == 1 and os.path.isdir(args.paths[0]):
+            _error(_folder_hint(args.paths[0], argv))
+            return EXIT_USAGE
         if args.command == "compare" and len(args.paths) < 2:
             args.subparser.error("give at least two documents to compare")
         if args.command == "where" and len(args.paths) < (1 if args.text is not None else 2):
@@ -631,6 +638,26 @@ def _silence_stdout() -> None:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     except (OSError, ValueError, AttributeError):
         pass
+
+
+DOCUMENT_SUFFIXES = (".txt", ".md", ".markdown", ".text")
+"""What a folder's documents are called, for the command a folder gets instead."""
+
+
+def _folder_hint(folder: str, argv: list[str]) -> str:
+    """One line for a folder given where documents belong: the command that
+    gives its documents instead (those with its commonest document suffix,
+    so that a README beside the texts stays out), where it has any."""
+    try:
+        suffixes = Counter(p.suffix.lower() for p in Path(folder).iterdir() if p.is_file())
+    except OSError:
+        suffixes = Counter()
+    counts = [(suffixes[s], -n, s) for n, s in enumerate(DOCUMENT_SUFFIXES) if suffixes[s]]
+    if not counts:
+        return f"{folder} is a folder; give the documents in it one by one"
+    glob = f"{shlex.quote(folder.rstrip('/') or '/')}/*{max(counts)[2]}"
+    command = " ".join(glob if w == folder else shlex.quote(w) for w in argv)
+    return f"{folder} is a folder; to compare the documents in it: aligner {command}"
 
 
 def _error(message: str) -> None:
