@@ -345,6 +345,8 @@ class Member:
     """Last character, exclusive."""
     text: str
     """``documents[doc].text[start:end]``."""
+    by_hand: bool = False
+    """Given by the reader (``Synopsis.with_member``), not found by the engine."""
 
     @property
     def span(self) -> Span:

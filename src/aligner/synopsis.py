@@ -99,6 +99,73 @@ class Synopsis:
         )
         return dataclasses.replace(self, groups=sort_groups(groups, base), base=base)
 
+    def with_member(self, group: Group, doc: int, start: int, end: int) -> Synopsis:
+        """The reader's correction: ``group`` with document ``doc``'s passage
+        ``[start, end)`` as its member there (added, or in place of the one it
+        has), marked ``by_hand`` and diffed against the base.
+
+        Raises:
+            AlignerError: ``group`` is not one of ``groups``, ``doc`` is not a
+                document, or the span is empty, blank or outside its text.
+        """
+        n = self._index_of(group)
+        if not 0 <= doc < len(self.documents):
+            raise AlignerError(f"no document {doc}: the synopsis has {len(self.documents)}")
+        text = self.documents[doc].text
+        if not 0 <= start < end <= len(text):
+            raise AlignerError(
+                f"characters {start}-{end} are not a passage of {self.documents[doc].name}"
+                f" ({len(text):,} characters)"
+            )
+        if not text[start:end].strip():
+            raise AlignerError(f"characters {start}-{end} of {self.documents[doc].name} are blank")
+        added = Member(doc, start, end, text[start:end], by_hand=True)
+        members = tuple(sorted((*(m for m in group.members if m.doc != doc), added), key=_doc))
+        return self._with_group(n, members)
+
+    def without_member(self, group: Group, doc: int) -> Synopsis:
+        """The reader's correction: ``group`` without its passage in document
+        ``doc``; a group left with one passage is no group and goes.
+
+        Raises:
+            AlignerError: ``group`` is not one of ``groups`` or has no passage in ``doc``.
+        """
+        n = self._index_of(group)
+        if group.member(doc) is None:
+            raise AlignerError(f"the group has no passage in document {doc}")
+        members = tuple(m for m in group.members if m.doc != doc)
+        if len(members) < 2:
+            return dataclasses.replace(self, groups=self.groups[:n] + self.groups[n + 1 :])
+        return self._with_group(n, members)
+
+    def _index_of(self, group: Group) -> int:
+        for n, g in enumerate(self.groups):
+            if g is group:
+                return n
+        for n, g in enumerate(self.groups):
+            if g == group:
+                return n
+        raise AlignerError("not a group of this synopsis (a synopsis changed since?)")
+
+    def _with_group(self, n: int, members: tuple[Member, ...]) -> Synopsis:
+        """Group ``n`` with ``members``: its missing documents, diffs and
+        pairs follow (the engine's pairs between the members it still has)."""
+        words = Words(self.documents, {id(seg.doc): seg for seg in self._segments})
+        held = {m.doc for m in members}
+        old = self.groups[n]
+        kept = {m.doc for m in members if m in old.members}
+        pairs = tuple(p for p in old.pairs if {p.a.doc, p.b.doc} <= kept)
+        group = dataclasses.replace(
+            old,
+            members=members,
+            pairs=pairs,
+            score=max((p.score for p in pairs), default=old.score),
+            missing=tuple(d for d in range(len(self.documents)) if d not in held),
+            diffs=member_diffs(members, self.base, words),
+        )
+        groups = (*self.groups[:n], group, *self.groups[n + 1 :])
+        return dataclasses.replace(self, groups=sort_groups(groups, self.base))
+
     def sorted_groups(self, by: Literal["position", "accounts"] = "position") -> tuple[Group, ...]:
         """The groups by position in the base document (their stored order), or
         by how many accounts share them (most first, then by position)."""
@@ -305,6 +372,10 @@ def _at_floor(c: Comparison, options: Options) -> Comparison:
     """``c`` as ``compare(..., options=options)`` would have returned it."""
     keep = tuple(p for p in c.pairs if p.score >= options.min_score)
     return dataclasses.replace(c, pairs=keep, options=options)
+
+
+def _doc(m: Member) -> int:
+    return m.doc
 
 
 def _flip(p: Pair) -> Pair:

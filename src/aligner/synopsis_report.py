@@ -17,6 +17,10 @@ if TYPE_CHECKING:
     from aligner.synopsis import Synopsis
 
 
+BY_HAND = " ✎"
+"""After the paragraph of a passage the reader added (``Member.by_hand``)."""
+
+
 def synopsis_dict(syn: Synopsis) -> dict[str, Any]:
     out = to_dict(syn.pairwise())
     out["base"] = syn.base
@@ -34,6 +38,7 @@ def synopsis_dict(syn: Synopsis) -> dict[str, Any]:
                     "text": m.text,
                     **paragraphs_dict(syn.documents[m.doc], m.start, m.end),
                     "diff": [op_dict(op) for op in ops],
+                    "by_hand": m.by_hand,
                 }
                 for m, ops in zip(g.members, g.diffs, strict=True)
             ],
@@ -63,7 +68,9 @@ def synopsis_markdown(syn: Synopsis) -> str:
     lines += [f"| # | Topic | Kind | Score | {head} |", "|--:|---|---|--:|" + "---|" * len(docs)]
     for n, g in enumerate(syn.groups, 1):
         where = " | ".join(
-            f"¶ {docs[i].paragraph_label(m.start, m.end)}" if (m := g.member(i)) else "—"
+            f"¶ {docs[i].paragraph_label(m.start, m.end)}{BY_HAND if m.by_hand else ''}"
+            if (m := g.member(i))
+            else "—"
             for i in range(len(docs))
         )
         topic = escape_markdown(", ".join(g.topic)) or "—"
@@ -76,11 +83,14 @@ def synopsis_markdown(syn: Synopsis) -> str:
 
 def _legend(syn: Synopsis) -> str:
     base = label(syn.base)
-    return (
+    legend = (
         f"Differences are shown against the base account, {base}: in quotations **bold** "
         f"words are not in {base}'s passage; in retellings **bold** marks the content words "
         f"shared with it."
     )
+    if any(m.by_hand for g in syn.groups for m in g.members):
+        legend += f" {BY_HAND.strip()} marks a passage added by hand."
+    return legend
 
 
 def _md_group(syn: Synopsis, n: int, g: Group, words: Words) -> str:
@@ -90,9 +100,10 @@ def _md_group(syn: Synopsis, n: int, g: Group, words: Words) -> str:
     for m, ops in zip(g.members, g.diffs, strict=True):
         doc = syn.documents[m.doc]
         base = " · base" if m.doc == syn.base else ""
+        hand = " · added by hand" if m.by_hand else ""
         lines.append(
             f"**{label(m.doc)}** · {md_name(doc)} · ¶ {doc.paragraph_label(m.start, m.end)}"
-            f" · characters {m.start:,}–{m.end:,}{base}"
+            f" · characters {m.start:,}–{m.end:,}{base}{hand}"
         )
         lines += ["", md_quote(shown(ref, m, ops, g.kind, words), "b"), ""]
     if g.missing:

@@ -474,3 +474,76 @@ def test_a_growing_member_leaves_another_groups_sentence_out() -> None:
     assert all(not x.overlaps(y) for x, y in itertools.combinations(spans, 2))
     spans = sorted((g.member(1).span for g in _death_and_levy("quotation")), key=lambda s: s.start)
     assert [(s.start, s.end) for s in spans] == [(0, 9), (0, 59)]
+
+
+# ---------------------------------------------------------------- the reader's corrections
+
+
+def test_a_reader_adds_the_passage_an_account_has(three: Synopsis) -> None:
+    """``with_member`` gives a group the reader's passage of an account it
+    lacks (or replaces that account's member): marked by hand, diffed against
+    the base, no longer missing, in both exports; the rest stays as it was."""
+    syn = three.with_base(0)
+    g = next(g for g in syn.groups if g.member(0) is not None and g.missing)
+    doc = g.missing[0]
+    text = syn.documents[doc].text
+    start = text.index("Lenin")
+    end = text.index(".", start) + 1
+    edited = syn.with_member(g, doc, start, end)
+    _check(edited)
+    (new,) = [h for h in edited.groups if h.member(doc) and h.member(doc).by_hand]  # type: ignore[union-attr]
+    added = new.member(doc)
+    assert added is not None and added.text == text[start:end] and added.by_hand
+    assert doc not in new.missing and len(new.members) == len(g.members) + 1
+    assert not any(m.by_hand for m in g.members)  # the group given is untouched
+    ops = new.diffs[new.members.index(added)]
+    assert ops and all(added.start <= op.b_start <= op.b_end <= added.end for op in ops)
+    assert [h for h in edited.groups if h is not new] == [h for h in syn.groups if h is not g]
+    # It survives a change of base, and both exports say whose it is.
+    assert edited.with_base(doc).with_base(0).groups == edited.groups
+    data = json.loads(edited.to_json())
+    flags = [m["by_hand"] for gd in data["groups"] for m in gd["members"]]
+    assert flags.count(True) == 1
+    assert "by hand" in edited.to_markdown() and "by hand" not in syn.to_markdown()
+    # Replacing: the account's member is the new passage, still one per account.
+    again = edited.with_member(new, doc, start, start + 5)
+    (kept,) = [h for h in again.groups if h.member(doc) and h.member(doc).by_hand]  # type: ignore[union-attr]
+    assert kept.member(doc) == replace_member(added, start, start + 5, text)
+    _check(again)
+
+
+def replace_member(m: aligner.Member, start: int, end: int, text: str) -> aligner.Member:
+    return aligner.Member(m.doc, start, end, text[start:end], by_hand=True)
+
+
+def test_a_reader_removes_a_passage_or_a_group(three: Synopsis) -> None:
+    g = next(g for g in three.groups if len(g.members) == 2)
+    doc = g.members[1].doc
+    edited = three.without_member(g, doc)  # one member left: no group
+    assert g not in edited.groups and len(edited.groups) == len(three.groups) - 1
+    _check(edited)
+    big = next((g for g in three.groups if len(g.members) == 3), None)
+    if big is not None:
+        smaller = three.without_member(big, big.members[0].doc)
+        _check(smaller)
+        assert len(smaller.groups) == len(three.groups)
+        (left,) = [h for h in smaller.groups if h not in three.groups]
+        assert left.missing == (big.members[0].doc,) and len(left.members) == 2
+
+
+def test_corrections_refuse_what_cannot_be(three: Synopsis) -> None:
+    g = three.groups[0]
+    text = three.documents[0].text
+    for start, end in ((5, 5), (10, 3), (-1, 4), (0, len(text) + 1)):
+        with pytest.raises(AlignerError, match="characters"):
+            three.with_member(g, 0, start, end)
+    with pytest.raises(AlignerError, match="document"):
+        three.with_member(g, 3, 0, 10)
+    stranger = Group(g.members, g.kind, g.score + 0.5, g.missing, g.diffs)
+    with pytest.raises(AlignerError, match="not a group of this synopsis"):
+        three.with_member(stranger, 0, 0, 10)
+    with pytest.raises(AlignerError, match="has no passage"):
+        three.without_member(g, next(iter(g.missing), 99))
+    blank = text.index("\n\n")
+    with pytest.raises(AlignerError, match="blank"):
+        three.with_member(g, 0, blank, blank + 2)
