@@ -312,6 +312,94 @@ async def test_w_looks_up_the_group_where_an_account_lacks_it(syn: Synopsis) -> 
         assert app.screen is screen(app)
 
 
+async def _looked_up(pilot: Pilot[None], app: AlignerApp) -> LookupScreen:
+    dialog = app.screen
+    for _ in range(100):
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        if isinstance(dialog, LookupScreen) and dialog.found is not None:
+            break
+    assert isinstance(dialog, LookupScreen) and dialog.found is not None
+    return dialog
+
+
+async def test_a_in_the_look_up_adds_the_stretch_to_the_group(syn: Synopsis) -> None:
+    """``w`` then ``a``: the highlighted stretch becomes the group's passage in
+    the account that lacked it, marked by hand in the grid, the group view,
+    the status line and the export; ``u`` undoes it."""
+    app = AlignerApp(synopsis=syn)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("j", "w")  # the Congress group, which D3 lacks
+        dialog = await _looked_up(pilot, app)
+        await pilot.press("n", "a")  # the second stretch
+        await pilot.pause()
+        assert app.screen is screen(app)
+        stretch = dialog.found.pairs[1].b  # type: ignore[union-attr]
+        group = screen(app).current
+        assert group is not None and group.missing == ()
+        added = group.member(2)
+        assert added is not None and added.by_hand
+        assert (added.start, added.end) == (stretch.start, stretch.end)
+        assert group.topic == ("1924", "Congress") and len(grid(app).rows) == 6
+        row = screen(app).rows.index(group)
+        assert column_text(app, 4)[row].startswith("✎ ¶")
+        assert "1 by hand" in status(app)
+        members = str(screen(app).query_one("#members", Static).render())
+        assert "added by hand" in members
+        await pilot.press("u")
+        assert "by hand" not in status(app)
+        assert screen(app).synopsis == syn
+        assert screen(app).history == []
+
+
+async def test_x_removes_the_chosen_accounts_passage_and_u_brings_it_back(
+    syn: Synopsis,
+) -> None:
+    app = AlignerApp(synopsis=syn)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("x")  # the cursor is in D1's column: D1 leaves the Stalin quotation
+        first = screen(app).current
+        assert first is not None and first.missing == (0,) and len(first.members) == 2
+        assert grid(app).row_count == 6 and "1 by hand" in status(app)
+        await pilot.press("x")  # D1 has no passage there now: nothing happens
+        assert screen(app).current == first and "1 by hand" in status(app)
+        await pilot.press("right", "x")  # D2 leaves too: one passage is no group
+        assert grid(app).row_count == 5 and "2 by hand" in status(app)
+        assert screen(app).synopsis is not None
+        assert first not in screen(app).synopsis.groups  # type: ignore[union-attr]
+        await pilot.press("u", "u")
+        assert screen(app).synopsis == syn and grid(app).row_count == 6
+        await pilot.press("u")  # nothing left to undo
+        assert screen(app).synopsis == syn
+
+
+async def test_keys_faster_than_the_grid_act_on_the_group_under_the_cursor(
+    syn: Synopsis,
+) -> None:
+    """Typed fast ("jjw" in one go), a key arrives before the grid's highlight
+    event: it still acts on the group and account under the cursor, not on
+    the one the screen last heard of."""
+    app = AlignerApp(synopsis=syn)
+    async with app.run_test(size=SIZE) as pilot:
+        main = screen(app)
+        main.action_step(1)  # no await: the grid's events wait in its queue
+        main.action_where()  # the Congress group, which D3 lacks
+        await pilot.pause()
+        assert isinstance(app.screen, LookupScreen)
+        congress = main.rows[1].member(0)
+        assert congress is not None
+        assert app.screen.passage == (congress.start, congress.end)
+        assert app.screen.labels == ("D1", "D3")
+        await pilot.press("escape")
+        quotation, congress = main.rows[0], main.rows[1]
+        main.action_step(-1)
+        main.action_remove_member()  # D1 leaves the Stalin quotation, not the Congress group
+        await pilot.pause()
+        assert main.synopsis is not None
+        assert congress in main.synopsis.groups and quotation not in main.synopsis.groups
+        assert any(g.members == quotation.members[1:] for g in main.synopsis.groups)
+
+
 async def test_v_on_the_base_column_compares_with_the_next_account(syn: Synopsis) -> None:
     app = AlignerApp(synopsis=syn)
     async with app.run_test(size=SIZE) as pilot:

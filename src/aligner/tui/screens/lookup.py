@@ -45,6 +45,7 @@ class LookupScreen(ModalScreen[int | None]):
     BINDINGS = [
         Binding("escape,q,w", "dismiss_none", "Close", show=True),
         Binding("enter", "go", "Go there", show=True),
+        Binding("a", "add", "Add to the group", show=True),
         Binding("n,j", "step(1)", "Next", show=False),
         Binding("p,k", "step(-1)", "Prev", show=False),
     ]
@@ -56,14 +57,19 @@ class LookupScreen(ModalScreen[int | None]):
         labels: tuple[str, str] = ("A", "B"),
         *,
         found: Comparison | None = None,
+        can_add: bool = False,
     ) -> None:
         """Look up ``docs[0][passage]`` in ``docs[1]``; ``labels`` are how the
-        compare screen names them. ``found``: the answer, already known."""
+        compare screen names them. ``found``: the answer, already known.
+        ``can_add``: ``a`` dismisses with the highlighted stretch too, and
+        ``adding`` is then True (the synopsis adds it to the group)."""
         super().__init__()
         self.docs = docs
         self.passage = passage
         self.labels = labels
         self.found = found
+        self.can_add = can_add
+        self.adding = False
 
     def compose(self) -> ComposeResult:
         source, target = self.docs
@@ -109,7 +115,8 @@ class LookupScreen(ModalScreen[int | None]):
         hint.update(
             Text(
                 "Most similar first. Scores are similarities, not the engine's confidence: "
-                "read them and judge. Enter goes there.",
+                "read them and judge. Enter goes there"
+                + (", a adds the stretch to the group." if self.can_add else "."),
                 style="dim",
             )
         )
@@ -147,6 +154,15 @@ class LookupScreen(ModalScreen[int | None]):
 
     def action_go(self) -> None:
         if self.rank is not None:
+            self.dismiss(self.rank)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """``a`` only where the stretch can be added (hidden elsewhere)."""
+        return self.can_add if action == "add" else True
+
+    def action_add(self) -> None:
+        if self.can_add and self.rank is not None:
+            self.adding = True
             self.dismiss(self.rank)
 
     def action_dismiss_none(self) -> None:

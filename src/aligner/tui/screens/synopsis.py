@@ -25,7 +25,7 @@ from textual.widgets import ContentSwitcher, DataTable, Input, ProgressBar, Stat
 from aligner.model import Group, Member, Pair, Span
 from aligner.render import printable
 from aligner.synopsis import Synopsis
-from aligner.synopsis_report import label
+from aligner.synopsis_report import BY_HAND, label
 from aligner.tui.render import first_words, location
 from aligner.tui.screens.compare import CompareScreen
 from aligner.tui.screens.export import synopsis_export_dialog
@@ -51,7 +51,9 @@ KEYS: tuple[tuple[str, str], ...] = (
     ("+ / -", "raise / lower the minimum score of the groups shown"),
     ("a", "only the groups shared by at least 3, 4 … accounts (again: back to all)"),
     ("v", "pair view: the chosen account against the base"),
-    ("w", "where the chosen account (or the first lacking it) tells the group"),
+    ("w", "where the chosen account (or the first lacking it) tells the group (a: add it)"),
+    ("x", "remove the chosen account's passage from the group (a group needs two)"),
+    ("u", "undo the last passage added or removed"),
     ("/", "find the groups whose passages hold a text, in any account"),
     ("] / [", "next / previous group found"),
     ("e", "export the groups shown to Markdown (asks for a file name)"),
@@ -102,6 +104,8 @@ class SynopsisScreen(LoadingScreen):
         Binding("a", "cycle_accounts", "Accounts", show=False),
         Binding("v", "pair_view", "Pair view"),
         Binding("w", "where", "Where", show=False),
+        Binding("x", "remove_member", "Remove", show=False),
+        Binding("u", "undo", "Undo", show=False),
         Binding("slash", "search", "Find"),
         Binding("right_square_bracket", "next_match", "Next match", show=False),
         Binding("left_square_bracket", "previous_match", "Prev match", show=False),
@@ -127,6 +131,8 @@ class SynopsisScreen(LoadingScreen):
         """Groups shared by fewer accounts are not shown."""
         self.found: tuple[Group, ...] = ()
         """The groups holding ``search_text``, in row order."""
+        self.history: list[Synopsis] = []
+        """The synopsis before each of the reader's corrections (``u`` undoes)."""
 
     def compose(self) -> ComposeResult:
         yield Static(id="status")
@@ -220,7 +226,10 @@ class SynopsisScreen(LoadingScreen):
         if member is None:
             return Text(GAP, style="dim", justify="center")
         where = location(syn.documents[doc], member.start, member.end)
-        cell = Text(f"{where} ", style="dim")
+        cell = Text(style="dim")
+        if member.by_hand:
+            cell.append(f"{BY_HAND.strip()} ", "bold")
+        cell.append(f"{where} ")
         words = first_words(member.text, max(8, width - len(where) - 1))
         cell.append(printable(words), "bold" if doc == syn.base else "")
         return cell
@@ -234,6 +243,18 @@ class SynopsisScreen(LoadingScreen):
     @on(DataTable.CellSelected, "#groups")
     def _chosen(self) -> None:
         self.query_one(GroupView).focus()
+
+    def _caught_up(self) -> None:
+        """Catch up with the grid's cursor: keys typed fast ("jjw") arrive
+        before its highlight events, and must act on the cell under the cursor."""
+        if not self.rows:
+            return
+        row, column = self.query_one("#groups", DataTable).cursor_coordinate
+        if 0 <= row < len(self.rows):
+            account = column - FIXED if column >= FIXED else None
+            if self.rows[row] is not self.current or account != self.account:
+                self.account = account
+                self._select(self.rows[row])
 
     def _select(self, group: Group | None) -> None:
         self.current = group
@@ -259,6 +280,8 @@ class SynopsisScreen(LoadingScreen):
         status.append(f" · {len(syn.documents)} accounts · base ")
         status.append(f"{label(syn.base)} {printable(syn.documents[syn.base].name)}", "bold")
         status.append(f" · by {ORDER_LABELS[self.order]}")
+        if self.history:
+            status.append(f" · {len(self.history)} by hand (u undoes)", "bold")
         if self.current is not None:
             status.append(f" · {self.current.kind} {self.current.score:.2f}")
             if self.current.topic:
@@ -294,16 +317,19 @@ class SynopsisScreen(LoadingScreen):
             table.move_cursor(row=row, animate=False)
 
     def action_cycle_base(self) -> None:
+        self._caught_up()
         if self.synopsis is not None:
             base = (self.synopsis.base + 1) % len(self.synopsis.documents)
             self.show_synopsis(self.synopsis.with_base(base))
 
     def action_cycle_order(self) -> None:
+        self._caught_up()
         if self.synopsis is not None:
             self.order = "accounts" if self.order == "position" else "position"
             self._fill(keep=self.current)
 
     def action_score(self, step: int) -> None:
+        self._caught_up()
         syn = self.synopsis
         if syn is None or self.min_score is None:
             return
@@ -320,6 +346,7 @@ class SynopsisScreen(LoadingScreen):
         self._fill(keep=self.current)
 
     def action_cycle_accounts(self) -> None:
+        self._caught_up()
         if self.synopsis is not None:
             most = len(self.synopsis.documents)
             self.min_accounts = self.min_accounts + 1 if self.min_accounts < most else 2
@@ -332,6 +359,7 @@ class SynopsisScreen(LoadingScreen):
             self.app.push_screen(*synopsis_export_dialog(self, shown))
 
     def action_copy(self) -> None:
+        self._caught_up()
         syn, group = self.synopsis, self.current
         if syn is None or group is None:
             return
@@ -375,6 +403,7 @@ class SynopsisScreen(LoadingScreen):
     def _go_to_match(self, step: int) -> None:
         if not self.found:
             return
+        self._caught_up()
         rows = [self._row_of(g) for g in self.found]
         here = self._row_of(self.current) if self.current is not None else -1
         if step > 0:
@@ -412,6 +441,7 @@ class SynopsisScreen(LoadingScreen):
         return others[0] if others else (syn.base + 1) % len(syn.documents)
 
     def action_pair_view(self) -> None:
+        self._caught_up()
         syn, other = self.synopsis, self.partner()
         if syn is None or other is None:
             return
@@ -427,6 +457,7 @@ class SynopsisScreen(LoadingScreen):
         (column), else the first that lacks it. The passage looked up is the
         base account's member, else the group's first; enter opens the pair
         view of the two accounts on the stretch chosen."""
+        self._caught_up()
         syn, group = self.synopsis, self.current
         if syn is None or group is None:
             return
@@ -441,16 +472,68 @@ class SynopsisScreen(LoadingScreen):
         labels = (label(source.doc), label(target))
         from aligner.tui.screens.lookup import LookupScreen  # only when asked: not at launch
 
-        dialog = LookupScreen((docs[source.doc], docs[target]), (source.start, source.end), labels)
+        dialog = LookupScreen(
+            (docs[source.doc], docs[target]), (source.start, source.end), labels, can_add=True
+        )
 
         def chosen(rank: int | None) -> None:
             if rank is None or dialog.found is None or target is None:
+                return
+            if dialog.adding:
+                stretch = dialog.found.pairs[rank].b
+                self._add(group, target, stretch.start, stretch.end)
                 return
             screen = PairScreen(syn.comparison(source.doc, target))
             self.app.push_screen(screen)
             screen.call_after_refresh(screen.show_stretches, dialog.found, 0, rank)
 
         self.app.push_screen(dialog, chosen)
+
+    def _add(self, group: Group, doc: int, start: int, end: int) -> None:
+        """The reader's stretch as the group's passage in account ``doc``."""
+        syn = self.synopsis
+        assert syn is not None
+        edited = syn.with_member(group, doc, start, end)
+        added = Member(doc, start, end, syn.documents[doc].text[start:end], by_hand=True)
+        self._edited(edited, next(g for g in edited.groups if added in g.members))
+        where = location(syn.documents[doc], start, end)
+        self.notify(f"Added {label(doc)} {where} to the group by hand (u undoes).")
+
+    def action_remove_member(self) -> None:
+        self._caught_up()
+        syn, group, doc = self.synopsis, self.current, self.account
+        if syn is None or group is None:
+            return
+        if doc is None or group.member(doc) is None:
+            self.notify("Choose the column (← →) of an account the group has, then x.")
+            return
+        edited = syn.without_member(group, doc)
+        rest = tuple(m for m in group.members if m.doc != doc)
+        left = next((g for g in edited.groups if g.members == rest), None)
+        self._edited(edited, left)
+        gone = "; the group had two passages and is gone" if left is None else ""
+        self.notify(f"Removed {label(doc)}'s passage from the group{gone} (u undoes).")
+
+    def action_undo(self) -> None:
+        if not self.history:
+            self.notify("Nothing to undo: no passage was added or removed by hand.")
+            return
+        syn = self.history.pop()
+        if self.synopsis is not None and syn.base != self.synopsis.base:
+            syn = syn.with_base(self.synopsis.base)
+        self.show_synopsis(syn)
+        self.notify("Undone.")
+
+    def _edited(self, edited: Synopsis, current: Group | None) -> None:
+        assert self.synopsis is not None
+        row = self.query_one("#groups", DataTable).cursor_row
+        self.history.append(self.synopsis)
+        self.current = current
+        self.show_synopsis(edited)
+        if current is None and self.rows:  # the group went: stay on its row
+            self.query_one("#groups", DataTable).move_cursor(
+                row=min(row, len(self.rows) - 1), animate=False
+            )
 
     def _pair_for(self, pairs: tuple[Pair, ...], a: int, b: int) -> Pair | None:
         """The comparison's pair for the selected group's members in ``a`` and ``b``."""

@@ -79,7 +79,10 @@ class GroupView(VerticalScroll, can_focus=True):
                 out.append(f"  {GAP} no parallel\n\n", "dim")
                 continue
             where = location(syn.documents[doc], member.start, member.end)
-            out.append(f"  {where} · {member.start:,}–{member.end:,}\n", "dim")
+            out.append(f"  {where} · {member.start:,}–{member.end:,}", "dim")
+            if member.by_hand:
+                out.append("  ✎ added by hand", "bold")
+            out.append("\n", "dim")
             text = passage_text(syn.shown(group, member), "b", palette, syn.documents[doc])
             self.texts[doc] = text
             out.append_text(text)
