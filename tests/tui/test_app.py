@@ -383,6 +383,30 @@ async def test_details_screen(comparison: Comparison) -> None:
         assert isinstance(app.screen, CompareScreen)
 
 
+async def test_keys_faster_than_the_list_act_on_the_pair_under_the_cursor(
+    comparison: Comparison,
+) -> None:
+    """Typed fast ("nni" in one go), a key arrives before the list's highlight
+    event: it still acts on the pair under the cursor."""
+    app = AlignerApp(comparison=comparison)
+    async with app.run_test(size=SIZE) as pilot:
+        main = app.screen
+        assert isinstance(main, CompareScreen)
+        main.action_next_pair()
+        main.action_next_pair()  # no await: the list's events wait in its queue
+        third = main.query_one(PairList).selected
+        assert third is not None and third is not main.shown[0]
+        main.action_details()
+        await pilot.pause()
+        assert isinstance(app.screen, DetailScreen) and app.screen.pair is third
+        await pilot.press("escape")
+        main.action_previous_pair()
+        main.action_copy()
+        await pilot.pause()
+        assert main.current is main.shown[1]
+        assert main.shown[1].a_text in app.clipboard
+
+
 async def test_search_next_previous_and_clear(comparison: Comparison) -> None:
     app = AlignerApp(comparison=comparison)
     async with app.run_test(size=SIZE) as pilot:

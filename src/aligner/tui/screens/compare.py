@@ -152,6 +152,15 @@ class CompareScreen(LoadingScreen):
         if event.pair is not self.current or event.pair is None:
             self._select(event.pair)
 
+    def _caught_up(self) -> None:
+        """Catch up with the list's cursor: keys typed fast ("nni") arrive
+        before its highlight events, and must act on the pair under the cursor."""
+        if self.comparison is None:
+            return
+        pair = self.query_one(PairList).selected
+        if pair is not None and pair is not self.current:
+            self._select(pair)
+
     def _select(self, pair: Pair | None, *, scroll: bool = True) -> None:
         """Make ``pair`` the selected one in every widget."""
         self.current = pair
@@ -321,19 +330,23 @@ class CompareScreen(LoadingScreen):
         self._step(-1)
 
     def action_toggle_mode(self) -> None:
+        self._caught_up()
         self.mode = "document" if self.mode == "pairs" else "pairs"
         self._show_mode()
 
     def action_details(self) -> None:
+        self._caught_up()
         if self.comparison is not None and self.current is not None:
             self.app.push_screen(DetailScreen(self.comparison, self.current))
 
     def action_cycle_sort(self) -> None:
+        self._caught_up()
         self.state.cycle_sort()
         if self.comparison is not None:
             self._refilter(keep=self.current)
 
     def _rescore(self, delta: int) -> None:
+        self._caught_up()
         self.state.step_score(delta)
         if self.comparison is not None:
             self._refilter(keep=self.current)
@@ -345,6 +358,7 @@ class CompareScreen(LoadingScreen):
         self._rescore(-1)
 
     def action_cycle_kind(self) -> None:
+        self._caught_up()
         self.state.cycle_kind()
         if self.comparison is not None:
             self._refilter(keep=self.current)
@@ -370,6 +384,7 @@ class CompareScreen(LoadingScreen):
         """Look up where the other document tells the passage being read: in
         reading mode the paragraph at the reading row of the focused document,
         in the pair view the selected pair's passage in A."""
+        self._caught_up()
         if self.comparison is None:
             return
         if self.mode == "document":
@@ -428,6 +443,7 @@ class CompareScreen(LoadingScreen):
             self.app.push_screen(*export_dialog(self, replace(self.comparison, pairs=pairs)))
 
     def action_copy(self) -> None:
+        self._caught_up()
         if self.comparison is None or self.current is None:
             return
         pair, (a, b) = self.current, self.comparison.documents[:2]
