@@ -11,6 +11,7 @@ import html
 import json
 import os
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -465,3 +466,42 @@ def test_text_report_flows_a_hard_wrapped_passage() -> None:
     width = max(len(line) for line in block)
     short = [line for line in block[:-1] if len(line) < width - 25]
     assert len(short) <= 2, short  # only the ends of its paragraphs
+
+
+def test_a_pair_added_by_hand_is_marked_in_every_report() -> None:
+    """``with_pair`` adds the reader's pair in order of position in A, marked
+    by hand (in JSON, which round-trips it, and in both reports);
+    ``without_pair`` takes one out; neither touches the comparison given."""
+    c = small_comparison()
+    a, b = c.documents
+    sa, sb = _span(a, 0, "Preface", "."), _span(b, 1, "Introduction", ".")
+    mine = _pair(a, b, sa, sb, 0.33, "retelling")
+    edited = c.with_pair(mine)
+    assert [p.by_hand for p in edited.pairs] == [True, False, False, False]
+    assert edited.pairs[0] == replace(mine, by_hand=True) and not any(p.by_hand for p in c.pairs)
+    d = json.loads(to_json(edited))
+    assert [p["by_hand"] for p in d["pairs"]] == [True, False, False, False]
+    assert from_dict(d, documents=c.documents) == edited
+    assert "## 1. Retelling (score 0.33) · added by hand" in to_markdown(edited)
+    assert to_text(edited).count("added by hand") == 1
+    assert "by hand" not in to_markdown(c) + to_text(c)
+    assert edited.without_pair(edited.pairs[0]) == c
+    assert edited.without_pair(edited.pairs[2]).pairs == edited.pairs[:2] + edited.pairs[3:]
+
+
+def test_a_pair_by_hand_must_be_of_the_documents() -> None:
+    c = small_comparison()
+    a, b = c.documents
+    good = _pair(
+        a, b, _span(a, 0, "Preface", "."), _span(b, 1, "Introduction", "."), 0.3, "retelling"
+    )
+    for bad, message in (
+        (replace(good, a=Span(0, 5, 5 + len(good.a_text))), "is not"),
+        (replace(good, b=Span(1, 0, len(TEXT_B) + 1)), "not a passage"),
+        (replace(good, b=Span(0, good.a.start, good.a.end), b_text=good.a_text), "two documents"),
+        (replace(good, b=Span(2, 0, 3)), "no document"),
+    ):
+        with pytest.raises(aligner.AlignerError, match=message):
+            c.with_pair(bad)
+    with pytest.raises(aligner.AlignerError, match="not a pair"):
+        c.without_pair(good)

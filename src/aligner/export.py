@@ -117,6 +117,7 @@ def _pair_dict(c: Comparison, p: Pair) -> dict[str, Any]:
             for e in p.evidence
         ],
         "diff": [op_dict(op) for op in p.diff],
+        "by_hand": p.by_hand,
     }
 
 
@@ -233,6 +234,7 @@ def _pair_from(p: Mapping[str, Any]) -> Pair:
             for e in p.get("evidence", ())
         ),
         diff=tuple(_op_from(op) for op in p.get("diff", ())),
+        by_hand=bool(p.get("by_hand", False)),
     )
 
 
@@ -324,7 +326,7 @@ def _md_pair(c: Comparison, number: int, p: Pair) -> str:
     heading = f"## {number}. {p.kind.capitalize()} (score {p.score:.2f}"
     if marks_differences(p):
         heading += f", {changed_label(p)}"
-    lines = [heading + ")", ""]
+    lines = [heading + ")" + (" · added by hand" if p.by_hand else ""), ""]
     sides: tuple[tuple[Side, Span], ...] = (("a", p.a), ("b", p.b))
     for side, span in sides:
         doc = c.documents[span.doc]

@@ -157,6 +157,9 @@ class Pair:
     """What the passages share, strongest first."""
     diff: tuple[DiffOp, ...] = ()
     """Word-level opcodes from a to b, covering both passages."""
+    by_hand: bool = False
+    """Given by the reader (``Comparison.with_pair``), not found by the engine:
+    its score is then the look-up's similarity, not the engine's confidence."""
 
     @property
     def changed(self) -> float:
@@ -189,6 +192,7 @@ class Pair:
             kind=self.kind,
             evidence=tuple(Evidence(e.kind, e.term, e.weight, e.b, e.a) for e in self.evidence),
             diff=tuple(_swap_op(op) for op in self.diff),
+            by_hand=self.by_hand,
         )
 
 
@@ -279,6 +283,48 @@ class Comparison:
         return Comparison(
             self.documents, keep, self.options, self.ordered, self.timings, self.notes
         )
+
+    def with_pair(self, pair: Pair) -> Comparison:
+        """The reader's correction: a copy with ``pair`` (e.g. a stretch that
+        ``aligner.find_parallels`` found) among the pairs, marked ``by_hand``,
+        in order of position in the first document.
+
+        Raises:
+            AlignerError: a span is not a passage of its document, or its
+                text is not what the document holds there.
+        """
+        for span, text in ((pair.a, pair.a_text), (pair.b, pair.b_text)):
+            if not 0 <= span.doc < len(self.documents):
+                raise AlignerError(f"no document {span.doc} in this comparison")
+            doc = self.documents[span.doc]
+            if not 0 <= span.start < span.end <= len(doc.text):
+                raise AlignerError(
+                    f"characters {span.start}-{span.end} are not a passage of {doc.name}"
+                )
+            if doc.text[span.start : span.end] != text:
+                raise AlignerError(f"the text of {span.start}-{span.end} is not {doc.name}'s")
+        if pair.a.doc == pair.b.doc:
+            raise AlignerError("a pair joins passages of two documents")
+        added = dataclasses.replace(pair, by_hand=True)
+        key = (added.a.doc, added.a.start, added.b.start)
+        at = next(
+            (n for n, p in enumerate(self.pairs) if (p.a.doc, p.a.start, p.b.start) > key),
+            len(self.pairs),
+        )
+        return dataclasses.replace(self, pairs=(*self.pairs[:at], added, *self.pairs[at:]))
+
+    def without_pair(self, pair: Pair) -> Comparison:
+        """The reader's correction: a copy without ``pair``.
+
+        Raises:
+            AlignerError: ``pair`` is not one of ``pairs``.
+        """
+        at = next((n for n, p in enumerate(self.pairs) if p is pair), None)
+        if at is None:
+            at = next((n for n, p in enumerate(self.pairs) if p == pair), None)
+        if at is None:
+            raise AlignerError("not a pair of this comparison")
+        return dataclasses.replace(self, pairs=self.pairs[:at] + self.pairs[at + 1 :])
 
     def unaligned(self, doc: int) -> tuple[Span, ...]:
         """What document ``doc`` has outside every pair, a paragraph (or the

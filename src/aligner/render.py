@@ -264,6 +264,8 @@ def _text_pair(c: Comparison, n: int, p: Pair, *, width: int, max_chars: int) ->
     lines = [f"#{n}  {p.kind}  {p.score:.2f}  {where}"]
     if marks_differences(p):
         lines[0] += f"  {changed_label(p)}"
+    if p.by_hand:
+        lines[0] += "  added by hand"
     for side in ("a", "b"):
         label = SIDES[(p.a if side == "a" else p.b).doc] if len(c.documents) <= 2 else side
         span = p.a if side == "a" else p.b
