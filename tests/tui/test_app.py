@@ -261,6 +261,64 @@ async def test_w_in_the_pair_view_looks_up_the_selected_passage(comparison: Comp
         assert isinstance(app.screen, CompareScreen) and main(app).mode == "pairs"
 
 
+async def test_a_in_the_look_up_adds_the_stretch_as_a_pair_and_z_undoes(
+    comparison: Comparison,
+) -> None:
+    """``w`` then ``a``: the highlighted stretch and the passage looked up
+    become a pair by hand, selected, listed whatever the score floor (its
+    score is a similarity), marked in the list and the status line; ``z``
+    undoes it. From B in reading mode the pair still reads A then B."""
+    app = AlignerApp(comparison=comparison)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = main(app)
+        await pilot.press("n")
+        found = await _look_up(app, pilot)
+        await pilot.press("n", "a")
+        await pilot.pause()
+        assert app.screen is screen and screen.comparison is not None
+        stretch = found.found.pairs[1]
+        added = screen.current
+        assert added is not None and added.by_hand and added in screen.shown
+        assert (added.a, added.b) == (stretch.a, stretch.b)
+        assert len(screen.comparison.pairs) == len(comparison.pairs) + 1
+        row = screen.shown.index(added)
+        assert str(screen.query_one(PairList).get_row_at(row)[0]).startswith("✎")
+        assert "1 by hand" in status(app)
+        await pilot.press("z")
+        assert screen.comparison == comparison and "by hand" not in status(app)
+        # Reading mode, B focused: the stretch found is in A.
+        await pilot.press("d")
+        await pilot.pause()
+        view_b = screen.query_one("#doc-1", DocumentView)
+        view_b.focus()
+        march = comparison.documents[1].text.index("The Oppositionists joined")
+        view_b.scroll_to_offset(march)
+        await pilot.pause()
+        found = await _look_up(app, pilot)
+        assert found.labels == ("B", "A")
+        await pilot.press("a")
+        await pilot.pause()
+        added = next(p for p in screen.comparison.pairs if p.by_hand)
+        a_text, b_text = (d.text for d in comparison.documents)
+        assert (added.a.doc, added.b.doc) == (0, 1) and added.b.start == march
+        assert a_text[added.a.start : added.a.end] == added.a_text
+        assert b_text[added.b.start : added.b.end] == added.b_text
+
+
+async def test_x_removes_the_selected_pair_and_z_brings_it_back(comparison: Comparison) -> None:
+    app = AlignerApp(comparison=comparison)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = main(app)
+        first, second = screen.shown[0], screen.shown[1]
+        await pilot.press("x")
+        assert screen.comparison is not None and first not in screen.comparison.pairs
+        assert screen.current is second and "1 by hand" in status(app)
+        await pilot.press("z")
+        assert screen.comparison == comparison and screen.current is second
+        await pilot.press("z")  # nothing left to undo
+        assert screen.comparison == comparison
+
+
 async def test_app_opens_in_the_order_asked_for(comparison: Comparison) -> None:
     app = AlignerApp(comparison=comparison, sort="changed")
     async with app.run_test(size=SIZE) as pilot:

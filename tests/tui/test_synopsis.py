@@ -326,7 +326,7 @@ async def _looked_up(pilot: Pilot[None], app: AlignerApp) -> LookupScreen:
 async def test_a_in_the_look_up_adds_the_stretch_to_the_group(syn: Synopsis) -> None:
     """``w`` then ``a``: the highlighted stretch becomes the group's passage in
     the account that lacked it, marked by hand in the grid, the group view,
-    the status line and the export; ``u`` undoes it."""
+    the status line and the export; ``z`` undoes it."""
     app = AlignerApp(synopsis=syn)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("j", "w")  # the Congress group, which D3 lacks
@@ -346,13 +346,13 @@ async def test_a_in_the_look_up_adds_the_stretch_to_the_group(syn: Synopsis) -> 
         assert "1 by hand" in status(app)
         members = str(screen(app).query_one("#members", Static).render())
         assert "added by hand" in members
-        await pilot.press("u")
+        await pilot.press("z")
         assert "by hand" not in status(app)
         assert screen(app).synopsis == syn
         assert screen(app).history == []
 
 
-async def test_x_removes_the_chosen_accounts_passage_and_u_brings_it_back(
+async def test_x_removes_the_chosen_accounts_passage_and_z_brings_it_back(
     syn: Synopsis,
 ) -> None:
     app = AlignerApp(synopsis=syn)
@@ -367,9 +367,9 @@ async def test_x_removes_the_chosen_accounts_passage_and_u_brings_it_back(
         assert grid(app).row_count == 5 and "2 by hand" in status(app)
         assert screen(app).synopsis is not None
         assert first not in screen(app).synopsis.groups  # type: ignore[union-attr]
-        await pilot.press("u", "u")
+        await pilot.press("z", "z")
         assert screen(app).synopsis == syn and grid(app).row_count == 6
-        await pilot.press("u")  # nothing left to undo
+        await pilot.press("z")  # nothing left to undo
         assert screen(app).synopsis == syn
 
 

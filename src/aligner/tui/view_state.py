@@ -95,8 +95,13 @@ class ViewState:
 
     def shown(self, comparison: Comparison) -> tuple[Pair, ...]:
         """The pairs passing the filters, in list order."""
-        kinds = None if self.kind is None else (self.kind,)
-        kept = comparison.filtered(min_score=self.min_score - 1e-9, kinds=kinds).pairs
+        kept = tuple(
+            p
+            for p in comparison.pairs
+            # The reader's own pairs stay whatever the floor: their score is a similarity.
+            if (p.score >= self.min_score - 1e-9 or p.by_hand)
+            and (self.kind is None or p.kind == self.kind)
+        )
         return sort_pairs(kept, self.sort)
 
     def step_score(self, delta: int) -> None:

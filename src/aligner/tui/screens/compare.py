@@ -8,7 +8,7 @@ that is in the ``Comparison`` it is given.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Literal
+from typing import ClassVar, Literal
 
 from rich.markup import escape
 from rich.text import Text
@@ -25,7 +25,7 @@ from textual.widgets import (
 )
 
 from aligner.documents import paragraph_span
-from aligner.model import Comparison, Pair, SortKey, sort_pairs
+from aligner.model import Comparison, Pair, SortKey, Span, sort_pairs
 from aligner.render import printable
 from aligner.tui.render import location
 from aligner.tui.screens.detail import DetailScreen
@@ -67,7 +67,12 @@ class CompareScreen(LoadingScreen):
         Binding("left_square_bracket", "previous_match", "Prev match", show=False),
         Binding("escape", "clear_search", "Clear search", show=False),
         Binding("c", "copy", "Copy", show=False),
+        Binding("x", "remove_pair", "Remove", show=False),
+        Binding("z", "undo", "Undo", show=False),
     ]
+    CORRECTIONS: ClassVar[bool] = True
+    """Whether the reader may add and remove pairs here (``x``, ``z``, ``a`` in
+    a look-up); the pair view of a synopsis shows the synopsis's pairs only."""
 
     def __init__(self, comparison: Comparison | None = None, *, sort: SortKey = "a") -> None:
         super().__init__()
@@ -79,6 +84,8 @@ class CompareScreen(LoadingScreen):
         self._pair_view_stale = False
         self._legend: Text | None = None
         """The legend shown (updated only when it changes)."""
+        self.history: list[Comparison] = []
+        """The comparison before each of the reader's corrections (``z`` undoes)."""
 
     def compose(self) -> ComposeResult:
         yield Static(id="status")
@@ -117,16 +124,21 @@ class CompareScreen(LoadingScreen):
             self.state.min_score = comparison.options.min_score
         self.comparison = comparison
         self.remove_class("-loading")
-        for side, doc in enumerate(comparison.documents[:2]):
-            label = "AB"[side]
-            name = Text(f"{label} ", style="bold reverse")
-            name.append(f" {printable(doc.name)}", style="bold")
-            name.append(f"  {comparison.coverage(side):.0%} aligned", style="dim")
-            self.query_one(f"#name-{side}", Static).update(name)
+        self._refresh_names()
         self._refilter(keep=None)
         self._show_mode()
         for note in comparison.notes:  # e.g. only quotations were searched
             self.notify(printable(note), title="Note", severity="warning", timeout=15)
+
+    def _refresh_names(self) -> None:
+        """Each document's name and how much of it the pairs cover."""
+        assert self.comparison is not None
+        for side, doc in enumerate(self.comparison.documents[:2]):
+            label = "AB"[side]
+            name = Text(f"{label} ", style="bold reverse")
+            name.append(f" {printable(doc.name)}", style="bold")
+            name.append(f"  {self.comparison.coverage(side):.0%} aligned", style="dim")
+            self.query_one(f"#name-{side}", Static).update(name)
 
     # -- filters and selection -------------------------------------------
 
@@ -196,6 +208,8 @@ class CompareScreen(LoadingScreen):
         status.append(f" · score ≥ {self.state.min_score:.2f}")
         status.append(f" · {self.state.kind or 'all kinds'}")
         status.append(f" · by {SORT_LABELS[self.state.sort]}")
+        if self.history:
+            status.append(f" · {len(self.history)} by hand (z undoes)", style="bold")
         match = self.state.current_match
         if match is not None:
             at = f"{self.state.match_index + 1}/{len(self.state.matches)}"
@@ -402,13 +416,72 @@ class CompareScreen(LoadingScreen):
         labels = ("A", "B") if side == 0 else ("B", "A")
 
         def chosen(rank: int | None) -> None:
-            if rank is not None and dialog.found is not None:
+            if rank is not None and dialog.found is not None and dialog.adding:
+                self._add(dialog.found.pairs[rank], side)
+            elif rank is not None and dialog.found is not None:
                 self.show_stretches(dialog.found, side, rank)
 
         from aligner.tui.screens.lookup import LookupScreen  # only when asked: not at launch
 
-        dialog = LookupScreen((docs[side], docs[1 - side]), (start, end), labels)
+        dialog = LookupScreen(
+            (docs[side], docs[1 - side]),
+            (start, end),
+            labels,
+            adds="adds it as a pair" if self.CORRECTIONS else "",
+        )
         self.app.push_screen(dialog, chosen)
+
+    # -- the reader's corrections ------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """``x`` and ``z`` only where the reader may correct the pairs."""
+        if action in ("remove_pair", "undo"):
+            return self.CORRECTIONS
+        return True
+
+    def _add(self, stretch: Pair, side: int) -> None:
+        """A look-up's stretch (of a passage of document ``side``) as a pair by hand."""
+        assert self.comparison is not None
+        if side == 1:  # looked up from B: the stretch is in A
+            stretch = stretch.swapped()
+        pair = replace(
+            stretch,
+            a=Span(0, stretch.a.start, stretch.a.end),
+            b=Span(1, stretch.b.start, stretch.b.end),
+        )
+        edited = self.comparison.with_pair(pair)
+        self._edited(edited, next(p for p in edited.pairs if p == replace(pair, by_hand=True)))
+        docs = self.comparison.documents
+        where = f"A {location(docs[0], pair.a.start, pair.a.end)}"
+        where += f" ~ B {location(docs[1], pair.b.start, pair.b.end)}"
+        self.notify(f"Added {where} as a pair by hand (z undoes).")
+
+    def action_remove_pair(self) -> None:
+        self._caught_up()
+        if self.comparison is None or self.current is None:
+            return
+        at = self.shown.index(self.current) if self.current in self.shown else 0
+        edited = self.comparison.without_pair(self.current)
+        rest = [p for p in self.shown if p is not self.current]
+        self._edited(edited, rest[min(at, len(rest) - 1)] if rest else None)
+        self.notify("Removed the pair (z undoes).")
+
+    def action_undo(self) -> None:
+        if not self.history:
+            self.notify("Nothing to undo: no pair was added or removed by hand.")
+            return
+        keep = self.current
+        self.comparison = self.history.pop()
+        self._refresh_names()
+        self._refilter(keep=keep if keep in self.comparison.pairs else None)
+        self.notify("Undone.")
+
+    def _edited(self, edited: Comparison, keep: Pair | None) -> None:
+        assert self.comparison is not None
+        self.history.append(self.comparison)
+        self.comparison = edited
+        self._refresh_names()
+        self._refilter(keep=keep)
 
     def show_stretches(self, found: Comparison, side: int, rank: int) -> None:
         """Go to stretch ``rank`` of a look-up of a passage of document ``side``

@@ -22,6 +22,8 @@ KEYS: tuple[tuple[str, str], ...] = (
     ("/", "search both documents"),
     ("u", "unpaired passages: what the other lacks"),
     ("w", "where the other tells the passage read (look-up)"),
+    ("x", "remove the selected pair"),
+    ("z", "undo the last pair added or removed"),
     ("] / [", "next / previous match or stretch"),
     ("escape", "clear the search"),
     ("e", "export the shown pairs to Markdown"),

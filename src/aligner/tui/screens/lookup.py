@@ -57,18 +57,18 @@ class LookupScreen(ModalScreen[int | None]):
         labels: tuple[str, str] = ("A", "B"),
         *,
         found: Comparison | None = None,
-        can_add: bool = False,
+        adds: str = "",
     ) -> None:
         """Look up ``docs[0][passage]`` in ``docs[1]``; ``labels`` are how the
         compare screen names them. ``found``: the answer, already known.
-        ``can_add``: ``a`` dismisses with the highlighted stretch too, and
-        ``adding`` is then True (the synopsis adds it to the group)."""
+        ``adds``: what ``a`` does with the highlighted stretch ("adds it as
+        a pair"), if anything: it dismisses with its rank, ``adding`` True."""
         super().__init__()
         self.docs = docs
         self.passage = passage
         self.labels = labels
         self.found = found
-        self.can_add = can_add
+        self.adds = adds
         self.adding = False
 
     def compose(self) -> ComposeResult:
@@ -115,8 +115,7 @@ class LookupScreen(ModalScreen[int | None]):
         hint.update(
             Text(
                 "Most similar first. Scores are similarities, not the engine's confidence: "
-                "read them and judge. Enter goes there"
-                + (", a adds the stretch to the group." if self.can_add else "."),
+                f"read them and judge. Enter goes there{', a ' + self.adds if self.adds else ''}.",
                 style="dim",
             )
         )
@@ -158,10 +157,10 @@ class LookupScreen(ModalScreen[int | None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """``a`` only where the stretch can be added (hidden elsewhere)."""
-        return self.can_add if action == "add" else True
+        return bool(self.adds) if action == "add" else True
 
     def action_add(self) -> None:
-        if self.can_add and self.rank is not None:
+        if self.adds and self.rank is not None:
             self.adding = True
             self.dismiss(self.rank)
 

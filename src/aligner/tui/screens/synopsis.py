@@ -53,7 +53,7 @@ KEYS: tuple[tuple[str, str], ...] = (
     ("v", "pair view: the chosen account against the base"),
     ("w", "where the chosen account (or the first lacking it) tells the group (a: add it)"),
     ("x", "remove the chosen account's passage from the group (a group needs two)"),
-    ("u", "undo the last passage added or removed"),
+    ("z", "undo the last passage added or removed"),
     ("/", "find the groups whose passages hold a text, in any account"),
     ("] / [", "next / previous group found"),
     ("e", "export the groups shown to Markdown (asks for a file name)"),
@@ -82,6 +82,7 @@ class PairScreen(CompareScreen):
     """The pair view of two accounts, opened from the synopsis; ``q`` goes back."""
 
     BINDINGS = [Binding("q", "back", "Back")]
+    CORRECTIONS = False  # the synopsis's own pairs: corrected in its grid
 
     def action_back(self) -> None:
         self.dismiss(None)
@@ -105,7 +106,7 @@ class SynopsisScreen(LoadingScreen):
         Binding("v", "pair_view", "Pair view"),
         Binding("w", "where", "Where", show=False),
         Binding("x", "remove_member", "Remove", show=False),
-        Binding("u", "undo", "Undo", show=False),
+        Binding("z", "undo", "Undo", show=False),
         Binding("slash", "search", "Find"),
         Binding("right_square_bracket", "next_match", "Next match", show=False),
         Binding("left_square_bracket", "previous_match", "Prev match", show=False),
@@ -132,7 +133,7 @@ class SynopsisScreen(LoadingScreen):
         self.found: tuple[Group, ...] = ()
         """The groups holding ``search_text``, in row order."""
         self.history: list[Synopsis] = []
-        """The synopsis before each of the reader's corrections (``u`` undoes)."""
+        """The synopsis before each of the reader's corrections (``z`` undoes)."""
 
     def compose(self) -> ComposeResult:
         yield Static(id="status")
@@ -281,7 +282,7 @@ class SynopsisScreen(LoadingScreen):
         status.append(f"{label(syn.base)} {printable(syn.documents[syn.base].name)}", "bold")
         status.append(f" · by {ORDER_LABELS[self.order]}")
         if self.history:
-            status.append(f" · {len(self.history)} by hand (u undoes)", "bold")
+            status.append(f" · {len(self.history)} by hand (z undoes)", "bold")
         if self.current is not None:
             status.append(f" · {self.current.kind} {self.current.score:.2f}")
             if self.current.topic:
@@ -473,7 +474,10 @@ class SynopsisScreen(LoadingScreen):
         from aligner.tui.screens.lookup import LookupScreen  # only when asked: not at launch
 
         dialog = LookupScreen(
-            (docs[source.doc], docs[target]), (source.start, source.end), labels, can_add=True
+            (docs[source.doc], docs[target]),
+            (source.start, source.end),
+            labels,
+            adds="adds it to the group",
         )
 
         def chosen(rank: int | None) -> None:
@@ -497,7 +501,7 @@ class SynopsisScreen(LoadingScreen):
         added = Member(doc, start, end, syn.documents[doc].text[start:end], by_hand=True)
         self._edited(edited, next(g for g in edited.groups if added in g.members))
         where = location(syn.documents[doc], start, end)
-        self.notify(f"Added {label(doc)} {where} to the group by hand (u undoes).")
+        self.notify(f"Added {label(doc)} {where} to the group by hand (z undoes).")
 
     def action_remove_member(self) -> None:
         self._caught_up()
@@ -512,7 +516,7 @@ class SynopsisScreen(LoadingScreen):
         left = next((g for g in edited.groups if g.members == rest), None)
         self._edited(edited, left)
         gone = "; the group had two passages and is gone" if left is None else ""
-        self.notify(f"Removed {label(doc)}'s passage from the group{gone} (u undoes).")
+        self.notify(f"Removed {label(doc)}'s passage from the group{gone} (z undoes).")
 
     def action_undo(self) -> None:
         if not self.history:

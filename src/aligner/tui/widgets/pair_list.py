@@ -72,7 +72,7 @@ class PairList(DataTable[str | Text]):
         width = max(20, self.app.size.width - 30 - sum(widths))
         self.add_rows(
             (
-                KIND_LABELS.get(p.kind, p.kind),
+                ("✎" if p.by_hand else "") + KIND_LABELS.get(p.kind, p.kind),
                 f"{p.score:.2f}",
                 # How much of the wording differs; retellings are told in other words.
                 "" if p.kind == "retelling" else f"{p.changed:.0%}",
