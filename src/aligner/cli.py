@@ -62,7 +62,6 @@ EXIT_BROKEN_PIPE = 141
 
 COMMANDS = ("compare", "where", "demo")
 FORMATS = ("text", "json", "markdown")
-_SUFFIX_FORMATS = {".md": "markdown", ".markdown": "markdown", ".json": "json", ".txt": "text"}
 DEMO_SAMPLES = ("revolution-to-counter-revolution.txt", "clr-james-lenin-stalin.txt")
 
 # Show progress on stderr when the inputs total at least this many characters:
@@ -402,7 +401,9 @@ def _choose_format(args: argparse.Namespace) -> str | None:
         return str(args.format)
     output = _output_path(args)
     if output:
-        return _SUFFIX_FORMATS.get(Path(output).suffix.lower(), "markdown")
+        from aligner.export import format_of
+
+        return format_of(output)
     if sys.stdout.isatty() and sys.stdin.isatty() and "-" not in getattr(args, "paths", ()):
         return None
     return "text"

@@ -456,6 +456,15 @@ def to_text(c: Comparison, *, width: int = 80, max_chars: int = 1200) -> str:
 # ---------------------------------------------------------------- writing
 
 
+SUFFIX_FORMATS = {".md": "markdown", ".markdown": "markdown", ".json": "json", ".txt": "text"}
+"""The report format a file name asks for by its suffix (any other: Markdown)."""
+
+
+def format_of(path: str | os.PathLike[str]) -> str:
+    """``markdown``, ``json`` or ``text``, as ``path``'s suffix asks (Markdown by default)."""
+    return SUFFIX_FORMATS.get(Path(path).suffix.lower(), "markdown")
+
+
 FOREIGN_SUFFIXES = frozenset(
     ".pdf .html .htm .xhtml .doc .docx .odt .rtf .epub .csv .tsv .xls .xlsx .xml .yaml .yml".split()
 )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import json
 import threading
 from dataclasses import replace
 from pathlib import Path
@@ -528,6 +529,27 @@ async def test_export_writes_and_protects(comparison: Comparison, tmp_path: Path
         await pilot.pause()
         assert isinstance(app.screen, CompareScreen)
         assert "Comrade Stalin" in target.read_text(encoding="utf-8")
+
+
+async def test_export_writes_the_format_its_name_asks_for(
+    comparison: Comparison, tmp_path: Path
+) -> None:
+    """As ``-o`` does: a .json name gets JSON (the reader's corrections kept,
+    so they can be read back), a .txt name the text report, others Markdown."""
+    app = AlignerApp(comparison=comparison)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("x")  # a correction, which the JSON keeps
+        await _export(pilot, app, tmp_path / "out.json")
+        data = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))
+        assert len(data["pairs"]) == len(comparison.pairs) - 1
+        assert aligner.export.from_dict(data, documents=comparison.documents).pairs == (
+            main(app).shown
+        )
+        await _export(pilot, app, tmp_path / "out.txt")
+        text = (tmp_path / "out.txt").read_text(encoding="utf-8")
+        assert text.startswith("A  last-struggle.txt") and "#1  " in text
+        await _export(pilot, app, tmp_path / "notes.report")
+        assert (tmp_path / "notes.report").read_text(encoding="utf-8").startswith("# ")
 
 
 async def test_export_refuses_a_format_it_does_not_write(

@@ -24,8 +24,11 @@ from textual.widgets import Input, Static
 from aligner.export import (
     OutputError,
     foreign_suffix,
+    format_of,
+    to_json,
+    to_markdown,
+    to_text,
     unusable_name,
-    write_markdown,
     write_output,
 )
 from aligner.model import Comparison
@@ -43,6 +46,9 @@ def default_name(comparison: Comparison) -> str:
     return "-vs-".join(stems) + ".md"
 
 
+HINT = "Markdown, or JSON for a .json name, text for .txt. Enter to export, Escape to cancel."
+
+
 class ExportScreen(ModalScreen[ExportChoice | None]):
     """Ask where to export the shown pairs."""
 
@@ -58,17 +64,17 @@ class ExportScreen(ModalScreen[ExportChoice | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="export-box", classes="dialog"):
             yield Static(
-                Text(f"Export {self.count} shown {self.what} to Markdown", style="bold"),
+                Text(f"Export {self.count} shown {self.what}", style="bold"),
                 classes="dialog-title",
             )
             yield Input(value=self.suggestion, placeholder="file name", id="export-path")
-            yield Static("Enter to export, Escape to cancel.", id="export-hint")
+            yield Static(HINT, id="export-hint")
 
     @on(Input.Changed)
     def _forget_confirmation(self) -> None:
         if self._confirming is not None:
             self._confirming = None
-            self.query_one("#export-hint", Static).update("Enter to export, Escape to cancel.")
+            self.query_one("#export-hint", Static).update(HINT)
 
     @on(Input.Submitted)
     def _submit(self, event: Input.Submitted) -> None:
@@ -86,7 +92,7 @@ class ExportScreen(ModalScreen[ExportChoice | None]):
             hint.update(Text(f"{path} is a folder: type a file name.", style="bold"))
             return
         if foreign := foreign_suffix(path):
-            hint.update(Text(f"The export is Markdown, not {foreign}: name the file .md.", "bold"))
+            hint.update(Text(f"Not {foreign}: name the file .md, .json or .txt.", "bold"))
             return
         if path.exists() and self._confirming != path:
             self._confirming = path
@@ -108,9 +114,18 @@ def export_dialog(
     Push both with ``app.push_screen(*export_dialog(...))``; the outcome is
     reported with ``owner.notify``.
     """
+
+    def save(path: Path, force: bool) -> None:
+        fmt = format_of(path)
+        if fmt == "json":
+            report = to_json(comparison) + "\n"
+        else:
+            report = to_markdown(comparison) if fmt == "markdown" else to_text(comparison)
+        write_output(report, path, force=force)
+
     return _dialog(
         owner,
-        lambda path, force: write_markdown(comparison, path, force=force),
+        save,
         default_name(comparison),
         len(comparison.pairs),
         "pair(s)",
@@ -123,7 +138,14 @@ def synopsis_export_dialog(
     """``export_dialog`` for a synopsis: its table of groups and one section each."""
 
     def save(path: Path, force: bool) -> None:
-        write_output(synopsis.to_markdown(), path, force=force)
+        from aligner.render import render_synopsis_text
+
+        fmt = format_of(path)
+        if fmt == "json":
+            report = synopsis.to_json() + "\n"
+        else:
+            report = synopsis.to_markdown() if fmt == "markdown" else render_synopsis_text(synopsis)
+        write_output(report, path, force=force)
 
     stems = [Path(doc.name).stem or "text" for doc in synopsis.documents]
     name = "-".join(stems[:3]) + ("-etc" if len(stems) > 3 else "") + "-synopsis.md"

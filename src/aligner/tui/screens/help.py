@@ -26,7 +26,7 @@ KEYS: tuple[tuple[str, str], ...] = (
     ("z", "undo the last pair added or removed"),
     ("] / [", "next / previous match or stretch"),
     ("escape", "clear the search"),
-    ("e", "export the shown pairs to Markdown"),
+    ("e", "export the shown pairs (Markdown, .json, .txt)"),
     ("c", "copy the selected pair's text"),
     ("ctrl+p", "command palette"),
     ("?", "this help"),

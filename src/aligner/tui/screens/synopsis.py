@@ -56,7 +56,7 @@ KEYS: tuple[tuple[str, str], ...] = (
     ("z", "undo the last passage added or removed"),
     ("/", "find the groups whose passages hold a text, in any account"),
     ("] / [", "next / previous group found"),
-    ("e", "export the groups shown to Markdown (asks for a file name)"),
+    ("e", "export the groups shown (Markdown, .json, .txt; asks for a file name)"),
     ("c", "copy the selected group's passages"),
     ("?", "this help"),
     ("q", "quit (in the pair view: back to the synopsis)"),
