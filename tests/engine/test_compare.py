@@ -13,7 +13,7 @@ import pytest
 import aligner
 from aligner import Comparison, Options
 from aligner.features import Features
-from aligner.model import Pair, Span
+from aligner.model import Evidence, Pair, Span
 from aligner.segment import segment
 
 
@@ -1092,10 +1092,6 @@ def test_evidence_gives_a_list_of_names_as_one_item() -> None:
     marked once per mention; an alias in brackets is part of it but not of
     its term or its mark; a quotation mark ends it ('"Testament", Lenin
     wrote')."""
-    from aligner.documents import make_document
-    from aligner.evidence import find_evidence
-    from aligner.features import build_features
-
     a = (
         "In March Bukharin, Rykov and Tomsky (Rightists) met the delegates from Odessa. "
         'His "Testament", Lenin wrote, was for the delegates. The workers, workers all, agreed.'
@@ -1104,9 +1100,7 @@ def test_evidence_gives_a_list_of_names_as_one_item() -> None:
         "The delegates from Odessa met Tomsky, Bukharin and Rykov, Rightists all, at night. "
         "Lenin wrote the Testament for the delegates. The workers agreed."
     )
-    segs = tuple(segment(make_document(t, name=n)) for t, n in ((a, "a"), (b, "b")))
-    feats = build_features(*segs)
-    items = find_evidence(segs[0].words, segs[1].words, feats)
+    items = _evidence(a, b)
     names = [e for e in items if e.kind == "name"]
     listed = [e for e in names if "Rykov" in e.term]
     assert [e.term for e in listed] == ["Bukharin, Rykov and Tomsky"]
@@ -1151,10 +1145,6 @@ def test_evidence_gives_a_date_as_far_as_both_give_it() -> None:
     written as a writes it, marked on both sides; another day of one month
     is no shared date; a month or day of the week alone is a date, not a
     name; "May" with no day or year is no date."""
-    from aligner.documents import make_document
-    from aligner.evidence import find_evidence
-    from aligner.features import build_features
-
     a = (
         "Lenin wrote on December 25, 1922, the note called the Testament. "
         "On Sunday the warnings came, and in March 1921 Kronstadt rose. "
@@ -1165,9 +1155,7 @@ def test_evidence_gives_a_date_as_far_as_both_give_it() -> None:
         "The sailors of Kronstadt rose in March 1921, warned on Sunday. "
         "The congress met on 10 April. May the delegates agree."
     )
-    segs = tuple(segment(make_document(t, name=n)) for t, n in ((a, "a"), (b, "b")))
-    feats = build_features(*segs)
-    items = find_evidence(segs[0].words, segs[1].words, feats)
+    items = _evidence(a, b)
     dates = {e.term: e for e in items if e.kind == "date"}
     assert set(dates) == {"December 25", "March 1921", "Sunday", "April"}
     assert [b[s:e] for s, e in dates["December 25"].b] == ["25th December"]
@@ -1270,10 +1258,6 @@ def test_evidence_names_a_name_without_its_possessive() -> None:
     """A shared name first written in the possessive ("Lenin’s", "Trotsky's")
     is given as the name, and a list of names as far as its last name; the
     marks still cover the words as written."""
-    from aligner.documents import make_document
-    from aligner.evidence import find_evidence
-    from aligner.features import build_features
-
     a = (
         "Lenin’s illness kept him from the congress at Kronstadt. "
         "Trotsky's speech was read by Zinoviev and Kamenev's friends."
@@ -1282,11 +1266,19 @@ def test_evidence_names_a_name_without_its_possessive() -> None:
         "At Kronstadt the congress met without Lenin, who was ill. "
         "Zinoviev and Kamenev read a speech by Trotsky."
     )
-    segs = tuple(segment(make_document(t, name=n)) for t, n in ((a, "a"), (b, "b")))
-    feats = build_features(*segs)
-    items = find_evidence(segs[0].words, segs[1].words, feats)
+    items = _evidence(a, b)
     terms = {e.term for e in items if e.kind == "name"}
     assert {"Lenin", "Trotsky", "Zinoviev and Kamenev", "Kronstadt"} <= terms
     assert not any("'" in t or "’" in t for t in terms)
     (lenin,) = [e for e in items if e.term == "Lenin"]
     assert [a[s:e] for s, e in lenin.a] == ["Lenin’s"]
+
+
+def _evidence(a: str, b: str) -> tuple[Evidence, ...]:
+    """What passages ``a`` and ``b`` (each a whole document) share, as the engine tells it."""
+    from aligner.documents import make_document
+    from aligner.evidence import find_evidence
+    from aligner.features import build_features
+
+    segs = tuple(segment(make_document(t, name=n)) for t, n in ((a, "a"), (b, "b")))
+    return find_evidence(segs[0].words, segs[1].words, build_features(*segs))

@@ -284,17 +284,23 @@ async def test_v_opens_the_pair_view_of_chosen_account_and_base(syn: Synopsis) -
         assert app.screen is screen(app) and app.is_running
 
 
+async def _looked_up(pilot: Pilot[None], app: AlignerApp) -> LookupScreen:
+    dialog = app.screen
+    for _ in range(100):
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        if isinstance(dialog, LookupScreen) and dialog.found is not None:
+            break
+    assert isinstance(dialog, LookupScreen) and dialog.found is not None
+    return dialog
+
+
 async def test_w_looks_up_the_group_where_an_account_lacks_it(syn: Synopsis) -> None:
     app = AlignerApp(synopsis=syn)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("j", "w")  # the Congress group, which D3 lacks
-        dialog = app.screen
-        for _ in range(100):
-            await pilot.pause()
-            await app.workers.wait_for_complete()
-            if isinstance(dialog, LookupScreen) and dialog.found is not None:
-                break
-        assert isinstance(dialog, LookupScreen) and dialog.found is not None
+        dialog = await _looked_up(pilot, app)
+        assert dialog.found is not None
         assert dialog.labels == ("D1", "D3")
         docs = [d.name for d in dialog.found.documents]
         assert docs == ["last-struggle.txt", "defeat.txt"]
@@ -310,17 +316,6 @@ async def test_w_looks_up_the_group_where_an_account_lacks_it(syn: Synopsis) -> 
         )
         await pilot.press("q")
         assert app.screen is screen(app)
-
-
-async def _looked_up(pilot: Pilot[None], app: AlignerApp) -> LookupScreen:
-    dialog = app.screen
-    for _ in range(100):
-        await pilot.pause()
-        await app.workers.wait_for_complete()
-        if isinstance(dialog, LookupScreen) and dialog.found is not None:
-            break
-    assert isinstance(dialog, LookupScreen) and dialog.found is not None
-    return dialog
 
 
 async def test_a_in_the_look_up_adds_the_stretch_to_the_group(syn: Synopsis) -> None:
