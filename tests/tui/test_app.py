@@ -306,6 +306,19 @@ async def test_a_in_the_look_up_adds_the_stretch_as_a_pair_and_z_undoes(
         assert b_text[added.b.start : added.b.end] == added.b_text
 
 
+async def test_a_stretch_that_is_not_of_these_documents_is_not_added(
+    comparison: Comparison,
+) -> None:
+    app = AlignerApp(comparison=comparison)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = main(app)
+        stranger = replace(comparison.pairs[0], a_text="not what A holds there")
+        screen._add(stranger, 0)
+        await pilot.pause()
+        assert screen.comparison == comparison and screen.history == []
+        assert any("Not added" in str(n.message) for n in app._notifications)
+
+
 async def test_x_removes_the_selected_pair_and_z_brings_it_back(comparison: Comparison) -> None:
     app = AlignerApp(comparison=comparison)
     async with app.run_test(size=SIZE) as pilot:

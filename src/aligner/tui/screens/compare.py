@@ -25,7 +25,7 @@ from textual.widgets import (
 )
 
 from aligner.documents import paragraph_span
-from aligner.model import Comparison, Pair, SortKey, Span, sort_pairs
+from aligner.model import AlignerError, Comparison, Pair, SortKey, Span, sort_pairs
 from aligner.render import printable
 from aligner.tui.render import location
 from aligner.tui.screens.detail import DetailScreen
@@ -449,7 +449,11 @@ class CompareScreen(LoadingScreen):
             a=Span(0, stretch.a.start, stretch.a.end),
             b=Span(1, stretch.b.start, stretch.b.end),
         )
-        edited = self.comparison.with_pair(pair)
+        try:
+            edited = self.comparison.with_pair(pair)
+        except AlignerError as exc:  # a look-up of other documents: not expected
+            self.notify(f"Not added: {escape(printable(str(exc)))}", severity="error")
+            return
         self._edited(edited, next(p for p in edited.pairs if p == replace(pair, by_hand=True)))
         docs = self.comparison.documents
         where = f"A {location(docs[0], pair.a.start, pair.a.end)}"

@@ -22,7 +22,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import ContentSwitcher, DataTable, Input, ProgressBar, Static
 
-from aligner.model import Group, Member, Pair, Span
+from aligner.model import AlignerError, Group, Member, Pair, Span
 from aligner.render import printable
 from aligner.synopsis import Synopsis
 from aligner.synopsis_report import BY_HAND, label
@@ -497,7 +497,11 @@ class SynopsisScreen(LoadingScreen):
         """The reader's stretch as the group's passage in account ``doc``."""
         syn = self.synopsis
         assert syn is not None
-        edited = syn.with_member(group, doc, start, end)
+        try:
+            edited = syn.with_member(group, doc, start, end)
+        except AlignerError as exc:  # the synopsis changed meanwhile: not expected
+            self.notify(f"Not added: {escape(printable(str(exc)))}", severity="error")
+            return
         added = Member(doc, start, end, syn.documents[doc].text[start:end], by_hand=True)
         self._edited(edited, next(g for g in edited.groups if added in g.members))
         where = location(syn.documents[doc], start, end)
