@@ -471,3 +471,137 @@ def test_a_folder_where_the_documents_belong_gets_the_command_to_type(
         (folder / name).unlink()
     code, _, err = run("compare", folder)  # nothing in it to suggest
     assert code == 2 and f"{folder} is a folder" in err and "*.txt" not in err
+
+
+# ------------------------------------------------------------ a saved report opened again
+
+STORY_A = (
+    "The Testament.\n\nIn December 1922 Lenin dictated his Testament. He wrote that Stalin "
+    "had concentrated unlimited authority in his hands.\n\nIn 1924 the Testament was read to "
+    "the delegates of the Thirteenth Congress and then suppressed.\n"
+)
+STORY_B = (
+    "Lenin's last struggle.\n\nLenin wrote that Stalin, having become General Secretary, had "
+    "concentrated unlimited authority in his hands.\n\nThe Testament was read to the delegates "
+    "in 1924, but the leaders kept it from the party.\n"
+)
+
+
+@pytest.fixture
+def saved(run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A JSON report of two small accounts, made in ``tmp_path`` with relative paths."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.txt").write_text(STORY_A, encoding="utf-8")
+    (tmp_path / "b.txt").write_text(STORY_B, encoding="utf-8")
+    code, _, _ = run("compare", "a.txt", "b.txt", "-o", "report.json")
+    assert code == 0
+    return tmp_path / "report.json"
+
+
+def test_open_gives_back_the_saved_report_in_any_format(run: Run, saved: Path) -> None:
+    code, out, _ = run("open", saved, "--format", "json")
+    assert code == 0 and json.loads(out) == json.loads(saved.read_text(encoding="utf-8"))
+    code, out, _ = run("open", saved, "--format", "markdown")
+    assert code == 0 and out.startswith("# ")
+
+
+def test_open_keeps_the_corrections_and_finds_documents_beside_the_report(
+    run: Run, saved: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from aligner.reopen import load_report
+
+    c = load_report(saved)
+    assert isinstance(c, Comparison)
+    a, b = c.documents
+    mine = Pair(Span(0, 0, 14), Span(1, 0, 22), a.text[:14], b.text[:22], 0.3, "retelling")
+    assert c.pairs
+    edited = c.with_pair(mine).without_pair(c.pairs[-1])
+    moved = tmp_path / "elsewhere"
+    moved.mkdir()
+    for name in ("a.txt", "b.txt"):
+        (moved / name).write_text((tmp_path / name).read_text(encoding="utf-8"), encoding="utf-8")
+    (moved / "report.json").write_text(edited.to_json(), encoding="utf-8")
+    monkeypatch.chdir(tmp_path.parent)  # "a.txt" is not here: it is beside the report
+    code, out, _ = run("open", moved / "report.json", "--format", "markdown")
+    assert code == 0 and out.count("added by hand") == 1
+    again = load_report(moved / "report.json")
+    assert again.pairs == edited.pairs and again.pairs[0].by_hand
+
+
+def test_open_refuses_what_it_cannot_trust(run: Run, saved: Path, tmp_path: Path) -> None:
+    cases = []
+    (tmp_path / "notes.json").write_text('{"title": "mine"}', encoding="utf-8")
+    cases.append((tmp_path / "notes.json", "not a report aligner wrote"))
+    cases.append((tmp_path / "a.txt", "not a JSON report"))
+    cases.append((tmp_path / "none.json", "no such file"))
+    for report, message in cases:
+        code, out, err = run("open", report, "--format", "text")
+        assert code == 1 and out == "" and message in err and err.count("\n") == 1
+    (tmp_path / "b.txt").write_text(STORY_B.replace("1924", "1925"), encoding="utf-8")
+    code, _, err = run("open", saved, "--format", "text")
+    assert code == 1 and "no longer the text the report was made on" in err
+    (tmp_path / "b.txt").unlink()
+    code, _, err = run("open", saved, "--format", "text")
+    assert code == 1 and "b.txt: not found (document 2 of the report)" in err
+
+
+def test_open_rebuilds_a_document_read_from_stdin(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.txt").write_text(STORY_A, encoding="utf-8")
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(STORY_B.encode())))
+    code, out, _ = run("compare", "a.txt", "-", "--format", "json")
+    assert code == 0 and json.loads(out)["documents"][1]["path"] is None
+    (tmp_path / "r.json").write_text(out, encoding="utf-8")
+    code, again, _ = run("open", "r.json", "--format", "json")
+    assert code == 0 and json.loads(again)["pairs"] == json.loads(out)["pairs"]
+
+
+def test_open_gives_back_a_synopsis_with_its_corrections(
+    run: Run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from aligner.reopen import load_report
+    from aligner.synopsis import Synopsis
+
+    monkeypatch.chdir(tmp_path)
+    for name, text in (("a.txt", STORY_A), ("b.txt", STORY_B), ("c.txt", STORY_A + "Also.\n")):
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    code, _, _ = run("compare", "a.txt", "b.txt", "c.txt", "-o", "s.json")
+    assert code == 0
+    syn = load_report(tmp_path / "s.json")
+    assert isinstance(syn, Synopsis) and syn.groups[0].member(2) is not None
+    edited = syn.with_base(1)
+    edited = edited.without_member(edited.groups[0], 2)
+    start = syn.documents[2].text.index("In 1924")
+    edited = edited.with_member(edited.groups[0], 2, start, start + 20)
+    (tmp_path / "s2.json").write_text(edited.to_json(), encoding="utf-8")
+    again = load_report(tmp_path / "s2.json")
+    assert isinstance(again, Synopsis) and again.base == 1
+    assert json.loads(again.to_json())["groups"] == json.loads(edited.to_json())["groups"]
+    assert [m.by_hand for m in again.groups[0].members] == [False, False, True]
+    code, out, _ = run("open", "s2.json", "--format", "markdown")
+    assert code == 0 and out.startswith("# Synopsis of 3 accounts") and "✎" in out
+
+
+def test_open_on_a_terminal_shows_the_report_in_the_app(
+    run: Run, saved: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from aligner.reopen import load_report
+
+    opened: list[dict[str, object]] = []
+
+    class FakeApp:
+        def __init__(self, **kwargs: object) -> None:
+            opened.append(kwargs)
+
+        def run(self) -> None:
+            opened.append({"ran": True})
+
+    module = types.ModuleType("aligner.tui.app")
+    module.AlignerApp = FakeApp  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "aligner.tui.app", module)
+    _terminal(monkeypatch)
+    code, out, _ = run("open", saved)
+    assert code == 0 and out == ""
+    assert opened == [{"comparison": load_report(saved)}, {"ran": True}]

@@ -2,7 +2,8 @@
 
 The public API is :func:`compare` (two documents), :func:`synopsis` (three
 or more) and :func:`find_parallels` (where one document tells a passage of
-another); the rest is the result model and its exports.
+another); :func:`load_report` reads a saved JSON report back; the rest is the
+result model and its exports.
 Importing ``aligner`` never loads Textual: the TUI lives in ``aligner.tui``.
 """
 
@@ -29,6 +30,7 @@ from aligner.model import (
     Span,
     Tag,
 )
+from aligner.reopen import load_report
 from aligner.synopsis import Synopsis, synopsis  # noqa: E402  (after the model)
 
 __version__ = "0.1.0"
@@ -55,6 +57,7 @@ __all__ = [
     "find_parallels",
     "from_dict",
     "load_document",
+    "load_report",
     "synopsis",
     "to_json",
     "to_markdown",

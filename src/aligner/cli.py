@@ -60,7 +60,7 @@ EXIT_INTERNAL = 70
 EXIT_INTERRUPTED = 130
 EXIT_BROKEN_PIPE = 141
 
-COMMANDS = ("compare", "where", "demo")
+COMMANDS = ("compare", "where", "open", "demo")
 FORMATS = ("text", "json", "markdown")
 DEMO_SAMPLES = ("revolution-to-counter-revolution.txt", "clr-james-lenin-stalin.txt")
 
@@ -216,6 +216,18 @@ def _parser() -> argparse.ArgumentParser:
     _add_output(where, "report format (default: text, or from the -o suffix)")
     where.add_argument("-q", "--quiet", action="store_true", help="no notes on stderr")
     where.set_defaults(subparser=where)
+    reopen = commands.add_parser(
+        "open",
+        help="open a saved JSON report again",
+        description="Open a report that aligner wrote as JSON (--format json, -o "
+        "report.json, or the app's export to a .json name) again, with the pairs and groups "
+        "added or removed by hand: in the app on a terminal, else as a report. Its documents "
+        "are read again from their paths, as given or beside the report.",
+    )
+    reopen.add_argument("report", metavar="REPORT", help="the JSON report")
+    _add_output(reopen, "report format (default: the TUI on a terminal, else text)")
+    reopen.add_argument("-q", "--quiet", action="store_true", help="no notes on stderr")
+    reopen.set_defaults(subparser=reopen)
     demo = commands.add_parser(
         "demo",
         help="compare two bundled sample accounts",
@@ -318,6 +330,8 @@ def _kinds(value: str) -> tuple[Kind, ...]:
 def _run(args: argparse.Namespace) -> int:
     if args.command == "where":
         return _where(args)
+    if args.command == "open":
+        return _reopen(args)
     options = _options(args)
     bundled = {p.name: str(p) for p in sample_paths()}
     paths = [bundled[name] for name in DEMO_SAMPLES if name in bundled]
@@ -348,6 +362,37 @@ def _run(args: argparse.Namespace) -> int:
     if not args.quiet and not _found(result):
         if output or not sys.stdout.isatty():
             print("aligner: no parallel passages found", file=sys.stderr)
+    if output:
+        from aligner.export import write_output
+
+        write_output(report, output, force=args.force)
+    else:
+        _print(report)
+    return EXIT_OK
+
+
+def _reopen(args: argparse.Namespace) -> int:
+    """``aligner open REPORT``: a saved JSON report in the app, or as another report."""
+    from aligner.reopen import load_report
+
+    fmt = _choose_format(args)
+    output = _output_path(args)
+    if output:
+        _check_output(output, [args.report], force=args.force)
+    result = load_report(args.report)
+    if fmt is None:
+        try:
+            from aligner.tui.app import AlignerApp
+        except ImportError:
+            fmt = "text"
+        else:
+            gc.enable()  # off in a report's process (``run``); the app lives on
+            if isinstance(result, Comparison):
+                AlignerApp(comparison=result).run()
+            else:
+                AlignerApp(synopsis=result).run()
+            return EXIT_OK
+    report = _render(result, fmt)
     if output:
         from aligner.export import write_output
 

@@ -183,15 +183,9 @@ def from_dict(d: Mapping[str, Any], *, documents: Sequence[Document] | None = No
         AlignerError: ``d`` is not in the expected shape.
     """
     try:
-        docs = tuple(documents) if documents is not None else _rebuild_documents(d)
-        opts = d.get("options") or {}
-        options = Options(
-            min_score=float(opts.get("min_score", 0.0)),
-            kinds=tuple(opts.get("kinds", KINDS)),
-            ordered=opts.get("ordered"),
-            semantic=bool(opts.get("semantic", True)),
-        )
-        pairs = tuple(_pair_from(p) for p in d["pairs"])
+        docs = tuple(documents) if documents is not None else rebuild_documents(d)
+        options = options_from(d)
+        pairs = tuple(pair_from(p) for p in d["pairs"])
         timings = tuple((str(k), float(v)) for k, v in (d.get("timings") or {}).items())
         notes = tuple(str(n) for n in d.get("notes") or ())
         return Comparison(docs, pairs, options, bool(d.get("ordered", False)), timings, notes)
@@ -199,14 +193,17 @@ def from_dict(d: Mapping[str, Any], *, documents: Sequence[Document] | None = No
         raise AlignerError(f"not an aligner comparison: {exc!r}") from None
 
 
-def _rebuild_documents(d: Mapping[str, Any]) -> tuple[Document, ...]:
+def rebuild_documents(d: Mapping[str, Any]) -> tuple[Document, ...]:
+    """The documents of ``to_dict`` output (or a synopsis's) as far as it
+    gives them: each passage of a pair or a group in place, spaces elsewhere,
+    so that every span still slices back to its passage."""
     from aligner.documents import make_document
 
     texts = [[" "] * int(doc["length"]) for doc in d["documents"]]
-    for p in d["pairs"]:
-        for side in ("a", "b"):
-            span = p[side]
-            texts[span["doc"]][span["start"] : span["end"]] = list(span["text"])
+    spans = [p[side] for p in d["pairs"] for side in ("a", "b")]
+    spans += [m for g in d.get("groups") or () for m in g["members"]]
+    for span in spans:
+        texts[span["doc"]][span["start"] : span["end"]] = list(span["text"])
     return tuple(
         make_document(
             "".join(chars), name=doc["name"], path=doc.get("path"), encoding=doc["encoding"]
@@ -215,7 +212,19 @@ def _rebuild_documents(d: Mapping[str, Any]) -> tuple[Document, ...]:
     )
 
 
-def _pair_from(p: Mapping[str, Any]) -> Pair:
+def options_from(d: Mapping[str, Any]) -> Options:
+    """The ``Options`` of ``to_dict`` output (defaults where it gives none)."""
+    opts = d.get("options") or {}
+    return Options(
+        min_score=float(opts.get("min_score", 0.0)),
+        kinds=tuple(opts.get("kinds", KINDS)),
+        ordered=opts.get("ordered"),
+        semantic=bool(opts.get("semantic", True)),
+    )
+
+
+def pair_from(p: Mapping[str, Any]) -> Pair:
+    """One pair of ``to_dict`` output as a ``Pair``."""
     return Pair(
         a=Span(p["a"]["doc"], p["a"]["start"], p["a"]["end"]),
         b=Span(p["b"]["doc"], p["b"]["start"], p["b"]["end"]),

@@ -7,11 +7,13 @@ against the base account. This module formats; it never groups or diffs.
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from aligner.export import escape_markdown, md_name, md_quote, op_dict, paragraphs_dict, to_dict
 from aligner.grouping import Words, shown
-from aligner.model import Group
+from aligner.model import Comparison, Document, Group, Member, Span
 
 if TYPE_CHECKING:
     from aligner.synopsis import Synopsis
@@ -46,6 +48,49 @@ def synopsis_dict(syn: Synopsis) -> dict[str, Any]:
         for g in syn.groups
     ]
     return out
+
+
+def synopsis_from_dict(d: Mapping[str, Any], documents: Sequence[Document]) -> Synopsis:
+    """Rebuild a ``Synopsis`` from ``synopsis_dict`` output and its documents:
+    the pairwise comparisons, the groups with the reader's corrections, the
+    base; the members' diffs are computed again. A group's pairs are not
+    saved: it has none."""
+    import itertools
+
+    from aligner.export import options_from, pair_from
+    from aligner.synopsis import Synopsis
+
+    docs = tuple(documents)
+    pairs = [pair_from(p) for p in d["pairs"]]
+    options = options_from(d)
+    comparisons = tuple(
+        Comparison(
+            (docs[i], docs[j]),
+            tuple(
+                dataclasses.replace(p, a=Span(0, p.a.start, p.a.end), b=Span(1, p.b.start, p.b.end))
+                for p in pairs
+                if (p.a.doc, p.b.doc) == (i, j)
+            ),
+            options,
+        )
+        for i, j in itertools.combinations(range(len(docs)), 2)
+    )
+    groups = tuple(
+        Group(
+            members=tuple(
+                Member(m["doc"], m["start"], m["end"], m["text"], bool(m.get("by_hand", False)))
+                for m in g["members"]
+            ),
+            kind=g["kind"],
+            score=float(g["score"]),
+            missing=tuple(g["missing"]),
+            diffs=tuple(() for _ in g["members"]),
+            topic=tuple(g.get("topic", ())),
+        )
+        for g in d["groups"]
+    )
+    syn = Synopsis(docs, comparisons, groups, base=0, options=options)
+    return syn.with_base(int(d["base"]))
 
 
 def label(doc: int) -> str:
