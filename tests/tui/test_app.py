@@ -657,7 +657,7 @@ async def test_command_palette_lists_actions(comparison: Comparison) -> None:
     app = AlignerApp(comparison=comparison)
     async with app.run_test(size=SIZE) as pilot:
         titles = [c.title for c in app.get_system_commands(app.screen)]
-        assert {"Next pair", "Export to Markdown", "Search", "Help"} <= set(titles)
+        assert {"Next pair", "Export", "Search", "Help", "Remove pair", "Undo"} <= set(titles)
         command = next(c for c in app.get_system_commands(app.screen) if c.title == "Next pair")
         command.callback()
         await pilot.pause()

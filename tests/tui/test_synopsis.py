@@ -395,6 +395,22 @@ async def test_keys_faster_than_the_grid_act_on_the_group_under_the_cursor(
         assert any(g.members == quotation.members[1:] for g in main.synopsis.groups)
 
 
+async def test_the_pair_view_of_a_synopsis_takes_no_corrections(syn: Synopsis) -> None:
+    """Its pairs are the synopsis's: x, z and the palette leave them as they are."""
+    app = AlignerApp(synopsis=syn)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("v")
+        await pilot.pause()
+        pair_screen = app.screen
+        assert isinstance(pair_screen, PairScreen) and pair_screen.comparison is not None
+        before = pair_screen.comparison
+        await pilot.press("x", "z")
+        pair_screen.action_remove_pair()
+        assert pair_screen.comparison is before and pair_screen.history == []
+        titles = [c.title for c in app.get_system_commands(app.screen)]
+        assert "Next pair" in titles and "Remove pair" not in titles
+
+
 async def test_v_on_the_base_column_compares_with_the_next_account(syn: Synopsis) -> None:
     app = AlignerApp(synopsis=syn)
     async with app.run_test(size=SIZE) as pilot:
@@ -504,6 +520,7 @@ async def test_palette_lists_the_synopsis_actions(syn: Synopsis) -> None:
     async with app.run_test(size=SIZE):
         titles = [c.title for c in app.get_system_commands(app.screen)]
         assert "Filter by accounts" in titles and "Next base account" in titles
+        assert "Remove passage" in titles and "Undo" in titles
         command = next(
             c for c in app.get_system_commands(app.screen) if c.title == "Next base account"
         )

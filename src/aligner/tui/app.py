@@ -27,7 +27,7 @@ from aligner.model import AlignerError, Comparison, Options, SortKey
 from aligner.render import printable
 from aligner.segment import Segmented
 from aligner.synopsis import Synopsis, synopsis
-from aligner.tui.commands import COMMANDS, SYNOPSIS_COMMANDS
+from aligner.tui.commands import COMMANDS, CORRECTIONS, SYNOPSIS_COMMANDS
 from aligner.tui.messages import (
     ComparisonFailed,
     ComparisonProgress,
@@ -298,4 +298,5 @@ class AlignerApp(App[None]):
             return
         main = self.compare_screen
         for title, help_text, action in COMMANDS:
-            yield SystemCommand(title, help_text, getattr(main, f"action_{action}"))
+            if main.CORRECTIONS or action not in CORRECTIONS:
+                yield SystemCommand(title, help_text, getattr(main, f"action_{action}"))

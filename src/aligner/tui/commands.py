@@ -24,10 +24,15 @@ COMMANDS: tuple[tuple[str, str, str], ...] = (
     ),
     ("Next match", "Go to the next search match", "next_match"),
     ("Previous match", "Go to the previous search match", "previous_match"),
-    ("Export to Markdown", "Write the shown pairs to a Markdown file", "export"),
+    ("Export", "Write the shown pairs to a file: Markdown, .json or .txt", "export"),
     ("Copy pair", "Copy the selected pair's text to the clipboard", "copy"),
+    ("Remove pair", "Remove the selected pair (Undo brings it back)", "remove_pair"),
+    ("Undo", "Undo the last pair added or removed by hand", "undo"),
 )
 """Command palette entries: title, help, action name."""
+
+CORRECTIONS = frozenset({"remove_pair", "undo"})
+"""Actions of the reader's corrections: not offered where the screen takes none."""
 
 SYNOPSIS_COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("Next group", "Select the next group", "step(1)"),
@@ -44,7 +49,9 @@ SYNOPSIS_COMMANDS: tuple[tuple[str, str, str], ...] = (
         "where",
     ),
     ("Search", "Find the groups whose passages hold a text", "search"),
-    ("Export to Markdown", "Write the groups shown to a Markdown file", "export"),
+    ("Export", "Write the groups shown to a file: Markdown, .json or .txt", "export"),
     ("Copy group", "Copy the selected group's passages to the clipboard", "copy"),
+    ("Remove passage", "Remove the chosen account's passage from the group", "remove_member"),
+    ("Undo", "Undo the last passage added or removed by hand", "undo"),
 )
 """The synopsis screen's entries: title, help, action (with its arguments)."""

@@ -462,7 +462,7 @@ class CompareScreen(LoadingScreen):
 
     def action_remove_pair(self) -> None:
         self._caught_up()
-        if self.comparison is None or self.current is None:
+        if not self.CORRECTIONS or self.comparison is None or self.current is None:
             return
         at = self.shown.index(self.current) if self.current in self.shown else 0
         edited = self.comparison.without_pair(self.current)
@@ -471,6 +471,8 @@ class CompareScreen(LoadingScreen):
         self.notify("Removed the pair (z undoes).")
 
     def action_undo(self) -> None:
+        if not self.CORRECTIONS:
+            return
         if not self.history:
             self.notify("Nothing to undo: no pair was added or removed by hand.")
             return
