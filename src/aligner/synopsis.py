@@ -149,7 +149,8 @@ class Synopsis:
 
     def _with_group(self, n: int, members: tuple[Member, ...]) -> Synopsis:
         """Group ``n`` with ``members``: its missing documents, diffs and
-        pairs follow (the engine's pairs between the members it still has)."""
+        pairs follow (the engine's pairs between the members it still has);
+        its kind, score and topic stay (it stays in view at the same floor)."""
         words = Words(self.documents, {id(seg.doc): seg for seg in self._segments})
         held = {m.doc for m in members}
         old = self.groups[n]
@@ -159,7 +160,6 @@ class Synopsis:
             old,
             members=members,
             pairs=pairs,
-            score=max((p.score for p in pairs), default=old.score),
             missing=tuple(d for d in range(len(self.documents)) if d not in held),
             diffs=member_diffs(members, self.base, words),
         )

@@ -522,13 +522,15 @@ def test_a_reader_removes_a_passage_or_a_group(three: Synopsis) -> None:
     edited = three.without_member(g, doc)  # one member left: no group
     assert g not in edited.groups and len(edited.groups) == len(three.groups) - 1
     _check(edited)
-    big = next((g for g in three.groups if len(g.members) == 3), None)
-    if big is not None:
-        smaller = three.without_member(big, big.members[0].doc)
-        _check(smaller)
-        assert len(smaller.groups) == len(three.groups)
-        (left,) = [h for h in smaller.groups if h not in three.groups]
-        assert left.missing == (big.members[0].doc,) and len(left.members) == 2
+    # The Rabkrin group, which all three accounts tell.
+    big = next(g for g in three.groups if len(g.members) == 3)
+    smaller = three.without_member(big, big.members[0].doc)
+    _check(smaller)
+    assert len(smaller.groups) == len(three.groups)
+    (left,) = [h for h in smaller.groups if h not in three.groups]
+    assert left.missing == (big.members[0].doc,) and len(left.members) == 2
+    assert (left.kind, left.score, left.topic) == (big.kind, big.score, big.topic)
+    assert all(big.members[0].doc not in (p.a.doc, p.b.doc) for p in left.pairs)
 
 
 def test_corrections_refuse_what_cannot_be(three: Synopsis) -> None:
