@@ -366,21 +366,31 @@ def _terminal(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.setattr(getattr(sys, stream), "isatty", lambda: True, raising=False)
 
 
-def test_terminal_opens_the_tui_with_the_paths(
-    run: Run, text_file: Path, monkeypatch: pytest.MonkeyPatch, stub_compare: list[object]
-) -> None:
-    opened: list[dict[str, object]] = []
+@pytest.fixture
+def opened(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, object]]:
+    """An app that records how it was made and run (``_terminal`` opens it)."""
+    calls: list[dict[str, object]] = []
 
     class FakeApp:
         def __init__(self, **kwargs: object) -> None:
-            opened.append(kwargs)
+            calls.append(kwargs)
 
         def run(self) -> None:
-            opened.append({"ran": True})
+            calls.append({"ran": True})
 
     module = types.ModuleType("aligner.tui.app")
     module.AlignerApp = FakeApp  # type: ignore[attr-defined]
     monkeypatch.setitem(sys.modules, "aligner.tui.app", module)
+    return calls
+
+
+def test_terminal_opens_the_tui_with_the_paths(
+    run: Run,
+    text_file: Path,
+    opened: list[dict[str, object]],
+    stub_compare: list[object],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     _terminal(monkeypatch)
     code, out, _ = run("compare", text_file, text_file, "--kind", "retelling", "--sort", "score")
     assert code == 0 and out == ""
@@ -585,22 +595,10 @@ def test_open_gives_back_a_synopsis_with_its_corrections(
 
 
 def test_open_on_a_terminal_shows_the_report_in_the_app(
-    run: Run, saved: Path, monkeypatch: pytest.MonkeyPatch
+    run: Run, saved: Path, opened: list[dict[str, object]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from aligner.reopen import load_report
 
-    opened: list[dict[str, object]] = []
-
-    class FakeApp:
-        def __init__(self, **kwargs: object) -> None:
-            opened.append(kwargs)
-
-        def run(self) -> None:
-            opened.append({"ran": True})
-
-    module = types.ModuleType("aligner.tui.app")
-    module.AlignerApp = FakeApp  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "aligner.tui.app", module)
     _terminal(monkeypatch)
     code, out, _ = run("open", saved)
     assert code == 0 and out == ""

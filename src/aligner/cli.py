@@ -362,12 +362,7 @@ def _run(args: argparse.Namespace) -> int:
     if not args.quiet and not _found(result):
         if output or not sys.stdout.isatty():
             print("aligner: no parallel passages found", file=sys.stderr)
-    if output:
-        from aligner.export import write_output
-
-        write_output(report, output, force=args.force)
-    else:
-        _print(report)
+    _deliver(report, output, force=args.force)
     return EXIT_OK
 
 
@@ -393,13 +388,18 @@ def _reopen(args: argparse.Namespace) -> int:
                 AlignerApp(synopsis=result).run()
             return EXIT_OK
     report = _render(result, fmt)
+    _deliver(report, output, force=args.force)
+    return EXIT_OK
+
+
+def _deliver(report: str, output: str | None, *, force: bool) -> None:
+    """The report to ``output`` (atomically, never over a file without ``force``) or stdout."""
     if output:
         from aligner.export import write_output
 
-        write_output(report, output, force=args.force)
+        write_output(report, output, force=force)
     else:
         _print(report)
-    return EXIT_OK
 
 
 def _where(args: argparse.Namespace) -> int:
@@ -419,12 +419,7 @@ def _where(args: argparse.Namespace) -> int:
         start, end = args.span or paragraph_span(source, args.paragraph)
     found = [find_parallels(source, t, start, end, limit=args.limit) for t in targets]
     report = _render_lookup(found, fmt)
-    if output:
-        from aligner.export import write_output
-
-        write_output(report, output, force=args.force)
-    else:
-        _print(report)
+    _deliver(report, output, force=args.force)
     return EXIT_OK
 
 

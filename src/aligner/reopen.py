@@ -37,15 +37,10 @@ def load_report(path: str | os.PathLike[str]) -> Comparison | Synopsis:
             or a document is missing or no longer the text the report was made on.
     """
     report = Path(path)
+    text = load_document(report).text  # read as documents are: one line per problem
     try:
-        data = json.loads(report.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise AlignerError(f"{report}: no such file") from None
-    except IsADirectoryError:
-        raise AlignerError(f"{report}: is a directory, not a file") from None
-    except PermissionError:
-        raise AlignerError(f"{report}: permission denied") from None
-    except (UnicodeDecodeError, json.JSONDecodeError):
+        data = json.loads(text)
+    except json.JSONDecodeError:
         raise AlignerError(f"{report}: not a JSON report (aligner ... --format json)") from None
     if not isinstance(data, dict) or "aligner" not in data or "documents" not in data:
         raise AlignerError(f"{report}: not a report aligner wrote (no documents)")
