@@ -594,6 +594,12 @@ def test_open_gives_back_a_synopsis_with_its_corrections(
     assert code == 0 and out.startswith("# Synopsis of 3 accounts") and "✎" in out
 
 
+def test_a_saved_report_where_the_command_belongs_gets_open_to_type(run: Run, saved: Path) -> None:
+    code, out, err = run(saved)
+    assert code == 2 and out == "" and err.count("\n") == 1
+    assert f"did you mean: aligner open {saved}" in err
+
+
 def test_open_on_a_terminal_shows_the_report_in_the_app(
     run: Run, saved: Path, opened: list[dict[str, object]], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -111,8 +111,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if argv and argv[0] not in COMMANDS and not argv[0].startswith("-") and os.path.exists(argv[0]):
         # "aligner A.txt B.txt": files where a command belongs (os.path.exists
         # is False, not an error, for a name too long or with a NUL byte).
+        meant = "open" if argv[0].lower().endswith(".json") else "compare"  # a saved report
         _error(
-            f"{argv[0]} is a file, not a command; did you mean: aligner compare {shlex.join(argv)}"
+            f"{argv[0]} is a file, not a command; did you mean: aligner {meant} {shlex.join(argv)}"
         )
         return EXIT_USAGE
     try:
