@@ -382,7 +382,7 @@ def render_synopsis_text(syn: Synopsis, *, width: int = 80, max_chars: int = 600
     words = Words(docs, {id(seg.doc): seg for seg in syn._segments})
     for n, g in enumerate(syn.groups, 1):
         where = "  ".join(
-            f"{label(i)} ¶{docs[i].paragraph_label(m.start, m.end)}"
+            f"{label(i)} ¶{docs[i].paragraph_label(m.start, m.end)}{' (by hand)' * m.by_hand}"
             if (m := g.member(i))
             else f"{label(i)} -"
             for i in range(len(docs))

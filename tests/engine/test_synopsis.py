@@ -505,6 +505,10 @@ def test_a_reader_adds_the_passage_an_account_has(three: Synopsis) -> None:
     flags = [m["by_hand"] for gd in data["groups"] for m in gd["members"]]
     assert flags.count(True) == 1
     assert "by hand" in edited.to_markdown() and "by hand" not in syn.to_markdown()
+    from aligner.render import render_synopsis_text
+
+    assert render_synopsis_text(edited).count("(by hand)") == 1
+    assert "by hand" not in render_synopsis_text(syn)
     # Replacing: the account's member is the new passage, still one per account.
     again = edited.with_member(new, doc, start, start + 5)
     (kept,) = [h for h in again.groups if h.member(doc) and h.member(doc).by_hand]  # type: ignore[union-attr]
