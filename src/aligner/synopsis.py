@@ -26,7 +26,17 @@ from typing import Any, Literal
 from aligner import engine
 from aligner.documents import load_document
 from aligner.grouping import Words, build_groups, member_diffs, shown, sort_groups, to_global
-from aligner.model import AlignerError, Comparison, Document, Group, Member, Options, Pair, Span
+from aligner.model import (
+    AlignerError,
+    Comparison,
+    Document,
+    Group,
+    Kind,
+    Member,
+    Options,
+    Pair,
+    Span,
+)
 from aligner.parallel import segment_all
 from aligner.segment import Segmented, lending
 
@@ -109,6 +119,36 @@ class Synopsis:
                 document, or the span is empty, blank or outside its text.
         """
         n = self._index_of(group)
+        added = self._member(doc, start, end)
+        members = tuple(sorted((*(m for m in group.members if m.doc != doc), added), key=_doc))
+        return self._with_group(n, members)
+
+    def with_group(
+        self, spans: Sequence[Span], *, kind: Kind = "retelling", score: float = 0.0
+    ) -> Synopsis:
+        """The reader's correction: a new group of ``spans`` (two or more, in
+        different documents), each member ``by_hand``, diffed against the base;
+        ``score`` is what the reader gives it (e.g. a look-up's similarity).
+
+        Raises:
+            AlignerError: fewer than two documents, or a span that is no passage.
+        """
+        if len({s.doc for s in spans}) != len(spans) or len(spans) < 2:
+            raise AlignerError("a group holds passages of two or more documents, one each")
+        members = tuple(sorted((self._member(s.doc, s.start, s.end) for s in spans), key=_doc))
+        held = {m.doc for m in members}
+        words = Words(self.documents, {id(seg.doc): seg for seg in self._segments})
+        group = Group(
+            members,
+            kind,
+            score,
+            tuple(d for d in range(len(self.documents)) if d not in held),
+            member_diffs(members, self.base, words),
+        )
+        return dataclasses.replace(self, groups=sort_groups((*self.groups, group), self.base))
+
+    def _member(self, doc: int, start: int, end: int) -> Member:
+        """A passage the reader gives, checked."""
         if not 0 <= doc < len(self.documents):
             raise AlignerError(f"no document {doc}: the synopsis has {len(self.documents)}")
         text = self.documents[doc].text
@@ -119,9 +159,7 @@ class Synopsis:
             )
         if not text[start:end].strip():
             raise AlignerError(f"characters {start}-{end} of {self.documents[doc].name} are blank")
-        added = Member(doc, start, end, text[start:end], by_hand=True)
-        members = tuple(sorted((*(m for m in group.members if m.doc != doc), added), key=_doc))
-        return self._with_group(n, members)
+        return Member(doc, start, end, text[start:end], by_hand=True)
 
     def without_member(self, group: Group, doc: int) -> Synopsis:
         """The reader's correction: ``group`` without its passage in document

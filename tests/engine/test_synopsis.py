@@ -553,3 +553,29 @@ def test_corrections_refuse_what_cannot_be(three: Synopsis) -> None:
     blank = text.index("\n\n")
     with pytest.raises(AlignerError, match="blank"):
         three.with_member(g, 0, blank, blank + 2)
+
+
+def test_a_reader_makes_a_group_the_engine_did_not(three: Synopsis) -> None:
+    """``with_group`` adds a parallel of the reader's own: two or more passages
+    of different accounts, all by hand, diffed against the base, in base order."""
+    docs = three.documents
+    spans = [
+        Span(0, docs[0].text.index("Kronstadt"), docs[0].text.index("Kronstadt") + 30),
+        Span(1, docs[1].text.index("Kronstadt"), docs[1].text.index("Kronstadt") + 40),
+    ]
+    edited = three.with_group(spans, kind="retelling", score=0.42)
+    _check_group(edited.documents, (new := _by_hand(edited)), edited.base)
+    assert [(m.doc, m.start, m.end) for m in new.members] == [
+        (s.doc, s.start, s.end) for s in spans
+    ]
+    assert all(m.by_hand for m in new.members) and new.missing == (2,) and new.score == 0.42
+    assert len(edited.groups) == len(three.groups) + 1
+    assert new.diffs[1] and not new.diffs[0]  # the base's member is the reference
+    for bad in ([spans[0]], [spans[0], Span(0, 5, 9)], [spans[0], Span(1, 0, 0)]):
+        with pytest.raises(AlignerError):
+            three.with_group(bad)
+
+
+def _by_hand(syn: Synopsis) -> Group:
+    (group,) = [g for g in syn.groups if all(m.by_hand for m in g.members)]
+    return group

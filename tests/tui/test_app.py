@@ -313,7 +313,7 @@ async def test_a_stretch_that_is_not_of_these_documents_is_not_added(
     async with app.run_test(size=SIZE) as pilot:
         screen = main(app)
         stranger = replace(comparison.pairs[0], a_text="not what A holds there")
-        screen._add(stranger, 0)
+        screen._add(stranger)
         await pilot.pause()
         assert screen.comparison == comparison and screen.history == []
         assert any("Not added" in str(n.message) for n in app._notifications)

@@ -21,13 +21,14 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Static
 
 from aligner.documents import make_document
-from aligner.model import Comparison, Document, Group, Kind, Member, Options, Pair
+from aligner.model import Comparison, Document, Group, Kind, Member, Options, Pair, Span
 from aligner.synopsis import Synopsis
 from aligner.tui.app import AlignerApp
 from aligner.tui.screens.detail import DetailScreen
 from aligner.tui.screens.lookup import LookupScreen
 from aligner.tui.screens.synopsis import KEYS, PairScreen, SynopsisHelp, SynopsisScreen
 from aligner.tui.view_state import Match
+from aligner.tui.widgets.document_view import DocumentView
 from aligner.tui.widgets.group_view import GroupView
 from aligner.tui.widgets.side_by_side import SideBySide
 
@@ -393,6 +394,80 @@ async def test_keys_faster_than_the_grid_act_on_the_group_under_the_cursor(
         assert main.synopsis is not None
         assert congress in main.synopsis.groups and quotation not in main.synopsis.groups
         assert any(g.members == quotation.members[1:] for g in main.synopsis.groups)
+
+
+async def test_a_in_the_pair_view_of_a_synopsis_adds_to_the_synopsis(syn: Synopsis) -> None:
+    """From the pair view of two accounts, ``a`` in a look-up hands the pair
+    (the passage read, the stretch found) to the synopsis."""
+    app = AlignerApp(synopsis=syn)
+    async with app.run_test(size=SIZE) as pilot:
+        main = screen(app)
+        await pilot.press("right", "right", "v")  # D3 against the base, D1
+        await pilot.pause()
+        pair_screen = app.screen
+        assert isinstance(pair_screen, PairScreen)
+        await pilot.press("d")
+        await pilot.pause()
+        view = pair_screen.query_one("#doc-0", DocumentView)
+        view.focus()
+        monolithic = syn.documents[0].text.index("Stalin wrote that the party")
+        view.scroll_to_offset(monolithic)
+        await pilot.pause()
+        await pilot.press("w")
+        dialog = await _looked_up(pilot, app)
+        assert dialog.found is not None
+        assert "adds it to the synopsis" in str(dialog.query_one("#lookup-hint", Static).render())
+        await pilot.press("a")
+        await pilot.pause()
+        stretch = dialog.found.pairs[0].b
+        assert main.synopsis is not None and "1 by hand" in status(app)
+        group = next(g for g in main.synopsis.groups if any(m.by_hand for m in g.members))
+        d1, d3 = group.member(0), group.member(2)
+        assert d1 is not None and d1.start <= monolithic < d1.end
+        assert d3 is not None and (d3.start, d3.end) == (stretch.start, stretch.end)
+        await pilot.press("q")
+        assert app.screen is main and main.current == group
+
+
+def _pair(syn: Synopsis, a: tuple[int, str], b: tuple[int, str]) -> Pair:
+    """The paragraphs of accounts a[0] and b[0] that start with a[1] and b[1],
+    as the pair view of those two accounts has them (A then B)."""
+    spans = []
+    for side, (doc, words) in enumerate((a, b)):
+        text = syn.documents[doc].text
+        start = text.index(words)
+        spans.append(Span(side, start, text.index("\n", start)))
+    texts = [
+        syn.documents[d].text[s.start : s.end] for (d, _), s in zip((a, b), spans, strict=True)
+    ]
+    return Pair(spans[0], spans[1], texts[0], texts[1], 0.3, "retelling")
+
+
+async def test_a_pair_found_completes_a_group_or_makes_one(syn: Synopsis) -> None:
+    """A pair whose passage lies in a group lacking the other account
+    completes it; one whose passage lies in a group that has another passage
+    there makes a group of its own (shown whatever the floor), never
+    replacing that passage."""
+    app = AlignerApp(synopsis=syn)
+    async with app.run_test(size=SIZE) as pilot:
+        main = screen(app)
+        main.min_score = 0.5
+        main.add_pair(0, 2, _pair(syn, (0, "Stalin wrote"), (2, "Socialism in one")))
+        await pilot.pause()
+        assert main.synopsis is not None
+        socialism = next(
+            g for g in main.synopsis.groups if g.topic == ("socialism in one country",)
+        )
+        assert socialism.docs == (0, 1, 2) and socialism.member(0).by_hand  # type: ignore[union-attr]
+        assert len(main.synopsis.groups) == len(syn.groups)
+        main.add_pair(0, 2, _pair(syn, (0, "Stalin wrote"), (2, "In January 1928")))
+        await pilot.pause()
+        assert len(main.synopsis.groups) == len(syn.groups) + 1
+        new = next(g for g in main.synopsis.groups if all(m.by_hand for m in g.members))
+        assert new.docs == (0, 2) and new.score == 0.3 and new in main.rows
+        alma_ata = next(g for g in main.synopsis.groups if g.topic == ("1928", "Alma-Ata"))
+        assert not any(m.by_hand for m in alma_ata.members)
+        assert main.current == new and "2 by hand" in status(app)
 
 
 async def test_the_pair_view_of_a_synopsis_takes_no_corrections(syn: Synopsis) -> None:

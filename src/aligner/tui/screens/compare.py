@@ -417,7 +417,7 @@ class CompareScreen(LoadingScreen):
 
         def chosen(rank: int | None) -> None:
             if rank is not None and dialog.found is not None and dialog.adding:
-                self._add(dialog.found.pairs[rank], side)
+                self._add(as_pair_of_a_and_b(dialog.found.pairs[rank], side))
             elif rank is not None and dialog.found is not None:
                 self.show_stretches(dialog.found, side, rank)
 
@@ -427,11 +427,16 @@ class CompareScreen(LoadingScreen):
             (docs[side], docs[1 - side]),
             (start, end),
             labels,
-            adds="adds it as a pair" if self.CORRECTIONS else "",
+            adds=self.adds,
         )
         self.app.push_screen(dialog, chosen)
 
     # -- the reader's corrections ------------------------------------------
+
+    @property
+    def adds(self) -> str:
+        """What ``a`` in a look-up does, as its hint says it ("" for nothing)."""
+        return "adds it as a pair" if self.CORRECTIONS else ""
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """``x`` and ``z`` only where the reader may correct the pairs."""
@@ -439,16 +444,9 @@ class CompareScreen(LoadingScreen):
             return self.CORRECTIONS
         return True
 
-    def _add(self, stretch: Pair, side: int) -> None:
-        """A look-up's stretch (of a passage of document ``side``) as a pair by hand."""
+    def _add(self, pair: Pair) -> None:
+        """A look-up's passage and stretch (A then B) as a pair by hand."""
         assert self.comparison is not None
-        if side == 1:  # looked up from B: the stretch is in A
-            stretch = stretch.swapped()
-        pair = replace(
-            stretch,
-            a=Span(0, stretch.a.start, stretch.a.end),
-            b=Span(1, stretch.b.start, stretch.b.end),
-        )
         try:
             edited = self.comparison.with_pair(pair)
         except AlignerError as exc:  # a look-up of other documents: not expected
@@ -532,3 +530,15 @@ class CompareScreen(LoadingScreen):
         )
         self.app.copy_to_clipboard(text)
         self.notify("Copied the selected pair's text.")
+
+
+def as_pair_of_a_and_b(stretch: Pair, side: int) -> Pair:
+    """A look-up's pair (the passage of document ``side``, then the stretch
+    found in the other) as a pair of the compared documents, A then B."""
+    if side == 1:  # looked up from B: the stretch is in A
+        stretch = stretch.swapped()
+    return replace(
+        stretch,
+        a=Span(0, stretch.a.start, stretch.a.end),
+        b=Span(1, stretch.b.start, stretch.b.end),
+    )

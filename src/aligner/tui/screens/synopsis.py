@@ -11,7 +11,9 @@ cursor): it never matches, groups or diffs.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
+from collections.abc import Callable
 from typing import Literal
 
 from rich.markup import escape
@@ -22,7 +24,7 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.widgets import ContentSwitcher, DataTable, Input, ProgressBar, Static
 
-from aligner.model import AlignerError, Group, Member, Pair, Span
+from aligner.model import AlignerError, Comparison, Group, Member, Pair, Span
 from aligner.render import printable
 from aligner.synopsis import Synopsis
 from aligner.synopsis_report import BY_HAND, label
@@ -79,10 +81,29 @@ class SynopsisHelp(HelpScreen):
 
 
 class PairScreen(CompareScreen):
-    """The pair view of two accounts, opened from the synopsis; ``q`` goes back."""
+    """The pair view of two accounts, opened from the synopsis; ``q`` goes back.
+
+    Its pairs are the synopsis's: ``x`` and ``z`` do nothing here, and ``a``
+    in a look-up hands the pair to ``on_add`` (the synopsis makes it a group,
+    or completes one), when given.
+    """
 
     BINDINGS = [Binding("q", "back", "Back")]
-    CORRECTIONS = False  # the synopsis's own pairs: corrected in its grid
+    CORRECTIONS = False
+
+    def __init__(
+        self, comparison: Comparison | None = None, *, on_add: Callable[[Pair], None] | None = None
+    ) -> None:
+        super().__init__(comparison)
+        self.on_add = on_add
+
+    @property
+    def adds(self) -> str:
+        return "adds it to the synopsis" if self.on_add is not None else ""
+
+    def _add(self, pair: Pair) -> None:
+        if self.on_add is not None:
+            self.on_add(pair)
 
     def action_back(self) -> None:
         self.dismiss(None)
@@ -185,7 +206,9 @@ class SynopsisScreen(LoadingScreen):
         self.rows = tuple(
             g
             for g in syn.sorted_groups(self.order)
-            if g.score >= floor - 1e-9 and len(g.members) >= self.min_accounts
+            # A group of the reader's own shows whatever the floor: its score is a similarity.
+            if (g.score >= floor - 1e-9 or all(m.by_hand for m in g.members))
+            and len(g.members) >= self.min_accounts
         )
         table = self.query_one("#groups", DataTable)
         column = table.cursor_column
@@ -447,7 +470,7 @@ class SynopsisScreen(LoadingScreen):
         if syn is None or other is None:
             return
         comparison = syn.comparison(syn.base, other)
-        screen = PairScreen(comparison)
+        screen = PairScreen(comparison, on_add=functools.partial(self.add_pair, syn.base, other))
         self.app.push_screen(screen)
         pair = self._pair_for(comparison.pairs, syn.base, other)
         if pair is not None:
@@ -487,7 +510,10 @@ class SynopsisScreen(LoadingScreen):
                 stretch = dialog.found.pairs[rank].b
                 self._add(group, target, stretch.start, stretch.end)
                 return
-            screen = PairScreen(syn.comparison(source.doc, target))
+            screen = PairScreen(
+                syn.comparison(source.doc, target),
+                on_add=functools.partial(self.add_pair, source.doc, target),
+            )
             self.app.push_screen(screen)
             screen.call_after_refresh(screen.show_stretches, dialog.found, 0, rank)
 
@@ -506,6 +532,29 @@ class SynopsisScreen(LoadingScreen):
         self._edited(edited, next(g for g in edited.groups if added in g.members))
         where = location(syn.documents[doc], start, end)
         self.notify(f"Added {label(doc)} {where} to the group by hand (z undoes).")
+
+    def add_pair(self, a: int, b: int, pair: Pair) -> None:
+        """A pair the reader found in the pair view of accounts ``a`` and ``b``
+        (``pair.a`` in ``a``): it completes a group that holds one passage and
+        lacks the other account (or holds the other passage too), else it is
+        a new group: another passage of a group is never replaced unasked."""
+        syn = self.synopsis
+        assert syn is not None
+        spans = (Span(a, pair.a.start, pair.a.end), Span(b, pair.b.start, pair.b.end))
+        for here, there in (spans, spans[::-1]):
+            for group in syn.groups:
+                held, other = group.member(here.doc), group.member(there.doc)
+                if held and _overlaps(here, held) and (other is None or _overlaps(there, other)):
+                    self._add(group, there.doc, there.start, there.end)
+                    return
+        try:
+            edited = syn.with_group(spans, kind=pair.kind, score=pair.score)
+        except AlignerError as exc:
+            self.notify(f"Not added: {escape(printable(str(exc)))}", severity="error")
+            return
+        new = next(g for g in edited.groups if g not in syn.groups)
+        self._edited(edited, new)
+        self.notify(f"A new group of {label(a)} and {label(b)}, by hand (q goes back to it).")
 
     def action_remove_member(self) -> None:
         self._caught_up()
