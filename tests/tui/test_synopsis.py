@@ -468,6 +468,11 @@ async def test_a_pair_found_completes_a_group_or_makes_one(syn: Synopsis) -> Non
         alma_ata = next(g for g in main.synopsis.groups if g.topic == ("1928", "Alma-Ata"))
         assert not any(m.by_hand for m in alma_ata.members)
         assert main.current == new and "2 by hand" in status(app)
+        congress = main.synopsis.groups[1]
+        main.add_pair(0, 1, _pair(syn, (0, "The Testament was read"), (1, "When the Congress")))
+        await pilot.pause()
+        assert main.synopsis.groups[1] is congress and "2 by hand" in status(app)
+        assert main.current is congress
 
 
 async def test_the_pair_view_of_a_synopsis_takes_no_corrections(syn: Synopsis) -> None:

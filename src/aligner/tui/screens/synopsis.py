@@ -536,16 +536,23 @@ class SynopsisScreen(LoadingScreen):
     def add_pair(self, a: int, b: int, pair: Pair) -> None:
         """A pair the reader found in the pair view of accounts ``a`` and ``b``
         (``pair.a`` in ``a``): it completes a group that holds one passage and
-        lacks the other account (or holds the other passage too), else it is
-        a new group: another passage of a group is never replaced unasked."""
+        lacks the other account, else it is a new group (another passage of a
+        group is never replaced unasked); a group holding both has it already."""
         syn = self.synopsis
         assert syn is not None
         spans = (Span(a, pair.a.start, pair.a.end), Span(b, pair.b.start, pair.b.end))
         for here, there in (spans, spans[::-1]):
             for group in syn.groups:
                 held, other = group.member(here.doc), group.member(there.doc)
-                if held and _overlaps(here, held) and (other is None or _overlaps(there, other)):
+                if not (held and _overlaps(here, held)):
+                    continue
+                if other is None:
                     self._add(group, there.doc, there.start, there.end)
+                    return
+                if _overlaps(there, other):  # the synopsis has it already
+                    self.current = group
+                    self._fill(keep=group)
+                    self.notify(f"The synopsis has this parallel already: {label(a)}~{label(b)}.")
                     return
         try:
             edited = syn.with_group(spans, kind=pair.kind, score=pair.score)
