@@ -60,7 +60,6 @@ EXIT_INTERNAL = 70
 EXIT_INTERRUPTED = 130
 EXIT_BROKEN_PIPE = 141
 
-COMMANDS = ("compare", "where", "open", "demo")
 FORMATS = ("text", "json", "markdown")
 DEMO_SAMPLES = ("revolution-to-counter-revolution.txt", "clr-james-lenin-stalin.txt")
 
@@ -103,12 +102,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     # line owns its process, so it says so before numpy loads.
     for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ.setdefault(var, "1")
-    parser = _parser()
+    parser, commands = _parser()
     argv = list(sys.argv[1:] if argv is None else argv)
-    if argv and argv[0] not in COMMANDS and os.path.isdir(argv[0]):
+    if argv and argv[0] not in commands and os.path.isdir(argv[0]):
         _error(_folder_hint(argv[0], ["compare", *argv]))
         return EXIT_USAGE
-    if argv and argv[0] not in COMMANDS and not argv[0].startswith("-") and os.path.exists(argv[0]):
+    if argv and argv[0] not in commands and not argv[0].startswith("-") and os.path.exists(argv[0]):
         # "aligner A.txt B.txt": files where a command belongs (os.path.exists
         # is False, not an error, for a name too long or with a NUL byte).
         meant = "open" if argv[0].lower().endswith(".json") else "compare"  # a saved report
@@ -159,7 +158,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INTERNAL
 
 
-def _parser() -> argparse.ArgumentParser:
+def _parser() -> tuple[argparse.ArgumentParser, frozenset[str]]:
+    """The command line's parser, and the names of its commands."""
     from aligner import __version__
 
     parser = argparse.ArgumentParser(
@@ -236,7 +236,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     _add_options(demo)
     demo.set_defaults(subparser=demo)
-    return parser
+    return parser, frozenset(commands.choices or ())
 
 
 def _add_output(sub: argparse.ArgumentParser, format_help: str) -> None:
