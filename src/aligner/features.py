@@ -454,6 +454,9 @@ def name_runs(words: Sequence[Word], names: Container[str], text: str) -> list[l
         if joined:
             gap = text[end : w.start]
             joined = not gap.strip(_IN_NAME) and ("." not in gap or _initial(before))
+            # "Yonov, Zinoviev's brother-in-law": a name in the possessive after
+            # a comma is said of what follows, not the next item of a list.
+            joined = joined and not ("," in gap and w.norm.endswith("'s"))
         end, before = w.end, w
         if w.stem in names:
             if joined:

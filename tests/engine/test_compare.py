@@ -1274,6 +1274,19 @@ def test_evidence_names_a_name_without_its_possessive() -> None:
     assert [a[s:e] for s, e in lenin.a] == ["Lenin’s"]
 
 
+def test_a_name_in_the_possessive_after_a_comma_is_no_item_of_a_list() -> None:
+    """ "my friend Yonov, Zinoviev's brother-in-law" names two people, not the
+    list "Yonov, Zinoviev"; "Bukharin, Rykov and Tomsky's men" is one list."""
+    a = (
+        "The son of my friend Yonov, Zinoviev’s brother-in-law, died of hunger. "
+        "Bukharin, Rykov and Tomsky's men voted."
+    )
+    b = "Yonov lost a son. Zinoviev did nothing. Tomsky, Bukharin and Rykov voted."
+    terms = {e.term for e in _evidence(a, b) if e.kind == "name"}
+    assert {"Yonov", "Zinoviev", "Bukharin, Rykov and Tomsky"} <= terms
+    assert not any("Yonov," in t for t in terms)
+
+
 def _evidence(a: str, b: str) -> tuple[Evidence, ...]:
     """What passages ``a`` and ``b`` (each a whole document) share, as the engine tells it."""
     from aligner.documents import make_document
