@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from textual.pilot import Pilot
 
-from aligner.model import Comparison
+from aligner.model import Comparison, Pair, Span
 from aligner.tui.app import AlignerApp
 from aligner.tui.screens.lookup import LookupScreen
 
@@ -77,3 +77,20 @@ def test_lookup(snap_compare: SnapCompare, comparison: Comparison, size: tuple[i
 
     app = AlignerApp(comparison=comparison)
     assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+def test_pair_view_with_corrections(
+    snap_compare: SnapCompare, keys: Keys, comparison: Comparison
+) -> None:
+    """A pair removed (x) and one added by hand (the headings, ✎ in the list)."""
+    a, b = comparison.documents
+    heads = Pair(
+        Span(0, 0, a.text.index("\n")),
+        Span(1, 0, b.text.index("\n")),
+        a.text[: a.text.index("\n")],
+        b.text[: b.text.index("\n")],
+        0.31,
+        "retelling",
+    )
+    app = AlignerApp(comparison=comparison.with_pair(heads))
+    assert snap_compare(app, terminal_size=(120, 40), run_before=keys("n", "x"))

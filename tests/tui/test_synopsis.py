@@ -793,3 +793,16 @@ def test_snapshot_retelling_base_d2_by_accounts(
 ) -> None:
     app = AlignerApp(synopsis=syn)
     assert snap_compare(app, terminal_size=size, run_before=keys("b", "s", "j"))
+
+
+def test_snapshot_group_completed_by_hand(
+    snap_compare: SnapCompare, keys: Keys, syn: Synopsis
+) -> None:
+    """The Congress group with a passage of D3 added by hand (✎ in the grid
+    and the members), as ``w`` then ``a`` leaves it; which passage matters
+    not here (this one is the quotation group's too)."""
+    text = syn.documents[2].text
+    start = text.index("Lenin's letter")
+    edited = syn.with_member(syn.groups[1], 2, start, text.index("\n", start))
+    app = AlignerApp(synopsis=edited)
+    assert snap_compare(app, terminal_size=(120, 40), run_before=keys("j", "right", "right"))
