@@ -333,6 +333,28 @@ async def test_x_removes_the_selected_pair_and_z_brings_it_back(comparison: Comp
         assert screen.comparison == comparison
 
 
+async def test_quit_asks_once_before_losing_corrections(
+    comparison: Comparison, tmp_path: Path
+) -> None:
+    """With corrections not exported, the first q says so and the second
+    quits; an export makes them safe, and q quits at once."""
+    app = AlignerApp(comparison=comparison)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("x", "q")
+        await pilot.pause()
+        assert app.is_running and app.return_code is None
+        assert any("not exported" in str(n.message) for n in app._notifications)
+        await _export(pilot, app, tmp_path / "kept.json")
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_code == 0
+    app = AlignerApp(comparison=comparison)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("x", "q", "q")
+        await pilot.pause()
+    assert app.return_code == 0
+
+
 async def test_app_opens_in_the_order_asked_for(comparison: Comparison) -> None:
     app = AlignerApp(comparison=comparison, sort="changed")
     async with app.run_test(size=SIZE) as pilot:

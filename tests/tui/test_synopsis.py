@@ -475,6 +475,17 @@ async def test_a_pair_found_completes_a_group_or_makes_one(syn: Synopsis) -> Non
         assert main.current is congress
 
 
+async def test_quit_asks_once_before_losing_the_synopsis_corrections(syn: Synopsis) -> None:
+    app = AlignerApp(synopsis=syn)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("x", "q")
+        await pilot.pause()
+        assert app.is_running
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_code == 0
+
+
 async def test_the_pair_view_of_a_synopsis_takes_no_corrections(syn: Synopsis) -> None:
     """Its pairs are the synopsis's: x, z and the palette leave them as they are."""
     app = AlignerApp(synopsis=syn)

@@ -98,6 +98,8 @@ class AlignerApp(App[None]):
         self.error: str | None = None
         self._frozen = False
         """Whether this app froze its result out of the cycle collector."""
+        self._warned_at: int | None = None
+        """How many corrections there were when quitting last warned of them."""
         self._threshold: tuple[int, ...] = gc.get_threshold()
         """The cycle collector's thresholds before the app raised them."""
         self._painted = threading.Event()
@@ -282,6 +284,21 @@ class AlignerApp(App[None]):
             error = event.worker.error
             text = f"Unexpected {type(error).__name__} in the engine: {error}"
             self.post_message(ComparisonFailed(text))
+
+    async def action_quit(self) -> None:
+        """Quit; with corrections not exported, the first ``q`` says so."""
+        main = self.screen_stack[0]
+        if isinstance(main, CompareScreen | SynopsisScreen) and main.unexported:
+            if self._warned_at != len(main.history):
+                self._warned_at = len(main.history)
+                self.notify(
+                    f"{len(main.history)} correction(s) by hand not exported: "
+                    "e exports them (a .json name keeps them for aligner open); q again quits.",
+                    severity="warning",
+                    timeout=8,
+                )
+                return
+        self.exit()
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):

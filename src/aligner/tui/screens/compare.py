@@ -86,6 +86,9 @@ class CompareScreen(LoadingScreen):
         """The legend shown (updated only when it changes)."""
         self.history: list[Comparison] = []
         """The comparison before each of the reader's corrections (``z`` undoes)."""
+        self.exported_at = 0
+        """How many corrections there were at the last export (quitting asks
+        first while they differ)."""
 
     def compose(self) -> ComposeResult:
         yield Static(id="status")
@@ -480,6 +483,14 @@ class CompareScreen(LoadingScreen):
         self._refilter(keep=keep if keep in self.comparison.pairs else None)
         self.notify("Undone.")
 
+    @property
+    def unexported(self) -> bool:
+        """Whether corrections were made since the last export."""
+        return len(self.history) != self.exported_at
+
+    def _exported(self) -> None:
+        self.exported_at = len(self.history)
+
     def _edited(self, edited: Comparison, keep: Pair | None) -> None:
         assert self.comparison is not None
         self.history.append(self.comparison)
@@ -517,7 +528,8 @@ class CompareScreen(LoadingScreen):
     def action_export(self) -> None:
         if self.comparison is not None:
             pairs = sort_pairs(self.shown, "a")
-            self.app.push_screen(*export_dialog(self, replace(self.comparison, pairs=pairs)))
+            shown = replace(self.comparison, pairs=pairs)
+            self.app.push_screen(*export_dialog(self, shown, self._exported))
 
     def action_copy(self) -> None:
         self._caught_up()

@@ -107,12 +107,12 @@ class ExportScreen(ModalScreen[ExportChoice | None]):
 
 
 def export_dialog(
-    owner: MessagePump, comparison: Comparison
+    owner: MessagePump, comparison: Comparison, on_saved: Callable[[], None] | None = None
 ) -> tuple[ExportScreen, Callable[[ExportChoice | None], None]]:
     """The dialog for exporting ``comparison``, and the callback that writes it.
 
     Push both with ``app.push_screen(*export_dialog(...))``; the outcome is
-    reported with ``owner.notify``.
+    reported with ``owner.notify``, and ``on_saved`` is called once it is written.
     """
 
     def save(path: Path, force: bool) -> None:
@@ -124,16 +124,12 @@ def export_dialog(
         write_output(report, path, force=force)
 
     return _dialog(
-        owner,
-        save,
-        default_name(comparison),
-        len(comparison.pairs),
-        "pair(s)",
+        owner, save, default_name(comparison), len(comparison.pairs), "pair(s)", on_saved
     )
 
 
 def synopsis_export_dialog(
-    owner: MessagePump, synopsis: Synopsis
+    owner: MessagePump, synopsis: Synopsis, on_saved: Callable[[], None] | None = None
 ) -> tuple[ExportScreen, Callable[[ExportChoice | None], None]]:
     """``export_dialog`` for a synopsis: its table of groups and one section each."""
 
@@ -149,11 +145,16 @@ def synopsis_export_dialog(
 
     stems = [Path(doc.name).stem or "text" for doc in synopsis.documents]
     name = "-".join(stems[:3]) + ("-etc" if len(stems) > 3 else "") + "-synopsis.md"
-    return _dialog(owner, save, name, len(synopsis.groups), "group(s)")
+    return _dialog(owner, save, name, len(synopsis.groups), "group(s)", on_saved)
 
 
 def _dialog(
-    owner: MessagePump, save: Callable[[Path, bool], None], name: str, count: int, what: str
+    owner: MessagePump,
+    save: Callable[[Path, bool], None],
+    name: str,
+    count: int,
+    what: str,
+    on_saved: Callable[[], None] | None,
 ) -> tuple[ExportScreen, Callable[[ExportChoice | None], None]]:
     def write(choice: ExportChoice | None) -> None:
         if choice is None:
@@ -165,5 +166,7 @@ def _dialog(
             owner.app.notify(f"Not exported: {escape(str(exc))}", severity="error", timeout=8)
             return
         owner.app.notify(f"Exported {count} {what} to {escape(str(path))}")
+        if on_saved is not None:
+            on_saved()
 
     return ExportScreen(name, count, what), write

@@ -154,6 +154,9 @@ class SynopsisScreen(LoadingScreen):
         """The groups holding ``search_text``, in row order."""
         self.history: list[Synopsis] = []
         """The synopsis before each of the reader's corrections (``z`` undoes)."""
+        self.exported_at = 0
+        """How many corrections there were at the last export (quitting asks
+        first while they differ)."""
 
     def compose(self) -> ComposeResult:
         yield Static(id="status")
@@ -379,7 +382,7 @@ class SynopsisScreen(LoadingScreen):
         if self.synopsis is not None:
             # The groups shown, in the order shown (as the pair view exports its filtered pairs).
             shown = dataclasses.replace(self.synopsis, groups=self.rows)
-            self.app.push_screen(*synopsis_export_dialog(self, shown))
+            self.app.push_screen(*synopsis_export_dialog(self, shown, self._exported))
 
     def action_copy(self) -> None:
         self._caught_up()
@@ -586,6 +589,14 @@ class SynopsisScreen(LoadingScreen):
             syn = syn.with_base(self.synopsis.base)
         self.show_synopsis(syn)
         self.notify("Undone.")
+
+    @property
+    def unexported(self) -> bool:
+        """Whether corrections were made since the last export."""
+        return len(self.history) != self.exported_at
+
+    def _exported(self) -> None:
+        self.exported_at = len(self.history)
 
     def _edited(self, edited: Synopsis, current: Group | None) -> None:
         assert self.synopsis is not None
