@@ -27,6 +27,7 @@ from textual.widgets import (
 from aligner.documents import paragraph_span
 from aligner.model import AlignerError, Comparison, Pair, SortKey, Span, sort_pairs
 from aligner.render import printable
+from aligner.tui.corrections import Corrections
 from aligner.tui.render import location
 from aligner.tui.screens.detail import DetailScreen
 from aligner.tui.screens.export import export_dialog
@@ -45,7 +46,7 @@ def _holds(span: tuple[int, int], offset: int) -> bool:
     return span[0] <= offset < span[1]
 
 
-class CompareScreen(LoadingScreen):
+class CompareScreen(Corrections, LoadingScreen):
     """Everything about one comparison of two documents."""
 
     BINDINGS = [
@@ -84,11 +85,7 @@ class CompareScreen(LoadingScreen):
         self._pair_view_stale = False
         self._legend: Text | None = None
         """The legend shown (updated only when it changes)."""
-        self.history: list[Comparison] = []
-        """The comparison before each of the reader's corrections (``z`` undoes)."""
-        self.exported_at = 0
-        """How many corrections there were at the last export (quitting asks
-        first while they differ)."""
+        self._start_corrections()
 
     def compose(self) -> ComposeResult:
         yield Static(id="status")
@@ -482,14 +479,6 @@ class CompareScreen(LoadingScreen):
         self._refresh_names()
         self._refilter(keep=keep if keep in self.comparison.pairs else None)
         self.notify("Undone.")
-
-    @property
-    def unexported(self) -> bool:
-        """Whether corrections were made since the last export."""
-        return len(self.history) != self.exported_at
-
-    def _exported(self) -> None:
-        self.exported_at = len(self.history)
 
     def _edited(self, edited: Comparison, keep: Pair | None) -> None:
         assert self.comparison is not None

@@ -28,6 +28,7 @@ from aligner.model import AlignerError, Comparison, Group, Member, Pair, Span
 from aligner.render import printable
 from aligner.synopsis import Synopsis
 from aligner.synopsis_report import BY_HAND, label
+from aligner.tui.corrections import Corrections
 from aligner.tui.render import first_words, location
 from aligner.tui.screens.compare import CompareScreen
 from aligner.tui.screens.export import synopsis_export_dialog
@@ -108,7 +109,7 @@ class PairScreen(CompareScreen):
         self.dismiss(None)
 
 
-class SynopsisScreen(LoadingScreen):
+class SynopsisScreen(Corrections, LoadingScreen):
     """All accounts side by side, one row per parallel."""
 
     ERROR_TITLE = "Could not align the documents"
@@ -152,11 +153,7 @@ class SynopsisScreen(LoadingScreen):
         """Groups shared by fewer accounts are not shown."""
         self.found: tuple[Group, ...] = ()
         """The groups holding ``search_text``, in row order."""
-        self.history: list[Synopsis] = []
-        """The synopsis before each of the reader's corrections (``z`` undoes)."""
-        self.exported_at = 0
-        """How many corrections there were at the last export (quitting asks
-        first while they differ)."""
+        self._start_corrections()
 
     def compose(self) -> ComposeResult:
         yield Static(id="status")
@@ -589,14 +586,6 @@ class SynopsisScreen(LoadingScreen):
             syn = syn.with_base(self.synopsis.base)
         self.show_synopsis(syn)
         self.notify("Undone.")
-
-    @property
-    def unexported(self) -> bool:
-        """Whether corrections were made since the last export."""
-        return len(self.history) != self.exported_at
-
-    def _exported(self) -> None:
-        self.exported_at = len(self.history)
 
     def _edited(self, edited: Synopsis, current: Group | None) -> None:
         assert self.synopsis is not None
