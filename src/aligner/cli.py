@@ -623,22 +623,9 @@ def _progress_printer(stream: TextIO, started: float) -> Callable[[float], None]
 
 
 def _render(result: Result, fmt: str) -> str:
-    from aligner import export
+    from aligner.export import render_report
 
-    width = _report_width()
-    if isinstance(result, Comparison):
-        if fmt == "json":
-            return export.to_json(result) + "\n"
-        return (
-            export.to_markdown(result) if fmt == "markdown" else export.to_text(result, width=width)
-        )
-    if fmt == "json":
-        return result.to_json() + "\n"
-    if fmt == "markdown":
-        return result.to_markdown()
-    from aligner.render import render_synopsis_text
-
-    return render_synopsis_text(result, width=width)
+    return render_report(result, fmt, width=_report_width())
 
 
 def _render_lookup(found: list[Comparison], fmt: str) -> str:

@@ -7,7 +7,6 @@ holds no matching logic of its own and never imports Textual or Rich.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import functools
 import gc
 import hashlib
@@ -90,21 +89,11 @@ def _compare_any_order(
         # The result must not depend on argument order: align in one fixed
         # order and mirror, so that compare(b, a) is compare(a, b) swapped.
         flipped = _compare(docs[1], docs[0], options, progress, clock)
-        pairs = sorted((_mirror(p) for p in flipped.pairs), key=lambda p: (p.a.start, p.b.start))
+        pairs = sorted((p.mirrored() for p in flipped.pairs), key=lambda p: (p.a.start, p.b.start))
         return Comparison(
             docs, tuple(pairs), options, flipped.ordered, flipped.timings, flipped.notes
         )
     return _compare(docs[0], docs[1], options, progress, clock)
-
-
-def _mirror(pair: Pair) -> Pair:
-    """A pair of the flipped comparison, seen from the caller's order."""
-    swapped = pair.swapped()
-    return dataclasses.replace(
-        swapped,
-        a=Span(0, swapped.a.start, swapped.a.end),
-        b=Span(1, swapped.b.start, swapped.b.end),
-    )
 
 
 def _canonical_key(doc: Document) -> tuple[int, str]:

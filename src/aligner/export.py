@@ -15,7 +15,7 @@ import re
 import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from aligner.model import (
     KINDS,
@@ -41,6 +41,9 @@ from aligner.render import (
     target_letter,
     unpaired,
 )
+
+if TYPE_CHECKING:
+    from aligner.synopsis import Synopsis
 
 
 class OutputError(AlignerError):
@@ -463,6 +466,21 @@ def to_text(c: Comparison, *, width: int = 80, max_chars: int = 1200) -> str:
 
 
 # ---------------------------------------------------------------- writing
+
+
+def render_report(result: Comparison | Synopsis, fmt: str, *, width: int = 80) -> str:
+    """``result`` (a comparison or a synopsis) as the report ``fmt`` names:
+    ``json``, ``markdown`` or ``text`` (``width`` columns), as the CLI and the
+    app's export write it."""
+    if fmt == "json":
+        return (to_json(result) if isinstance(result, Comparison) else result.to_json()) + "\n"
+    if fmt == "markdown":
+        return to_markdown(result) if isinstance(result, Comparison) else result.to_markdown()
+    if isinstance(result, Comparison):
+        return to_text(result, width=width)
+    from aligner.render import render_synopsis_text
+
+    return render_synopsis_text(result, width=width)
 
 
 SUFFIX_FORMATS = {".md": "markdown", ".markdown": "markdown", ".json": "json", ".txt": "text"}

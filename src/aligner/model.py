@@ -195,6 +195,12 @@ class Pair:
             by_hand=self.by_hand,
         )
 
+    def mirrored(self) -> Pair:
+        """The same pair in the comparison of the two documents the other way
+        round: ``swapped``, with document indices 0 and 1."""
+        s = self.swapped()
+        return dataclasses.replace(s, a=Span(0, s.a.start, s.a.end), b=Span(1, s.b.start, s.b.end))
+
 
 def _swap_op(op: DiffOp) -> DiffOp:
     tag: Tag = {"insert": "delete", "delete": "insert"}.get(op.tag, op.tag)  # type: ignore[assignment]

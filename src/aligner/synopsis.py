@@ -85,7 +85,7 @@ class Synopsis:
         c = self.comparisons[self.doc_pairs().index((min(i, j), max(i, j)))]
         if i < j:
             return c
-        pairs = sorted((_flip(p) for p in c.pairs), key=lambda p: (p.a.start, p.b.start))
+        pairs = sorted((p.mirrored() for p in c.pairs), key=lambda p: (p.a.start, p.b.start))
         return dataclasses.replace(
             c, documents=(c.documents[1], c.documents[0]), pairs=tuple(pairs)
         )
@@ -414,8 +414,3 @@ def _at_floor(c: Comparison, options: Options) -> Comparison:
 
 def _doc(m: Member) -> int:
     return m.doc
-
-
-def _flip(p: Pair) -> Pair:
-    s = p.swapped()
-    return dataclasses.replace(s, a=Span(0, s.a.start, s.a.end), b=Span(1, s.b.start, s.b.end))

@@ -25,7 +25,7 @@ from textual.widgets import (
 )
 
 from aligner.documents import paragraph_span
-from aligner.model import AlignerError, Comparison, Pair, SortKey, Span, sort_pairs
+from aligner.model import AlignerError, Comparison, Pair, SortKey, sort_pairs
 from aligner.render import printable
 from aligner.tui.corrections import Corrections
 from aligner.tui.render import location
@@ -536,10 +536,4 @@ class CompareScreen(Corrections, LoadingScreen):
 def as_pair_of_a_and_b(stretch: Pair, side: int) -> Pair:
     """A look-up's pair (the passage of document ``side``, then the stretch
     found in the other) as a pair of the compared documents, A then B."""
-    if side == 1:  # looked up from B: the stretch is in A
-        stretch = stretch.swapped()
-    return replace(
-        stretch,
-        a=Span(0, stretch.a.start, stretch.a.end),
-        b=Span(1, stretch.b.start, stretch.b.end),
-    )
+    return stretch.mirrored() if side == 1 else stretch  # from B: the stretch is in A

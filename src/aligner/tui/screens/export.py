@@ -25,9 +25,7 @@ from aligner.export import (
     OutputError,
     foreign_suffix,
     format_of,
-    to_json,
-    to_markdown,
-    to_text,
+    render_report,
     unusable_name,
     write_output,
 )
@@ -116,12 +114,7 @@ def export_dialog(
     """
 
     def save(path: Path, force: bool) -> None:
-        fmt = format_of(path)
-        if fmt == "json":
-            report = to_json(comparison) + "\n"
-        else:
-            report = to_markdown(comparison) if fmt == "markdown" else to_text(comparison)
-        write_output(report, path, force=force)
+        write_output(render_report(comparison, format_of(path)), path, force=force)
 
     return _dialog(
         owner, save, default_name(comparison), len(comparison.pairs), "pair(s)", on_saved
@@ -134,14 +127,7 @@ def synopsis_export_dialog(
     """``export_dialog`` for a synopsis: its table of groups and one section each."""
 
     def save(path: Path, force: bool) -> None:
-        from aligner.render import render_synopsis_text
-
-        fmt = format_of(path)
-        if fmt == "json":
-            report = synopsis.to_json() + "\n"
-        else:
-            report = synopsis.to_markdown() if fmt == "markdown" else render_synopsis_text(synopsis)
-        write_output(report, path, force=force)
+        write_output(render_report(synopsis, format_of(path)), path, force=force)
 
     stems = [Path(doc.name).stem or "text" for doc in synopsis.documents]
     name = "-".join(stems[:3]) + ("-etc" if len(stems) > 3 else "") + "-synopsis.md"
