@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 from textual.pilot import Pilot
+from textual.screen import Screen
 
 from aligner.documents import make_document
 from aligner.model import (
@@ -286,3 +287,25 @@ def _press(*pressed: str) -> RunBefore:
 def keys() -> Callable[..., RunBefore]:
     """``keys("n", "d")``: a snapshot's ``run_before`` that presses those keys."""
     return _press
+
+
+ReadAt = Callable[[Pilot[Any], Screen[Any], int, int], Awaitable[None]]
+
+
+async def _read_at(pilot: Pilot[Any], screen: Screen[Any], side: int, offset: int) -> None:
+    """Reading mode (``d``) on ``screen``, document ``side`` focused and scrolled
+    so that ``offset`` is on its reading row."""
+    from aligner.tui.widgets.document_view import DocumentView
+
+    await pilot.press("d")
+    await pilot.pause()
+    view = screen.query_one(f"#doc-{side}", DocumentView)
+    view.focus()
+    view.scroll_to_offset(offset)
+    await pilot.pause()
+
+
+@pytest.fixture
+def read_at() -> ReadAt:
+    """``await read_at(pilot, screen, side, offset)``: read there, e.g. before ``w``."""
+    return _read_at

@@ -6,6 +6,7 @@ import asyncio
 import gc
 import json
 import threading
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,8 @@ from aligner.tui.widgets.pair_list import PairList
 from aligner.tui.widgets.side_by_side import SideBySide
 
 SIZE = (120, 40)
+ReadAt = Callable[..., Awaitable[None]]
+"""The ``read_at`` fixture (conftest.py)."""
 
 
 def main(app: AlignerApp) -> CompareScreen:
@@ -211,17 +214,14 @@ async def _look_up(app: AlignerApp, pilot: Pilot[None]) -> LookupScreen:
 
 
 async def test_w_looks_up_where_the_other_tells_the_paragraph_read(
-    comparison: Comparison,
+    comparison: Comparison, read_at: ReadAt
 ) -> None:
     app = AlignerApp(comparison=comparison)
     async with app.run_test(size=SIZE) as pilot:
         screen = main(app)
-        await pilot.press("d")
-        await pilot.pause()
-        view_a = screen.query_one("#doc-0", DocumentView)
         march = comparison.documents[0].text.index("On 7 November 1927")
-        view_a.scroll_to_offset(march)
-        await pilot.pause()
+        await read_at(pilot, screen, 0, march)
+        view_a = screen.query_one("#doc-0", DocumentView)
         found = await _look_up(app, pilot)
         assert found.labels == ("A", "B")
         b = comparison.documents[1].text
@@ -263,7 +263,7 @@ async def test_w_in_the_pair_view_looks_up_the_selected_passage(comparison: Comp
 
 
 async def test_a_in_the_look_up_adds_the_stretch_as_a_pair_and_z_undoes(
-    comparison: Comparison,
+    comparison: Comparison, read_at: ReadAt
 ) -> None:
     """``w`` then ``a``: the highlighted stretch and the passage looked up
     become a pair by hand, selected, listed whatever the score floor (its
@@ -288,13 +288,8 @@ async def test_a_in_the_look_up_adds_the_stretch_as_a_pair_and_z_undoes(
         await pilot.press("z")
         assert screen.comparison == comparison and "by hand" not in status(app)
         # Reading mode, B focused: the stretch found is in A.
-        await pilot.press("d")
-        await pilot.pause()
-        view_b = screen.query_one("#doc-1", DocumentView)
-        view_b.focus()
         march = comparison.documents[1].text.index("The Oppositionists joined")
-        view_b.scroll_to_offset(march)
-        await pilot.pause()
+        await read_at(pilot, screen, 1, march)
         found = await _look_up(app, pilot)
         assert found.labels == ("B", "A")
         await pilot.press("a")

@@ -9,7 +9,7 @@ here. Only the word diffs against the base come from the engine
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -28,7 +28,6 @@ from aligner.tui.screens.detail import DetailScreen
 from aligner.tui.screens.lookup import LookupScreen
 from aligner.tui.screens.synopsis import KEYS, PairScreen, SynopsisHelp, SynopsisScreen
 from aligner.tui.view_state import Match
-from aligner.tui.widgets.document_view import DocumentView
 from aligner.tui.widgets.group_view import GroupView
 from aligner.tui.widgets.side_by_side import SideBySide
 
@@ -396,7 +395,9 @@ async def test_keys_faster_than_the_grid_act_on_the_group_under_the_cursor(
         assert any(g.members == quotation.members[1:] for g in main.synopsis.groups)
 
 
-async def test_a_in_the_pair_view_of_a_synopsis_adds_to_the_synopsis(syn: Synopsis) -> None:
+async def test_a_in_the_pair_view_of_a_synopsis_adds_to_the_synopsis(
+    syn: Synopsis, read_at: Callable[..., Awaitable[None]]
+) -> None:
     """From the pair view of two accounts, ``a`` in a look-up hands the pair
     (the passage read, the stretch found) to the synopsis."""
     app = AlignerApp(synopsis=syn)
@@ -406,13 +407,8 @@ async def test_a_in_the_pair_view_of_a_synopsis_adds_to_the_synopsis(syn: Synops
         await pilot.pause()
         pair_screen = app.screen
         assert isinstance(pair_screen, PairScreen)
-        await pilot.press("d")
-        await pilot.pause()
-        view = pair_screen.query_one("#doc-0", DocumentView)
-        view.focus()
         monolithic = syn.documents[0].text.index("Stalin wrote that the party")
-        view.scroll_to_offset(monolithic)
-        await pilot.pause()
+        await read_at(pilot, pair_screen, 0, monolithic)
         await pilot.press("w")
         dialog = await _looked_up(pilot, app)
         assert dialog.found is not None
