@@ -438,12 +438,6 @@ class CompareScreen(Corrections, LoadingScreen):
         """What ``a`` in a look-up does, as its hint says it ("" for nothing)."""
         return "adds it as a pair" if self.CORRECTIONS else ""
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """``x`` and ``z`` only where the reader may correct the pairs."""
-        if action in ("remove_pair", "undo"):
-            return self.CORRECTIONS
-        return True
-
     def _add(self, pair: Pair) -> None:
         """A look-up's passage and stretch (A then B) as a pair by hand."""
         assert self.comparison is not None
