@@ -33,6 +33,10 @@ the shorter one (a tight quotation inside a retold sentence counts)."""
 JOIN = 0.3
 """Least average link (best pair score, 0 when no pair) between a passage and
 a group's members for it to join; the same between two groups to merge."""
+BETTER_BY = 0.03
+"""A passage takes the place of its document's member in a group when it
+links to the group's other members this much better on average (a score is
+no finer than that: nearer, the member held stays)."""
 MAX_GROWTH = 2.0
 """A member grows to the union of its overlapping spans only while the union
 stays within this many times the longer of the two: no chain of overlaps may
@@ -113,6 +117,16 @@ class _Cluster:
         if new != old:
             self.index.move(self, span.doc, old, new)
             self.spans[span.doc] = new
+
+    def replace(self, span: Span) -> None:
+        """``span`` in place of the member of its document, and without the
+        pairs that joined that member."""
+        old = self.spans[span.doc]
+        new = (span.start, span.end)
+        self.index.move(self, span.doc, old, new)
+        self.spans[span.doc] = new
+        gone = Span(span.doc, *old)
+        self.pairs = [q for q in self.pairs if not (gone.overlaps(q.a) or gone.overlaps(q.b))]
 
     def _clipped(self, doc: int, old: tuple[int, int], new: tuple[int, int]) -> tuple[int, int]:
         """``new`` (this member grown from ``old``) without another group's
@@ -242,14 +256,30 @@ def _cluster(edges: Sequence[Pair]) -> list[_Cluster]:
         else:
             into, new = (cu, p.b) if cu is not None else (cv, p.a)
             assert into is not None
-            if (
-                new.doc not in into.spans
-                and graph.average(into.spans, {new.doc: (new.start, new.end)}) >= JOIN
-            ):
+            if new.doc not in into.spans:
+                if graph.average(into.spans, {new.doc: (new.start, new.end)}) >= JOIN:
+                    into.take(p.a)
+                    into.take(p.b)
+                    into.pairs.append(p)
+            elif _links_better(graph, into, new):
+                into.replace(new)
                 into.take(p.a)
                 into.take(p.b)
                 into.pairs.append(p)
     return clusters
+
+
+def _links_better(graph: _Graph, c: _Cluster, span: Span) -> bool:
+    """Whether ``span``, of a document ``c`` already holds a passage of,
+    links to ``c``'s other members ``BETTER_BY`` better on average than that
+    passage does (in a group of three or more, where "other members" are
+    more than the one pair that brought the passage in)."""
+    held, place = c.spans[span.doc], (span.start, span.end)
+    if len(c.spans) < 3 or overlap_share(held, place) > 0:
+        return False
+    others = {d: s for d, s in c.spans.items() if d != span.doc}
+    mine = graph.average(others, {span.doc: place})
+    return mine >= JOIN and mine >= graph.average(others, {span.doc: held}) + BETTER_BY
 
 
 def _merge(into: _Cluster, other: _Cluster, p: Pair) -> None:

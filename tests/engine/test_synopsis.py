@@ -506,6 +506,38 @@ def test_a_growing_member_leaves_another_groups_sentence_out() -> None:
     assert [(s.start, s.end) for s in spans] == [(0, 9), (0, 59)]
 
 
+def _docs(n: int = 3) -> tuple[Document, ...]:
+    return tuple(make_document("word " * 100, name=f"d{i}") for i in range(n))
+
+
+def test_a_group_takes_the_passage_that_links_best_to_all_its_members() -> None:
+    """B's early passage joins A and C's group through its pair with A
+    alone; B's later passage, paired with both A and C, comes after (weaker
+    pairs are taken later) and takes its place: a group holds, per account,
+    the passage that agrees with all its other members (the shooting at
+    Sarajevo, not the chapter's introduction of the assassin)."""
+    docs = _docs()
+    pairs = [
+        _pair(docs, 0, 2, (0, 40), (0, 40), 0.9),
+        _pair(docs, 0, 1, (0, 40), (100, 140), 0.8),
+        _pair(docs, 1, 2, (300, 340), (0, 40), 0.75),
+        _pair(docs, 0, 1, (0, 40), (300, 340), 0.7),
+    ]
+    (group,) = build_groups(docs, pairs)
+    member = group.member(1)
+    assert member is not None and (member.start, member.end) == (300, 339)  # blank trimmed
+    assert all(100 not in (p.a.start, p.b.start) for p in group.pairs)
+    # Near a tie (0.415 against 0.4 on average) the passage held stays.
+    close = [
+        *pairs[:2],
+        _pair(docs, 1, 2, (300, 340), (0, 40), 0.45),
+        _pair(docs, 0, 1, (0, 40), (300, 340), 0.38),
+    ]
+    (group,) = build_groups(docs, close)
+    member = group.member(1)
+    assert member is not None and member.start == 100
+
+
 # ---------------------------------------------------------------- the reader's corrections
 
 
