@@ -418,6 +418,10 @@ TITLES = frozenset(
 )
 """Titles before a name ("Mr. Smith"): abbreviations even where the name
 follows them only there, so Punkt knows no other case of it."""
+MONTHS = frozenset("jan feb mar apr jun jul aug sep sept oct nov dec".split())
+"""Months abbreviated before a day ("Nov. 10"): abbreviations in a text too
+short for Punkt to learn them (before a capitalised word, as at the end of a
+sentence, Punkt still ends the sentence there)."""
 REFERENCES = frozenset("vol vols pp ch chap cf viz".split())
 """Abbreviations in references to a source that never end one ("Vol. 33", "pp. 12-14"):
 abbreviations even in a text too short for Punkt to learn them, where "(LCW,
@@ -462,11 +466,11 @@ def _drop_false_abbreviations(tokenizer: Any, text: str) -> None:
         return False
 
     for word in [w for w in params.abbrev_types if len(w) > 1 and "." not in w]:
-        if word in TITLES or word in REFERENCES:
+        if word in TITLES or word in REFERENCES or word in MONTHS:
             continue
         if not shows_itself(word):
             params.abbrev_types.discard(word)
-    params.abbrev_types.update(REFERENCES)
+    params.abbrev_types.update(REFERENCES | MONTHS)
 
 
 @lru_cache(maxsize=1)
@@ -511,10 +515,21 @@ class _QuickSplitter:
         return [(a, b) for a, b in spans if b > a]
 
 
+_GOES_ON = re.compile(r"[\"'”’»)\]]*\s*[,;:]")
+"""A sentence does not begin with a comma (nor with the quotation mark that
+closes a quoted exclamation before it: 'chanting "Open the gate!", the
+officer'): Punkt ends one at every ! and ?, and such a piece goes on the one
+before. A lower-case word after a ! or ? is left to begin a sentence: the
+King James Version begins many so ("What is this? what new doctrine is
+this?"), and joining them lost gospel parallels."""
+
+
 def _sentence_spans(tokenizer, block: str) -> list[tuple[int, int]]:  # type: ignore[no-untyped-def]
     # Very long runs without breaks would make sentences of megabytes: cut them.
     spans: list[tuple[int, int]] = []
     for start, end in tokenizer.span_tokenize(block):
+        if spans and _GOES_ON.match(block, start):
+            start = spans.pop()[0]
         while end - start > 2000:
             cut = block.rfind(" ", start + 500, start + 2000)
             cut = cut if cut > start else start + 2000

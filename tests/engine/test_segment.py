@@ -339,3 +339,25 @@ def test_a_reference_stays_one_sentence_in_a_short_text() -> None:
         "He cited it (Trotsky, op. cit.)",
         "The next day he left.",
     ]
+
+
+def test_a_quotation_ending_inside_a_sentence_does_not_end_it() -> None:
+    """An exclamation or question quoted mid-sentence ("chanting "Open the
+    gate!", the officer ...") does not end the sentence around it, and a
+    month abbreviated before a day ("Nov. 10") is no sentence end either,
+    in a text too short for Punkt to learn it; a month abbreviated at the end
+    of a sentence still ends it."""
+    text = (
+        "BERLIN, Nov. 10 - East Germany opened its border last night. At the bridge, where people "
+        'were chanting "Open the gate!", the officer raised the barrier. Asked "When?", '
+        "he said nothing. The talks were set for Dec. The minister left."
+    )
+    seg = segment(make_document(text, name="wire"))
+    assert [text[s.start : s.end] for s in seg.sentences] == [
+        "BERLIN, Nov. 10 - East Germany opened its border last night.",
+        'At the bridge, where people were chanting "Open the gate!", the officer raised '
+        "the barrier.",
+        'Asked "When?", he said nothing.',
+        "The talks were set for Dec.",
+        "The minister left.",
+    ]
