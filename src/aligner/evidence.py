@@ -210,8 +210,12 @@ def _shared_dates(
 
 
 def _phrases(a: Sequence[Word], diff: Sequence[DiffOp], feats: Features) -> list[Evidence]:
-    """The diff's equal runs of ``PHRASE_WORDS`` or more words, longest first."""
+    """The diff's equal runs of ``PHRASE_WORDS`` or more words, longest first,
+    each from its first content word to its last ("attacked the People's
+    Commissariat", not "he attacked the People's Commissariat of": a run
+    ends where the texts part, often after a little word)."""
     text = feats.segs[0].doc.text
+    b_words = feats.segs[1].words
     found: list[tuple[int, Evidence]] = []
     for op in diff:
         if op.tag != "equal":
@@ -220,21 +224,33 @@ def _phrases(a: Sequence[Word], diff: Sequence[DiffOp], feats: Features) -> list
         content = sum(not is_stop(w.stem) for w in words)
         if len(words) < PHRASE_WORDS or content < 2:
             continue
-        term = " ".join(text[words[0].start : words[:PHRASE_TERM_WORDS][-1].end].split())
+        first, last = _content_ends(words)
+        other = words_in(b_words, op.b_start, op.b_end)  # the same words, one for one
+        if len(other) != len(words):
+            continue
+        kept = words[first : last + 1]
+        shown = kept[: _content_ends(kept[:PHRASE_TERM_WORDS])[1] + 1]
+        term = " ".join(text[shown[0].start : shown[-1].end].split())
         found.append(
             (
                 len(words),
                 Evidence(
                     kind="phrase",
-                    term=term + (" …" if len(words) > PHRASE_TERM_WORDS else ""),
+                    term=term + (" …" if len(kept) > len(shown) else ""),
                     weight=round(min(content / (2 * PHRASE_WORDS), 1.0), 3),
-                    a=((op.a_start, op.a_end),),
-                    b=((op.b_start, op.b_end),),
+                    a=((kept[0].start, kept[-1].end),),
+                    b=((other[first].start, other[last].end),),
                 ),
             )
         )
     found.sort(key=lambda x: (-x[0], x[1].a))
     return sorted((e for _, e in found[:MAX_PHRASES]), key=lambda e: e.a)  # the longest, in order
+
+
+def _content_ends(words: Sequence[Word]) -> tuple[int, int]:
+    """Indices of the first and the last content word of ``words`` (which has one)."""
+    content = [k for k, w in enumerate(words) if not is_stop(w.stem)]
+    return content[0], content[-1]
 
 
 @dataclass(frozen=True, slots=True)

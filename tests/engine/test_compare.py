@@ -94,8 +94,10 @@ def test_a_quotation_that_is_a_detail_of_a_retelling_is_shown_once(
             assert not inside or len(q.a) >= len(r.a) / 2 or len(q.b) >= len(r.b) / 2
     phrases = [e for p in retellings for e in p.evidence if e.kind == "phrase"]
     assert phrases
-    for e in phrases:
-        assert len(e.term.split()) >= 4
+    text = aligner.compare(a, b).documents[0].text
+    for e in phrases:  # the words it marks, in a
+        ((start, end),) = e.a
+        assert " ".join(text[start:end].split()).startswith(e.term.removesuffix(" …"))
     # Asked for quotations alone, the reader gets the folded ones too.
     only = aligner.compare(a, b, options=Options(kinds=("quotation",)))
     assert len(only.pairs) > len(quotations)
@@ -1295,3 +1297,27 @@ def _evidence(a: str, b: str) -> tuple[Evidence, ...]:
 
     segs = tuple(segment(make_document(t, name=n)) for t, n in ((a, "a"), (b, "b")))
     return find_evidence(segs[0].words, segs[1].words, build_features(*segs))
+
+
+def test_a_shared_phrase_is_given_without_the_little_words_at_its_ends() -> None:
+    """A run of four shared words or more is a phrase, given (and marked) from
+    its first content word to its last: "People's Commissariat of Workers'
+    and", cut where the next words differ, read as a phrase left hanging."""
+    from aligner.diff import word_diff
+    from aligner.documents import make_document
+    from aligner.evidence import find_evidence
+    from aligner.features import build_features
+    from aligner.segment import is_stop, normalise, stem
+
+    a = "In his last article he attacked the People's Commissariat of Inspection."
+    b = "He attacked the People's Commissariat of the Workers' Inspection in his last article."
+    segs = tuple(segment(make_document(t, name=n)) for t, n in ((a, "a"), (b, "b")))
+    diff = word_diff(segs[0].words, segs[1].words)
+    found = find_evidence(segs[0].words, segs[1].words, build_features(*segs), diff)
+    phrases = [e for e in found if e.kind == "phrase"]
+    assert [e.term for e in phrases] == ["attacked the People's Commissariat"]
+    for e in phrases:
+        words = e.term.split()
+        assert not is_stop(stem(normalise(words[0]))) and not is_stop(stem(normalise(words[-1])))
+        assert [a[s:t] for s, t in e.a] == [e.term]
+        assert [b[s:t] for s, t in e.b] == [e.term]
