@@ -179,9 +179,7 @@ def test_closing_marks_after_a_full_stop_stay_with_their_sentence(
     stays with the sentence it closes (a backtick as an apostrophe is kept);
     so does Markdown's emphasis around a quotation or a word, with asterisks
     or underscores (an underscore inside a word is part of it)."""
-    text = " ".join(sentences)
-    seg = segment(make_document(text, name="quoted"))
-    assert tuple(text[s.start : s.end] for s in seg.sentences) == sentences
+    assert tuple(_sentences(" ".join(sentences))) == sentences
 
 
 def test_a_word_that_only_ends_sentences_is_no_abbreviation() -> None:
@@ -197,8 +195,7 @@ def test_a_word_that_only_ends_sentences_is_no_abbreviation() -> None:
         "and the sea was calm. Mr. Smith went down with her; the inquiry (op. cit., p. 12) "
         "said so. Nobody heard the rockets at all. The band played on."
     )
-    seg = segment(make_document(text, name="short"))
-    assert [text[s.start : s.end] for s in seg.sentences][1:] == [
+    assert _sentences(text)[1:] == [
         "The captain would let no men into the boats at all.",
         "The first boats left half empty.",
         "Nobody in the saloons believed the warnings at all.",
@@ -331,8 +328,7 @@ def test_a_reference_stays_one_sentence_in_a_short_text() -> None:
         "The congress met in April, viz. a month later. He cited it (Trotsky, op. cit.) "
         "The next day he left."
     )
-    seg = segment(make_document(text, name="short"))
-    assert [text[s.start : s.end] for s in seg.sentences] == [
+    assert _sentences(text) == [
         "Lenin wrote about the old state machine in his last articles.",
         "(Lenin, Collected Works, Vol. 33, p. 430)",
         "The congress met in April, viz. a month later.",
@@ -352,8 +348,7 @@ def test_a_quotation_ending_inside_a_sentence_does_not_end_it() -> None:
         'were chanting "Open the gate!", the officer raised the barrier. Asked "When?", '
         "he said nothing. The talks were set for Dec. The minister left."
     )
-    seg = segment(make_document(text, name="wire"))
-    assert [text[s.start : s.end] for s in seg.sentences] == [
+    assert _sentences(text) == [
         "BERLIN, Nov. 10 - East Germany opened its border last night.",
         'At the bridge, where people were chanting "Open the gate!", the officer raised '
         "the barrier.",
@@ -361,3 +356,9 @@ def test_a_quotation_ending_inside_a_sentence_does_not_end_it() -> None:
         "The talks were set for Dec.",
         "The minister left.",
     ]
+
+
+def _sentences(text: str) -> list[str]:
+    """The sentences ``segment`` finds in ``text``, as text."""
+    seg = segment(make_document(text, name="text"))
+    return [text[s.start : s.end] for s in seg.sentences]
