@@ -22,6 +22,8 @@ from aligner.triangulate import supported_pairs
 # The package exports the function aligner.synopsis; the module is in sys.modules.
 synopsis_module = importlib.import_module("aligner.synopsis")
 
+DATA = Path(__file__).resolve().parent.parent / "data"
+"""Short texts written for the tests (tests/data)."""
 THREE = ("clr-james-lenin-stalin", "how-the-bureaucracy-seized-power", "what-is-stalinism")
 
 
@@ -81,9 +83,8 @@ def test_three_accounts_of_another_event() -> None:
     which had come in through the report alone). The report
     and the chapter tell the Emperor's words too loosely to pair alone
     (below the floor): the memoir, close to both, brings them together."""
-    data = Path(__file__).resolve().parent.parent / "data"
     names = ("sarajevo-report", "sarajevo-history", "sarajevo-memoir")
-    syn = synopsis([data / f"{name}.txt" for name in names])
+    syn = synopsis([DATA / f"{name}.txt" for name in names])
     _check(syn)
 
     def group_of(word: str) -> Group:
@@ -112,8 +113,7 @@ def test_a_weak_third_link_completes_a_group() -> None:
     names him, only weakly (0.25). That weak link is evidence too: without
     it, the report's average link to the group (0.57 and nothing) fell short
     and its passage was left out of the group the other two made."""
-    data = Path(__file__).resolve().parent.parent / "data"
-    syn = synopsis([data / f"berlin-{name}.txt" for name in ("wire", "history", "memoir")])
+    syn = synopsis([DATA / f"berlin-{name}.txt" for name in ("wire", "history", "memoir")])
     _check(syn)
     (press,) = [g for g in syn.groups if any("Schabowski" in m.text for m in g.members)]
     assert press.docs == (0, 1, 2)
@@ -154,8 +154,7 @@ def test_the_synopsis_documents_stay_segmented_for_look_ups() -> None:
     # what the synopsis segmented is kept (a look-up in it need not segment
     # again), and it is the document's segmentation, not another's; a
     # synopsis of its own, as other tests' documents push earlier ones out
-    data = Path(__file__).resolve().parent.parent / "data"
-    syn = synopsis([data / "sarajevo-report.txt", data / "sarajevo-memoir.txt"])
+    syn = synopsis([DATA / "sarajevo-report.txt", DATA / "sarajevo-memoir.txt"])
     doc = syn.documents[0]
     again = segment(doc)
     assert again.doc is doc and segment(doc) is again
