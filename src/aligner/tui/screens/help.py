@@ -1,4 +1,5 @@
-"""The help screen (``?``): every key, grouped, in a table that fits 80x24."""
+"""The help screen (``?``): every key, grouped, in a table that scrolls (↑ ↓) where
+the terminal is too small for it, as 80x24 is."""
 
 from __future__ import annotations
 
