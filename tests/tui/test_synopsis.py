@@ -483,7 +483,8 @@ async def test_quit_asks_once_before_losing_the_synopsis_corrections(syn: Synops
 
 
 async def test_the_pair_view_of_a_synopsis_takes_no_corrections(syn: Synopsis) -> None:
-    """Its pairs are the synopsis's: x, z and the palette leave them as they are."""
+    """Its pairs are the synopsis's: x, z and the palette leave them as they
+    are, and x and z say where a passage is taken out and put back instead."""
     app = AlignerApp(synopsis=syn)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("v")
@@ -494,6 +495,9 @@ async def test_the_pair_view_of_a_synopsis_takes_no_corrections(syn: Synopsis) -
         await pilot.press("x", "z")
         pair_screen.action_remove_pair()
         assert pair_screen.comparison is before and pair_screen.history == []
+        said = [str(n.message) for n in app._notifications]
+        assert any("x in the synopsis" in m for m in said)
+        assert any("z in the synopsis" in m for m in said)
         titles = [c.title for c in app.get_system_commands(app.screen)]
         assert "Next pair" in titles and "Remove pair" not in titles
 

@@ -454,7 +454,10 @@ class CompareScreen(Corrections, LoadingScreen):
 
     def action_remove_pair(self) -> None:
         self._caught_up()
-        if not self.CORRECTIONS or self.comparison is None or self.current is None:
+        if not self.CORRECTIONS:
+            self.notify("These pairs are the synopsis's: x in the synopsis takes a passage out.")
+            return
+        if self.comparison is None or self.current is None:
             return
         at = self.shown.index(self.current) if self.current in self.shown else 0
         edited = self.comparison.without_pair(self.current)
@@ -464,6 +467,7 @@ class CompareScreen(Corrections, LoadingScreen):
 
     def action_undo(self) -> None:
         if not self.CORRECTIONS:
+            self.notify("These pairs are the synopsis's: z in the synopsis undoes its corrections.")
             return
         if not self.history:
             self.notify("Nothing to undo: no pair was added or removed by hand.")
