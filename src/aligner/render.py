@@ -367,7 +367,7 @@ def render_synopsis_text(syn: Synopsis, *, width: int = 80, max_chars: int = 600
     document has it or ``-``), then each member's passage, marked against the
     base member as in the Markdown synopsis.
     """
-    from aligner.grouping import Words, shown
+    from aligner.grouping import shown
     from aligner.synopsis_report import label
 
     docs = syn.documents
@@ -379,7 +379,7 @@ def render_synopsis_text(syn: Synopsis, *, width: int = 80, max_chars: int = 600
     lines += [counted(len(syn.groups), "group"), ""]
     if not syn.groups:
         lines.append("no parallel passages found")
-    words = Words(docs, {id(seg.doc): seg for seg in syn._segments})
+    words = syn.words()
     for n, g in enumerate(syn.groups, 1):
         where = "  ".join(
             f"{label(i)} ¶{docs[i].paragraph_label(m.start, m.end)}{' (by hand)' * m.by_hand}"

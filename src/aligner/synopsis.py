@@ -104,10 +104,14 @@ class Synopsis:
         pairs.sort(key=lambda p: (p.a.doc, p.a.start, p.b.doc, p.b.start))
         return Comparison(self.documents, tuple(pairs), self.options)
 
+    def words(self) -> Words:
+        """The documents' words, reusing the segmentations the synopsis made."""
+        return Words(self.documents, {id(seg.doc): seg for seg in self._segments})
+
     def with_base(self, base: int) -> Synopsis:
         """The same synopsis with members diffed against document ``base``."""
         _check_base(base, len(self.documents))
-        words = Words(self.documents, {id(seg.doc): seg for seg in self._segments})
+        words = self.words()
         groups = tuple(
             dataclasses.replace(g, diffs=member_diffs(g.members, base, words)) for g in self.groups
         )
@@ -141,7 +145,7 @@ class Synopsis:
             raise AlignerError("a group holds passages of two or more documents, one each")
         members = tuple(sorted((self._member(s.doc, s.start, s.end) for s in spans), key=_doc))
         held = {m.doc for m in members}
-        words = Words(self.documents, {id(seg.doc): seg for seg in self._segments})
+        words = self.words()
         group = Group(
             members,
             kind,
@@ -193,7 +197,7 @@ class Synopsis:
         """Group ``n`` with ``members``: its missing documents, diffs and
         pairs follow (the engine's pairs between the members it still has);
         its kind, score and topic stay (it stays in view at the same floor)."""
-        words = Words(self.documents, {id(seg.doc): seg for seg in self._segments})
+        words = self.words()
         held = {m.doc for m in members}
         old = self.groups[n]
         kept = {m.doc for m in members if m in old.members}
@@ -224,7 +228,7 @@ class Synopsis:
         for retellings the content words shared with the base. Render it with
         ``render.mark_passage(pair, "b")``; unmarked when the member is the base
         or the base lacks the group."""
-        words = Words(self.documents, {id(seg.doc): seg for seg in self._segments})
+        words = self.words()
         ops = group.diffs[group.members.index(member)]
         return shown(group.member(self.base), member, ops, group.kind, words)
 

@@ -121,7 +121,7 @@ def synopsis_markdown(syn: Synopsis) -> str:
         topic = escape_markdown(", ".join(g.topic)) or "—"
         lines.append(f"| [{n}](#group-{n}) | {topic} | {g.kind} | {g.score:.2f} | {where} |")
     lines += ["", _legend(syn)]
-    words = Words(syn.documents, {id(seg.doc): seg for seg in syn._segments})
+    words = syn.words()
     sections = [_md_group(syn, n, g, words) for n, g in enumerate(syn.groups, 1)]
     return "\n\n".join(["\n".join(lines), *sections]) + "\n"
 

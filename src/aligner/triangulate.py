@@ -44,7 +44,7 @@ def supported_pairs(syn: Synopsis) -> dict[tuple[int, int], list[Pair]]:
     out: dict[tuple[int, int], list[Pair]] = {}
     for (i, j), c in zip(syn.doc_pairs(), syn.comparisons, strict=True):
         out[(i, j)] = to_global(c.pairs, i, j)
-    words = Words(syn.documents, {id(seg.doc): seg for seg in syn._segments})
+    words = syn.words()
     for g in syn.groups:
         for mi, mj in itertools.combinations(g.members, 2):
             have = out[(mi.doc, mj.doc)]
