@@ -45,10 +45,7 @@ stretch a member over a whole chapter."""
 
 def to_global(pairs: Sequence[Pair], i: int, j: int) -> list[Pair]:
     """Pairs of the comparison of documents ``i`` and ``j``, with their indices."""
-    return [
-        dataclasses.replace(p, a=Span(i, p.a.start, p.a.end), b=Span(j, p.b.start, p.b.end))
-        for p in pairs
-    ]
+    return [p.in_documents(i, j) for p in pairs]
 
 
 class Words:

@@ -198,8 +198,14 @@ class Pair:
     def mirrored(self) -> Pair:
         """The same pair in the comparison of the two documents the other way
         round: ``swapped``, with document indices 0 and 1."""
-        s = self.swapped()
-        return dataclasses.replace(s, a=Span(0, s.a.start, s.a.end), b=Span(1, s.b.start, s.b.end))
+        return self.swapped().in_documents(0, 1)
+
+    def in_documents(self, a: int, b: int) -> Pair:
+        """The same pair with its passages numbered as documents ``a`` and
+        ``b`` of another list (a synopsis's, or a comparison's 0 and 1)."""
+        return dataclasses.replace(
+            self, a=Span(a, self.a.start, self.a.end), b=Span(b, self.b.start, self.b.end)
+        )
 
 
 def _swap_op(op: DiffOp) -> DiffOp:

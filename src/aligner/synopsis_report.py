@@ -7,13 +7,12 @@ against the base account. This module formats; it never groups or diffs.
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from aligner.export import escape_markdown, md_name, md_quote, op_dict, paragraphs_dict, to_dict
 from aligner.grouping import Words, shown
-from aligner.model import Comparison, Document, Group, Member, Span
+from aligner.model import Comparison, Document, Group, Member
 
 if TYPE_CHECKING:
     from aligner.synopsis import Synopsis
@@ -66,11 +65,7 @@ def synopsis_from_dict(d: Mapping[str, Any], documents: Sequence[Document]) -> S
     comparisons = tuple(
         Comparison(
             (docs[i], docs[j]),
-            tuple(
-                dataclasses.replace(p, a=Span(0, p.a.start, p.a.end), b=Span(1, p.b.start, p.b.end))
-                for p in pairs
-                if (p.a.doc, p.b.doc) == (i, j)
-            ),
+            tuple(p.in_documents(0, 1) for p in pairs if (p.a.doc, p.b.doc) == (i, j)),
             options,
         )
         for i, j in itertools.combinations(range(len(docs)), 2)
