@@ -58,6 +58,11 @@ def printable(text: str) -> str:
     return _CONTROL.sub(_picture, text)
 
 
+BY_HAND = "✎"
+"""The mark of a passage or pair the reader added (``Member.by_hand``,
+``Pair.by_hand``), in the reports and the app."""
+
+
 _LINE_END = re.compile(r"\n[ \t]*(?=\S)")
 """A line end, up to the text of the next line."""
 

@@ -13,13 +13,10 @@ from typing import TYPE_CHECKING, Any
 from aligner.export import escape_markdown, md_name, md_quote, op_dict, paragraphs_dict, to_dict
 from aligner.grouping import Words, shown
 from aligner.model import Comparison, Document, Group, Member
+from aligner.render import BY_HAND
 
 if TYPE_CHECKING:
     from aligner.synopsis import Synopsis
-
-
-BY_HAND = " ✎"
-"""After the paragraph of a passage the reader added (``Member.by_hand``)."""
 
 
 def synopsis_dict(syn: Synopsis) -> dict[str, Any]:
@@ -108,7 +105,7 @@ def synopsis_markdown(syn: Synopsis) -> str:
     lines += [f"| # | Topic | Kind | Score | {head} |", "|--:|---|---|--:|" + "---|" * len(docs)]
     for n, g in enumerate(syn.groups, 1):
         where = " | ".join(
-            f"¶ {docs[i].paragraph_label(m.start, m.end)}{BY_HAND if m.by_hand else ''}"
+            f"¶ {docs[i].paragraph_label(m.start, m.end)}{' ' + BY_HAND if m.by_hand else ''}"
             if (m := g.member(i))
             else "—"
             for i in range(len(docs))
@@ -129,7 +126,7 @@ def _legend(syn: Synopsis) -> str:
         f"shared with it."
     )
     if any(m.by_hand for g in syn.groups for m in g.members):
-        legend += f" {BY_HAND.strip()} marks a passage added by hand."
+        legend += f" {BY_HAND} marks a passage added by hand."
     return legend
 
 

@@ -25,9 +25,9 @@ from textual.containers import Vertical
 from textual.widgets import ContentSwitcher, DataTable, Input, ProgressBar, Static
 
 from aligner.model import AlignerError, Comparison, Group, Member, Pair, Span
-from aligner.render import printable
+from aligner.render import BY_HAND, printable
 from aligner.synopsis import Synopsis
-from aligner.synopsis_report import BY_HAND, label
+from aligner.synopsis_report import label
 from aligner.tui.corrections import Corrections
 from aligner.tui.render import first_words, location
 from aligner.tui.screens.compare import CompareScreen
@@ -251,7 +251,7 @@ class SynopsisScreen(Corrections, LoadingScreen):
         where = location(syn.documents[doc], member.start, member.end)
         cell = Text(style="dim")
         if member.by_hand:
-            cell.append(f"{BY_HAND.strip()} ", "bold")
+            cell.append(f"{BY_HAND} ", "bold")
         cell.append(f"{where} ")
         words = first_words(member.text, max(8, width - len(where) - 1))
         cell.append(printable(words), "bold" if doc == syn.base else "")

@@ -12,7 +12,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from aligner.model import Group
-from aligner.render import printable
+from aligner.render import BY_HAND, printable
 from aligner.synopsis import Synopsis
 from aligner.synopsis_report import label
 from aligner.tui.render import Palette, location, passage_text
@@ -81,7 +81,7 @@ class GroupView(VerticalScroll, can_focus=True):
             where = location(syn.documents[doc], member.start, member.end)
             out.append(f"  {where} · {member.start:,}–{member.end:,}", "dim")
             if member.by_hand:
-                out.append("  ✎ added by hand", "bold")
+                out.append(f"  {BY_HAND} added by hand", "bold")
             out.append("\n", "dim")
             text = passage_text(syn.shown(group, member), "b", palette, syn.documents[doc])
             self.texts[doc] = text

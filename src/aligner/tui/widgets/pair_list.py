@@ -14,6 +14,7 @@ from textual.message import Message
 from textual.widgets import DataTable
 
 from aligner.model import Document, Pair, SortKey
+from aligner.render import BY_HAND
 from aligner.tui.render import first_words, location
 
 SORT_LABELS: dict[SortKey, str] = {
@@ -72,7 +73,7 @@ class PairList(DataTable[str | Text]):
         width = max(20, self.app.size.width - 30 - sum(widths))
         self.add_rows(
             (
-                ("✎" if p.by_hand else "") + KIND_LABELS.get(p.kind, p.kind),
+                (BY_HAND if p.by_hand else "") + KIND_LABELS.get(p.kind, p.kind),
                 f"{p.score:.2f}",
                 # How much of the wording differs; retellings are told in other words.
                 "" if p.kind == "retelling" else f"{p.changed:.0%}",
